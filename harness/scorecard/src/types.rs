@@ -1,0 +1,471 @@
+//! The scorecard's data model: pins (what exactly was run), metrics (what was measured),
+//! indicators (measured vs. declared vs. national target, with verdicts), and the signature block.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One run's result: canonical JSON on disk, identified by the sha256 of its content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scorecard {
+    /// Schema version of this file ([`crate::SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// sha256 (hex) of the canonical JSON of this scorecard without `id` and `signature`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Everything needed to reproduce the run.
+    pub pins: Pins,
+    /// How the run went: mode, scenario, query accounting.
+    pub run: RunSummary,
+    /// Measured metrics by id (e.g. `case.sensitivity`). Identical for identical inputs.
+    pub metrics: BTreeMap<String, Metric>,
+    /// Indicators set beside the declaration and the national targets.
+    pub indicators: Vec<IndicatorResult>,
+    /// Digests (sha256 hex) of outputs, by name, so that a changed result is caught even
+    /// when the numbers summarised in `metrics` look the same.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub digests: BTreeMap<String, String>,
+    /// Per-iteration measurements by metric id (e.g. seconds per kernel call), kept so that
+    /// `jiebang compare` can bootstrap a confidence interval for a ratio.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub samples: BTreeMap<String, Vec<f64>>,
+    /// Optional ed25519 signature over the id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+}
+
+/// What was run, pinned by version and hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pins {
+    /// The harness build.
+    pub harness: HarnessPin,
+    /// The task crate (direction) that defined the suite.
+    pub task: TaskPin,
+    /// The suite spec.
+    pub suite: SuitePin,
+    /// The dataset.
+    pub dataset: DatasetPin,
+    /// The system under test.
+    pub sut: SutPin,
+    /// The compute backend used by built-in systems, kernels and heavy scoring.
+    pub backend: BackendPin,
+    /// The machine.
+    pub host: HostPin,
+    /// The seed of every random choice in the run (sample order, arrivals, resampling).
+    pub seed: u64,
+    /// Effective settings after defaults were applied (scenario, durations, timeouts, ...).
+    pub settings: BTreeMap<String, serde_json::Value>,
+    /// The unit's declaration, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<DeclarationPin>,
+    /// The round this run belongs to (e.g. `2020-r1`), when certified in a round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<String>,
+    /// Shard of the samples this scorecard covers, `i/n`, when not the whole dataset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// When the run started (UTC, RFC 3339). Informational; not part of the metrics.
+    pub started_at: String,
+}
+
+/// The harness build.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HarnessPin {
+    /// jiebang version (Cargo package version).
+    pub version: String,
+    /// Git commit the binary was built from, when known.
+    pub git_commit: Option<String>,
+}
+
+/// The task crate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskPin {
+    /// Direction id, e.g. `medical-imaging`.
+    pub direction: String,
+    /// Crate name.
+    pub crate_name: String,
+    /// Crate version.
+    pub version: String,
+}
+
+/// The suite spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuitePin {
+    /// Suite id without version, e.g. `medical-imaging/case-detection`.
+    pub id: String,
+    /// Suite version.
+    pub version: u32,
+    /// sha256 of the suite's canonical JSON.
+    pub hash: String,
+    /// `embedded` or the path of the suite file given on the command line.
+    pub source: String,
+}
+
+/// The dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetPin {
+    /// sha256 of the dataset manifest's canonical JSON: the dataset id.
+    pub hash: String,
+    /// Number of files in the manifest.
+    pub files: u64,
+    /// Total bytes of those files.
+    pub bytes: u64,
+    /// Number of samples in the dataset (before sharding).
+    pub samples: u64,
+    /// How the dataset was made, when jiebang generated it (e.g. `synthetic:v1 seed=7 samples=400`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generator: Option<String>,
+}
+
+/// The system under test.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SutPin {
+    /// `process`, `predictions`, `builtin` or `mock`.
+    pub adapter: String,
+    /// Name (reported by the SUT, or the built-in's name).
+    pub name: String,
+    /// Version reported by the SUT, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The command line, for the process adapter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// sha256 over the sorted (path, sha256) list of `files`: the SUT's identity.
+    pub hash: String,
+    /// The files that make up the system, with their sha256.
+    pub files: Vec<FilePin>,
+}
+
+/// One file and its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FilePin {
+    /// Path as given (relative paths relative to the working directory of the run).
+    pub path: String,
+    /// sha256 hex of the file's bytes.
+    pub sha256: String,
+}
+
+/// The compute device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BackendPin {
+    /// `cpu`, `cuda` or `wgpu`.
+    pub kind: String,
+    /// Device name (CPU model, GPU name, wgpu adapter name).
+    pub device: String,
+    /// Vendor, when known.
+    pub vendor: Option<String>,
+    /// Backend API (e.g. `Vulkan`, `CUDA 12.8`, `candle-cpu`).
+    pub api: Option<String>,
+    /// Driver name, when known.
+    pub driver: Option<String>,
+    /// Driver version or info string, when known.
+    pub driver_info: Option<String>,
+    /// Device type (e.g. `Cpu`, `DiscreteGpu`).
+    pub device_type: Option<String>,
+}
+
+/// The machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HostPin {
+    /// Operating system (`linux`, ...).
+    pub os: String,
+    /// CPU architecture.
+    pub arch: String,
+    /// CPU model name, when readable.
+    pub cpu: Option<String>,
+    /// Hardware threads available to the run.
+    pub threads: u32,
+}
+
+/// The declaration the run was scored against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclarationPin {
+    /// Unit (organisation) name.
+    pub unit: String,
+    /// sha256 of the declaration file's bytes.
+    pub hash: String,
+}
+
+/// How the run went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunSummary {
+    /// `accuracy` or `performance`.
+    pub mode: String,
+    /// Scenario for performance runs (`single-stream`, `offline`, `server`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// Query accounting.
+    pub queries: QueryCounts,
+    /// Wall-clock seconds of the run (informational; not hashed into any metric).
+    pub duration_s: f64,
+}
+
+/// Query accounting: every issued query ends answered or as exactly one technical failure.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QueryCounts {
+    /// Queries issued to the SUT.
+    pub issued: u64,
+    /// Queries that got a well-formed answer (right or wrong).
+    pub answered: u64,
+    /// Technical failures, counted apart from wrong answers. In metrics, a failed query
+    /// scores as a wrong answer, never as a right one.
+    pub failures: Failures,
+}
+
+/// Technical failures by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Failures {
+    /// The SUT process exited or crashed with the query in flight.
+    pub crash: u64,
+    /// No answer within the per-query timeout.
+    pub timeout: u64,
+    /// The answer line was not valid JSON or lacked required fields.
+    pub malformed: u64,
+    /// Answers naming an id that was never issued (not attributed to a query; counted here).
+    pub unknown_id: u64,
+    /// Second answers to an already answered query.
+    pub duplicate: u64,
+    /// Queries never answered when the SUT ended.
+    pub missing: u64,
+}
+
+impl Failures {
+    /// Failures attributed to a query (unknown ids and duplicates are not: the query they
+    /// claim either got its own answer or is counted under another kind).
+    pub fn failed_queries(&self) -> u64 {
+        self.crash + self.timeout + self.malformed + self.missing
+    }
+}
+
+/// A measured metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    /// Point estimate, or `null` when not measured (see `reason`).
+    pub value: Option<f64>,
+    /// 95% confidence interval, when one is defined.
+    pub ci95: Option<[f64; 2]>,
+    /// How the interval was computed (e.g. `wilson`, `clopper-pearson`, `delong`, `bootstrap-bca`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci_method: Option<String>,
+    /// Sample size behind the estimate (cases, utterances, iterations, ...).
+    pub n: u64,
+    /// Unit: `ratio` (0..1), `s`, `TOPS`, `TFLOPS`, `TOPS/W`, `bool`, ...
+    pub unit: String,
+    /// Why the value is null (e.g. `no power sensor readable: /sys/class/powercap missing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Which direction of a number is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    /// Larger values are better (detection rate).
+    Higher,
+    /// Smaller values are better (false-negative rate, latency).
+    Lower,
+}
+
+/// A comparison that a target states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Comparison {
+    /// Strictly greater than.
+    #[serde(rename = ">")]
+    Gt,
+    /// Greater than or equal.
+    #[serde(rename = ">=")]
+    Ge,
+    /// Strictly less than.
+    #[serde(rename = "<")]
+    Lt,
+    /// Less than or equal.
+    #[serde(rename = "<=")]
+    Le,
+}
+
+impl Comparison {
+    /// Whether `x` satisfies `x <op> threshold`.
+    pub fn holds(self, x: f64, threshold: f64) -> bool {
+        match self {
+            Comparison::Gt => x > threshold,
+            Comparison::Ge => x >= threshold,
+            Comparison::Lt => x < threshold,
+            Comparison::Le => x <= threshold,
+        }
+    }
+
+    /// The symbol (`>`, `>=`, `<`, `<=`).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::Gt => ">",
+            Comparison::Ge => ">=",
+            Comparison::Lt => "<",
+            Comparison::Le => "<=",
+        }
+    }
+}
+
+/// A national reference target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// The comparison the target states.
+    pub comparison: Comparison,
+    /// The threshold, in the indicator's unit.
+    pub value: f64,
+    /// Where the figure comes from.
+    pub source: String,
+    /// True when the figure could not be confirmed against its primary source.
+    pub unconfirmed: bool,
+}
+
+/// One indicator set beside its declared and national levels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorResult {
+    /// Indicator id, e.g. `imaging.detection_rate`.
+    pub id: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// Unit of `measured` and the targets.
+    pub unit: String,
+    /// Which direction is better.
+    pub better: Better,
+    /// The metric it is computed from.
+    pub metric: String,
+    /// True for a unit's own (自定义) indicator.
+    pub custom: bool,
+    /// Measured value, or `null` when not measured.
+    pub measured: Option<f64>,
+    /// 95% confidence interval of the measured value.
+    pub ci95: Option<[f64; 2]>,
+    /// Sample size.
+    pub n: u64,
+    /// Why `measured` is null.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The unit's declared current level (本单位当前水平).
+    pub declared_current: Option<f64>,
+    /// The unit's declared 2020 target (本单位2020年目标).
+    pub declared_target_2020: Option<f64>,
+    /// The national 2020 reference target.
+    pub national_target: Option<Target>,
+    /// Verdicts against each level.
+    pub verdicts: Verdicts,
+}
+
+/// Verdicts of one indicator against each level that exists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Verdicts {
+    /// Against the national target.
+    pub national: Option<Verdict>,
+    /// Against the unit's declared 2020 target.
+    pub own_target: Option<Verdict>,
+    /// Against the unit's declared current level (does the measurement support the claim?).
+    pub declared_current: Option<Verdict>,
+}
+
+/// Whether a level was met, decided by the 95% interval (never by the point estimate alone).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Verdict {
+    /// The outcome.
+    pub status: VerdictStatus,
+    /// The threshold compared with.
+    pub threshold: f64,
+    /// The comparison.
+    pub comparison: Comparison,
+    /// Samples that would be needed to decide, at the measured rate, when inconclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needed_n: Option<u64>,
+}
+
+/// The outcome of a verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum VerdictStatus {
+    /// The whole 95% interval satisfies the comparison.
+    Met,
+    /// The whole 95% interval violates it.
+    NotMet,
+    /// The interval straddles the threshold.
+    Inconclusive,
+    /// No measurement.
+    NotMeasured,
+}
+
+impl VerdictStatus {
+    /// The word shown in reports.
+    pub fn word(self) -> &'static str {
+        match self {
+            VerdictStatus::Met => "met",
+            VerdictStatus::NotMet => "not-met",
+            VerdictStatus::Inconclusive => "inconclusive",
+            VerdictStatus::NotMeasured => "not-measured",
+        }
+    }
+}
+
+/// An ed25519 signature over the scorecard id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    /// Always `ed25519`.
+    pub algorithm: String,
+    /// Who signed (the key's name).
+    pub signer: String,
+    /// Public key, hex.
+    pub public_key: String,
+    /// Signature over `SIGNING_CONTEXT || id`, hex.
+    pub signature: String,
+}
+
+impl Scorecard {
+    /// Refuses numbers that cannot be represented honestly in JSON (NaN, infinities), naming
+    /// the field. serde_json would silently write them as null.
+    pub fn check_finite(&self) -> Result<(), crate::ScorecardError> {
+        let bad = |path: String, value: f64| crate::ScorecardError::NonFinite { path, value };
+        let check = |path: &str, v: Option<f64>| match v {
+            Some(x) if !x.is_finite() => Err(bad(path.to_string(), x)),
+            _ => Ok(()),
+        };
+        for (k, m) in &self.metrics {
+            check(&format!("metrics.{k}.value"), m.value)?;
+            if let Some([a, b]) = m.ci95 {
+                check(&format!("metrics.{k}.ci95"), Some(a))?;
+                check(&format!("metrics.{k}.ci95"), Some(b))?;
+            }
+        }
+        for ind in &self.indicators {
+            check(&format!("indicators.{}.measured", ind.id), ind.measured)?;
+            if let Some([a, b]) = ind.ci95 {
+                check(&format!("indicators.{}.ci95", ind.id), Some(a))?;
+                check(&format!("indicators.{}.ci95", ind.id), Some(b))?;
+            }
+        }
+        for (k, s) in &self.samples {
+            for x in s {
+                check(&format!("samples.{k}"), Some(*x))?;
+            }
+        }
+        check("run.duration_s", Some(self.run.duration_s))
+    }
+}
