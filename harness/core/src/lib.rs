@@ -1,1 +1,27 @@
-//! placeholder
+//! jiebang's engine: directions and indicators, suites, datasets, declarations, the task
+//! boundary, verdicts, and the pieces every run shares. It never names a concrete task.
+
+pub mod atomic;
+mod dataset;
+mod declaration;
+mod direction;
+mod error;
+mod indicators;
+mod suite;
+mod task;
+pub mod verdict;
+
+pub use dataset::{
+    Dataset, MANIFEST_FILE, Manifest, ManifestEntry, check_relative_path, sha256_file,
+};
+pub use declaration::{CustomIndicator, Declaration, DeclaredLevel};
+pub use direction::{
+    Direction, Indicator, MetricKind, MetricSpec, NATIONAL_SOURCE, NationalTarget,
+};
+pub use error::{CoreError, line_of, toml_error};
+pub use indicators::assemble as assemble_indicators;
+pub use suite::{SuiteRef, SuiteSpec};
+pub use task::{
+    BackendHandle, BuiltinContext, BuiltinInfo, BuiltinSystem, GenerateParams, SampleSet,
+    ScoreContext, Scores, Task,
+};

@@ -1,0 +1,136 @@
+//! Directions (揭榜方向) and their indicator catalogues: what a task crate measures, which
+//! metric each indicator comes from, and the national 2020 reference targets with their source.
+
+use jiebang_scorecard::{Better, Comparison, Target};
+use serde::Serialize;
+
+/// Source of the national 2020 reference targets, as DESIGN.md quotes it.
+pub const NATIONAL_SOURCE: &str = "《促进新一代人工智能产业发展三年行动计划（2018－2020年）》(工信部科〔2017〕315号), as quoted by secondary sources";
+
+/// A sub-domain with its indicator and metric catalogues.
+#[derive(Debug, Clone, Serialize)]
+pub struct Direction {
+    /// Id, e.g. `medical-imaging`.
+    pub id: &'static str,
+    /// Chinese name (e.g. 医疗影像辅助诊断系统).
+    pub name_zh: &'static str,
+    /// English name.
+    pub name_en: &'static str,
+    /// The indicators the state published (and further ones a unit may declare).
+    pub indicators: Vec<Indicator>,
+    /// Every metric the direction's suites compute; custom indicators are built from these.
+    pub metrics: Vec<MetricSpec>,
+}
+
+/// An indicator (指标).
+#[derive(Debug, Clone, Serialize)]
+pub struct Indicator {
+    /// Id, e.g. `imaging.detection_rate`.
+    pub id: &'static str,
+    /// Chinese name.
+    pub name_zh: &'static str,
+    /// English name.
+    pub name_en: &'static str,
+    /// The metric id it is computed from.
+    pub metric: &'static str,
+    /// The national 2020 target, when one was published.
+    pub national_target: Option<NationalTarget>,
+}
+
+/// A national 2020 target with its source.
+#[derive(Debug, Clone, Serialize)]
+pub struct NationalTarget {
+    /// The comparison the target states.
+    pub comparison: Comparison,
+    /// The threshold in the metric's unit.
+    pub value: f64,
+    /// Where the figure comes from.
+    pub source: &'static str,
+    /// True when the figure could not be confirmed against its primary source.
+    pub unconfirmed: bool,
+}
+
+impl NationalTarget {
+    /// The scorecard form.
+    pub fn to_target(&self) -> Target {
+        Target {
+            comparison: self.comparison,
+            value: self.value,
+            source: self.source.to_string(),
+            unconfirmed: self.unconfirmed,
+        }
+    }
+}
+
+/// What kind of number a metric is; decides how its interval and verdict sample size work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MetricKind {
+    /// A proportion of `n` trials (0..1); intervals by Wilson / Clopper–Pearson.
+    Proportion,
+    /// Any other number; intervals by bootstrap or a metric-specific method.
+    Continuous,
+}
+
+/// A metric in a direction's catalogue.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricSpec {
+    /// Id, e.g. `case.sensitivity`.
+    pub id: &'static str,
+    /// Unit (`ratio`, `s`, `TOPS`, ...).
+    pub unit: &'static str,
+    /// Which direction is better.
+    pub better: Better,
+    /// Proportion or continuous.
+    pub kind: MetricKind,
+    /// One line on what it is.
+    pub description: &'static str,
+}
+
+impl Direction {
+    /// The metric spec with this id.
+    pub fn metric(&self, id: &str) -> Option<&MetricSpec> {
+        self.metrics.iter().find(|m| m.id == id)
+    }
+
+    /// The indicator with this id.
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.id == id)
+    }
+
+    /// Checks the catalogue is self-consistent: every indicator names a known metric and ids
+    /// are unique. Task crates call this in a test.
+    pub fn check(&self) -> Result<(), String> {
+        let mut seen = std::collections::BTreeSet::new();
+        for m in &self.metrics {
+            if !seen.insert(m.id) {
+                return Err(format!("{}: metric `{}` listed twice", self.id, m.id));
+            }
+        }
+        for i in &self.indicators {
+            if !seen.insert(i.id) {
+                return Err(format!("{}: id `{}` listed twice", self.id, i.id));
+            }
+            let m = self.metric(i.metric).ok_or_else(|| {
+                format!(
+                    "{}: indicator `{}` names unknown metric `{}`",
+                    self.id, i.id, i.metric
+                )
+            })?;
+            if let Some(t) = &i.national_target {
+                let wants_higher = matches!(t.comparison, Comparison::Gt | Comparison::Ge);
+                if wants_higher != (m.better == Better::Higher) {
+                    return Err(format!(
+                        "{}: indicator `{}` target `{}` contradicts metric `{}` being {:?}-better",
+                        self.id,
+                        i.id,
+                        t.comparison.symbol(),
+                        m.id,
+                        m.better
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,172 @@
+//! The task boundary: what a direction's crate provides (catalogue, suites, data, queries,
+//! scoring, built-in systems) and what the runner owns (everything generic).
+
+use crate::{CoreError, Dataset, Direction, SuiteSpec};
+use jiebang_scorecard::{BackendPin, Metric, TaskPin};
+use serde_json::{Map, Value};
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A direction's task crate.
+pub trait Task: Send + Sync {
+    /// The direction and its indicator and metric catalogues.
+    fn direction(&self) -> &Direction;
+
+    /// The crate's name and version, pinned in scorecards.
+    fn pin(&self) -> TaskPin;
+
+    /// The embedded suites.
+    fn suites(&self) -> &[SuiteSpec];
+
+    /// Writes the deterministic synthetic dataset of `suite` into the empty directory `out`
+    /// (not the manifest: the caller builds it). `samples`/`seed` override the suite's defaults.
+    /// Returns a one-line description of the generator (`name:version seed=.. samples=..`).
+    fn generate(
+        &self,
+        suite: &SuiteSpec,
+        out: &Path,
+        params: &GenerateParams,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<String, CoreError>;
+
+    /// Loads a verified dataset as the suite's sample library (untimed). Every error names the
+    /// dataset file at fault.
+    fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Arc<dyn SampleSet>, CoreError>;
+
+    /// The built-in systems this crate registers.
+    fn builtin_systems(&self) -> Vec<BuiltinInfo>;
+
+    /// Creates a built-in system for a suite on a backend.
+    fn builtin(
+        &self,
+        name: &str,
+        ctx: &BuiltinContext,
+    ) -> Result<Box<dyn BuiltinSystem>, CoreError>;
+}
+
+/// Overrides for dataset generation.
+#[derive(Debug, Clone, Default)]
+pub struct GenerateParams {
+    /// Number of samples (cases, utterances, kernels...), or the suite default.
+    pub samples: Option<u64>,
+    /// Seed, or the suite default.
+    pub seed: Option<u64>,
+}
+
+impl GenerateParams {
+    /// The sample count: the override or the suite's `dataset.samples`.
+    pub fn samples_for(&self, suite: &SuiteSpec) -> Result<u64, CoreError> {
+        self.samples
+            .or(suite.dataset_u64("samples"))
+            .ok_or_else(|| {
+                CoreError::invalid(
+                    format!("<suite {}>", suite.full_id()),
+                    None,
+                    "dataset.samples: expected a positive integer",
+                )
+            })
+    }
+
+    /// The seed: the override or the suite's `dataset.seed`.
+    pub fn seed_for(&self, suite: &SuiteSpec) -> u64 {
+        self.seed.or(suite.dataset_u64("seed")).unwrap_or(0)
+    }
+}
+
+/// A built-in system's description.
+#[derive(Debug, Clone)]
+pub struct BuiltinInfo {
+    /// Name used as `builtin:NAME`.
+    pub name: &'static str,
+    /// One line on what it is.
+    pub description: &'static str,
+    /// Suite ids it answers.
+    pub suites: Vec<&'static str>,
+}
+
+/// The compute device chosen with `--backend`, passed through the engine without the engine
+/// naming the accelerator crate: tasks downcast `device` to `jiebang_accel::Device`.
+#[derive(Clone)]
+pub struct BackendHandle {
+    /// The scorecard pin of the device.
+    pub pin: BackendPin,
+    /// The device object.
+    pub device: Arc<dyn Any + Send + Sync>,
+}
+
+/// What a built-in system is created with.
+pub struct BuiltinContext {
+    /// The suite.
+    pub suite: SuiteSpec,
+    /// The loaded samples.
+    pub samples: Arc<dyn SampleSet>,
+    /// The backend.
+    pub backend: BackendHandle,
+}
+
+/// A built-in (in-process Rust) system under test.
+pub trait BuiltinSystem: Send + Sync {
+    /// The system's version string.
+    fn version(&self) -> String;
+
+    /// Answers the query for sample `index` (`query` is what a process SUT would receive,
+    /// without `type`/`id`). Timed. An `Err` is recorded as a malformed answer.
+    fn answer(&self, index: usize, query: &Map<String, Value>) -> Result<Value, String>;
+}
+
+/// A task's sample library for one suite and dataset.
+pub trait SampleSet: Send + Sync {
+    /// Number of samples.
+    fn len(&self) -> usize;
+
+    /// Whether there are no samples.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A stable id of sample `index` (used in logs and predictions files).
+    fn sample_id(&self, index: usize) -> String;
+
+    /// The task fields of the query for sample `index` (the runner adds `type` and `id`).
+    fn query(&self, index: usize) -> Map<String, Value>;
+
+    /// Checks an answer's shape; an `Err` (what is wrong, what was expected) makes the answer a
+    /// `malformed` failure rather than a wrong answer.
+    fn check_answer(&self, index: usize, answer: &Value) -> Result<(), String>;
+
+    /// Scores answers. `answers` holds, in increasing sample index order, every sample of the
+    /// run (the whole dataset, or one shard) with its answer, or `None` for a technical failure
+    /// (which must count as wrong, never as right). Must be deterministic: the same answers give
+    /// byte-identical metrics.
+    fn score(
+        &self,
+        answers: &[(usize, Option<Value>)],
+        ctx: &ScoreContext,
+    ) -> Result<Scores, CoreError>;
+
+    /// For downcasting by the task's own built-in systems.
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// What scoring may use.
+pub struct ScoreContext {
+    /// The suite.
+    pub suite: SuiteSpec,
+    /// The seed for any resampling.
+    pub seed: u64,
+    /// The backend, for heavy scoring (1:N matching).
+    pub backend: BackendHandle,
+}
+
+/// The result of scoring.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scores {
+    /// Metrics by id.
+    pub metrics: BTreeMap<String, Metric>,
+    /// Output digests by name.
+    pub digests: BTreeMap<String, String>,
+    /// Per-iteration samples by metric id.
+    pub samples: BTreeMap<String, Vec<f64>>,
+}
