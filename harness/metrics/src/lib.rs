@@ -1,1 +1,11 @@
-//! placeholder
+//! Pure metric functions and confidence intervals for jiebang: proportions, bootstrap,
+//! case-level detection (ROC, DeLong), lesion-level FROC, biometrics, speech (WER/CER),
+//! translation (BLEU/chrF) and latency. No IO: callers pass slices and get values back.
+
+mod error;
+mod estimate;
+pub mod proportion;
+pub mod special;
+
+pub use error::{MetricError, Result};
+pub use estimate::{Estimate, Interval};

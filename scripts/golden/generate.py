@@ -1,0 +1,21 @@
+"""Regenerate every golden fixture of jiebang-metrics (harness/metrics/tests/golden/*.json).
+
+Run from the repository root:  python3 scripts/golden/generate.py
+Needs: numpy, scipy, statsmodels, scikit-learn, jiwer, sacrebleu (versions are recorded in
+each fixture). Inputs are generated with fixed seeds, so a rerun with the same tool versions
+reproduces the files byte for byte.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import gen_proportion  # noqa: E402
+
+
+def main():
+    gen_proportion.main()
+
+
+if __name__ == "__main__":
+    main()
