@@ -1,1 +1,76 @@
-fn main() {}
+//! The `jiebang` command: runs standardized, versioned suites against systems under test and
+//! writes reproducible, hash-pinned scorecards; verifies, shows, signs and compares them.
+
+mod cmd;
+mod context;
+mod fmt;
+mod pins;
+mod progress;
+mod registry;
+mod report;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (and, for verify/compare, every check passed)
+  1  a check failed: a scorecard was rejected, a regression was found
+  2  error: bad input, bad usage, or a run that could not complete (the message names the file and field)
+
+Start with `jiebang demo` (no data, no GPU needed), then `jiebang tasks` to see the suites.";
+
+/// jiebang (揭榜): benchmark and evaluation harness for AI sub-domain leaderboards.
+///
+/// Runs standardized, versioned test suites for each direction (medical imaging, video
+/// identity, speech, neural-network chips, ...) against a system under test, and writes
+/// hash-pinned scorecards that set each measured indicator beside the unit's declared current
+/// level, its own 2020 target and the national 2020 target, with a verdict decided by the 95%
+/// confidence interval.
+#[derive(Parser)]
+#[command(name = "jiebang", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+    /// No progress bars or progress lines.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// List directions, suites, indicators with national targets, and built-in systems.
+    Tasks(cmd::tasks::Args),
+    /// Generate, hash or verify datasets.
+    #[command(subcommand)]
+    Data(cmd::data::DataCmd),
+    /// Verify scorecards: bytes, id, signature, and the suite/dataset/SUT files they pin.
+    Verify(cmd::verify::Args),
+    /// Show a scorecard as a readable report.
+    Show(cmd::show::Args),
+    /// Make an ed25519 key pair for signing scorecards.
+    Keygen(cmd::keys::KeygenArgs),
+    /// Sign a scorecard with a secret key.
+    Sign(cmd::keys::SignArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let reg = context::Registry::new();
+    let result: anyhow::Result<bool> = match &cli.cmd {
+        Cmd::Tasks(a) => cmd::tasks::run(a, &reg).map(|_| true),
+        Cmd::Data(c) => cmd::data::run(c, &reg, cli.quiet).map(|_| true),
+        Cmd::Verify(a) => cmd::verify::run(a, &reg),
+        Cmd::Show(a) => cmd::show::run(a).map(|_| true),
+        Cmd::Keygen(a) => cmd::keys::keygen(a).map(|_| true),
+        Cmd::Sign(a) => cmd::keys::sign(a).map(|_| true),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per `jiebang` command.
+
+pub mod data;
+pub mod keys;
+pub mod show;
+pub mod tasks;
+pub mod verify;

@@ -1,0 +1,174 @@
+//! What every command resolves first: the registry of tasks, a suite by reference, the
+//! embedded default dataset (generated on demand, verified always), and declarations.
+
+use crate::progress::Progress;
+use anyhow::{Context as _, Result, anyhow, bail};
+use jiebang_core::{
+    Dataset, Declaration, Direction, GenerateParams, Manifest, SuiteRef, SuiteSpec, Task,
+};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The registered tasks.
+pub struct Registry {
+    tasks: Vec<Arc<dyn Task>>,
+}
+
+impl Registry {
+    /// Loads the registry of task crates.
+    pub fn new() -> Self {
+        Self {
+            tasks: crate::registry::tasks(),
+        }
+    }
+
+    /// All tasks.
+    pub fn tasks(&self) -> &[Arc<dyn Task>] {
+        &self.tasks
+    }
+
+    /// All directions.
+    pub fn directions(&self) -> Vec<&Direction> {
+        self.tasks.iter().map(|t| t.direction()).collect()
+    }
+
+    /// Every embedded suite with its task.
+    pub fn suites(&self) -> Vec<(Arc<dyn Task>, SuiteSpec)> {
+        self.tasks
+            .iter()
+            .flat_map(|t| t.suites().iter().map(move |s| (t.clone(), s.clone())))
+            .collect()
+    }
+
+    /// The suite named by `r` (its newest version when none is given).
+    pub fn suite(&self, r: &str) -> Result<(Arc<dyn Task>, SuiteSpec)> {
+        let sr: SuiteRef = r.parse().map_err(|e: String| anyhow!(e))?;
+        let mut found: Vec<_> = self
+            .suites()
+            .into_iter()
+            .filter(|(_, s)| sr.matches(s))
+            .collect();
+        found.sort_by_key(|(_, s)| s.version);
+        found.pop().ok_or_else(|| {
+            let known: Vec<_> = self.suites().iter().map(|(_, s)| s.full_id()).collect();
+            anyhow!(
+                "unknown suite `{r}`; known suites: {} (see `jiebang tasks`)",
+                if known.is_empty() {
+                    "(none registered)".into()
+                } else {
+                    known.join(", ")
+                }
+            )
+        })
+    }
+
+    /// The task owning a direction id.
+    pub fn task(&self, direction: &str) -> Option<Arc<dyn Task>> {
+        self.tasks
+            .iter()
+            .find(|t| t.direction().id == direction)
+            .cloned()
+    }
+
+    /// Reads and validates a declaration against the catalogues.
+    pub fn declaration(&self, path: &Path) -> Result<Declaration> {
+        Ok(Declaration::read(path, &self.directions())?)
+    }
+}
+
+/// Reads a suite spec file given on the command line and finds its task.
+pub fn suite_from_file(reg: &Registry, path: &Path) -> Result<(Arc<dyn Task>, SuiteSpec)> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+    let spec = SuiteSpec::from_toml(path, &text)?;
+    let task = reg.task(&spec.direction).ok_or_else(|| {
+        anyhow!(
+            "{}: field `direction`: unknown direction `{}`",
+            path.display(),
+            spec.direction
+        )
+    })?;
+    Ok((task, spec))
+}
+
+/// Where the embedded default dataset of a suite lives: `$JIEBANG_DATA` or `./jiebang-data`,
+/// then `<direction>/<name>@<version>/seed-<seed>-n<samples>`.
+pub fn default_dataset_dir(suite: &SuiteSpec, params: &GenerateParams) -> Result<PathBuf> {
+    let base = std::env::var_os("JIEBANG_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("jiebang-data"));
+    let n = params.samples_for(suite)?;
+    Ok(base
+        .join(format!("{}@{}", suite.id, suite.version))
+        .join(format!("seed-{}-n{n}", params.seed_for(suite))))
+}
+
+/// Generates the synthetic dataset of `suite` into `out` (atomically: into a temporary
+/// sibling directory that is renamed when complete) and writes its manifest.
+pub fn generate(
+    task: &dyn Task,
+    suite: &SuiteSpec,
+    params: &GenerateParams,
+    out: &Path,
+    quiet: bool,
+) -> Result<Dataset> {
+    if out.join(jiebang_core::MANIFEST_FILE).exists() {
+        bail!(
+            "{}: a dataset is already there; remove it or choose another --out",
+            out.display()
+        );
+    }
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    let tmp = parent.join(format!(
+        ".{}.partial-{}",
+        out.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).ok();
+    }
+    std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    let n = params.samples_for(suite)?;
+    let bar = Progress::new(n, "generating", quiet);
+    let generator = task
+        .generate(suite, &tmp, params, &|done, total| bar.set(done, total))
+        .with_context(|| format!("generating {} into {}", suite.full_id(), tmp.display()))?;
+    bar.finish(&generator);
+    let mut meta = std::collections::BTreeMap::new();
+    meta.insert("suite".into(), serde_json::json!(suite.full_id()));
+    meta.insert("generator".into(), serde_json::json!(generator));
+    meta.insert("samples".into(), serde_json::json!(n));
+    let manifest = Manifest::build(&tmp, meta)?;
+    manifest.write(&tmp)?;
+    if out.exists() {
+        std::fs::remove_dir(out)
+            .with_context(|| format!("{}: exists and is not an empty directory", out.display()))?;
+    }
+    std::fs::rename(&tmp, out)
+        .with_context(|| format!("moving {} to {}", tmp.display(), out.display()))?;
+    Ok(Dataset::open_verified(out)?)
+}
+
+/// Opens the dataset at `data`, or the suite's embedded default (generated on first use).
+/// Either way every file is verified against the manifest.
+pub fn dataset(
+    task: &dyn Task,
+    suite: &SuiteSpec,
+    data: Option<&Path>,
+    params: &GenerateParams,
+    quiet: bool,
+) -> Result<Dataset> {
+    if let Some(d) = data {
+        return Ok(Dataset::open_verified(d)?);
+    }
+    let dir = default_dataset_dir(suite, params)?;
+    if dir.join(jiebang_core::MANIFEST_FILE).exists() {
+        return Ok(Dataset::open_verified(&dir)?);
+    }
+    generate(task, suite, params, &dir, quiet)
+}
