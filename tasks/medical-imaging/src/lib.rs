@@ -1,0 +1,1 @@
+//! placeholder for the medical-imaging direction (being written)

@@ -1,0 +1,1 @@
+//! placeholder for the nn-chip direction (being written)
