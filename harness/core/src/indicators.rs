@@ -6,14 +6,12 @@ use crate::{Declaration, Direction, MetricKind, SuiteSpec};
 use jiebang_scorecard::{IndicatorResult, Metric, Verdicts};
 use std::collections::BTreeMap;
 
-/// Builds the indicator section of a scorecard. `needed(p, threshold)` gives the sample size
-/// that would decide an inconclusive proportion verdict.
+/// Builds the indicator section of a scorecard.
 pub fn assemble(
     direction: &Direction,
     suite: &SuiteSpec,
     metrics: &BTreeMap<String, Metric>,
     declaration: Option<&Declaration>,
-    needed: &dyn Fn(f64, f64) -> Option<u64>,
 ) -> Vec<IndicatorResult> {
     let mut out = Vec::new();
     for id in &suite.indicators {
@@ -34,7 +32,6 @@ pub fn assemble(
             direction,
             level.map(|l| (l.current, l.target_2020)),
             ind.national_target.as_ref().map(|t| t.to_target()),
-            needed,
         ));
     }
     if let Some(d) = declaration {
@@ -52,7 +49,6 @@ pub fn assemble(
                 direction,
                 Some((c.current, c.target_2020)),
                 None,
-                needed,
             ));
         }
     }
@@ -70,7 +66,6 @@ fn result(
     direction: &Direction,
     declared: Option<(f64, f64)>,
     national: Option<jiebang_scorecard::Target>,
-    needed: &dyn Fn(f64, f64) -> Option<u64>,
 ) -> IndicatorResult {
     let spec = direction.metric(metric_id);
     let better = spec
@@ -86,15 +81,14 @@ fn result(
         Some(m) if m.value.is_none() => m.reason.clone(),
         _ => None,
     };
-    let need = |p: f64, t: f64| if is_prop { needed(p, t) } else { None };
     let verdicts = Verdicts {
         national: national
             .as_ref()
-            .map(|t| decide(measured, ci95, t.comparison, t.value, need)),
+            .map(|t| decide(measured, ci95, t.comparison, t.value, is_prop)),
         own_target: declared
-            .map(|(_, t)| decide(measured, ci95, at_least_as_good(better), t, need)),
+            .map(|(_, t)| decide(measured, ci95, at_least_as_good(better), t, is_prop)),
         declared_current: declared
-            .map(|(c, _)| decide(measured, ci95, at_least_as_good(better), c, need)),
+            .map(|(c, _)| decide(measured, ci95, at_least_as_good(better), c, is_prop)),
     };
     IndicatorResult {
         id: id.to_string(),

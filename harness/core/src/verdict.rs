@@ -8,14 +8,14 @@ use jiebang_scorecard::{Comparison, Verdict, VerdictStatus};
 /// `met` when the whole interval satisfies the comparison, `not-met` when the whole interval
 /// violates it, `inconclusive` otherwise. A measurement without an interval can only be
 /// `met`/`not-met` when it is exact (`lo == hi`, e.g. a count), so a bare point estimate never
-/// decides. `needed_n` is filled for inconclusive proportions by `needed` (samples at the
-/// measured rate that would move the interval off the threshold).
+/// decides. For an inconclusive proportion, `needed_n` is the sample size at which a Wilson
+/// interval around the measured rate would leave the threshold ([`needed_to_decide`]).
 pub fn decide(
     measured: Option<f64>,
     ci95: Option<[f64; 2]>,
     comparison: Comparison,
     threshold: f64,
-    needed: impl Fn(f64, f64) -> Option<u64>,
+    proportion: bool,
 ) -> Verdict {
     let mut v = Verdict {
         status: VerdictStatus::NotMeasured,
@@ -44,10 +44,34 @@ pub fn decide(
     } else {
         VerdictStatus::Inconclusive
     };
-    if v.status == VerdictStatus::Inconclusive {
-        v.needed_n = needed(x, threshold);
+    if v.status == VerdictStatus::Inconclusive && proportion {
+        v.needed_n = needed_to_decide(x, threshold);
     }
     v
+}
+
+/// Samples needed for a Wilson 95% interval around rate `p` to exclude `threshold`, were the
+/// rate to stay at `p` (about 50% power; see `jiebang_metrics::sample_size_to_decide`). A rate
+/// of exactly 0 or 1 is planned as 1e-9 from the edge (the count stays 0 or n). `None` when
+/// `p` equals the threshold (no sample size decides).
+pub fn needed_to_decide(p: f64, threshold: f64) -> Option<u64> {
+    use jiebang_metrics::proportion::{
+        ProportionInterval, RatePlan, TargetSide, sample_size_to_decide,
+    };
+    if p == threshold {
+        return None;
+    }
+    let plan = RatePlan {
+        expected: p.clamp(1e-9, 1.0 - 1e-9),
+        target: threshold,
+        side: if p > threshold {
+            TargetSide::Above
+        } else {
+            TargetSide::Below
+        },
+        confidence: 0.95,
+    };
+    sample_size_to_decide(&plan, ProportionInterval::Wilson).ok()
 }
 
 /// The comparison a declared level implies: at least as good as the level.
@@ -63,7 +87,7 @@ mod tests {
     use super::*;
 
     fn status(ci: [f64; 2], op: Comparison, t: f64) -> VerdictStatus {
-        decide(Some((ci[0] + ci[1]) / 2.0), Some(ci), op, t, |_, _| Some(7)).status
+        decide(Some((ci[0] + ci[1]) / 2.0), Some(ci), op, t, true).status
     }
 
     #[test]
@@ -81,17 +105,23 @@ mod tests {
 
     #[test]
     fn missing_measurement_or_interval() {
-        let v = decide(None, None, Comparison::Gt, 0.9, |_, _| None);
+        let v = decide(None, None, Comparison::Gt, 0.9, true);
         assert_eq!(v.status, VerdictStatus::NotMeasured);
-        let v = decide(Some(0.99), None, Comparison::Gt, 0.9, |_, _| None);
+        let v = decide(Some(0.99), None, Comparison::Gt, 0.9, true);
         assert_eq!(v.status, VerdictStatus::Inconclusive);
-        let v = decide(
-            Some(0.93),
-            Some([0.9, 0.97]),
-            Comparison::Gt,
-            0.95,
-            |_, _| Some(400),
-        );
-        assert_eq!(v.needed_n, Some(400));
+    }
+
+    #[test]
+    fn needed_samples_for_inconclusive_proportions() {
+        // 0.97 measured against > 0.95: Wilson needs a few hundred samples at that rate.
+        let v = decide(Some(0.97), Some([0.93, 0.99]), Comparison::Gt, 0.95, true);
+        let n = v.needed_n.unwrap();
+        assert!((200..2000).contains(&n), "{n}");
+        // No misses yet against FNR < 1%: close to the rule of three, 3/0.01.
+        let n = needed_to_decide(0.0, 0.01).unwrap();
+        assert!((250..500).contains(&n), "{n}");
+        let v = decide(Some(0.97), Some([0.93, 0.99]), Comparison::Gt, 0.95, false);
+        assert_eq!(v.needed_n, None);
+        assert_eq!(needed_to_decide(0.95, 0.95), None);
     }
 }
