@@ -2,9 +2,11 @@
 //! case-level detection (ROC, DeLong), lesion-level FROC, biometrics, speech (WER/CER),
 //! translation (BLEU/chrF) and latency. No IO: callers pass slices and get values back.
 
+pub mod detection;
 mod error;
 mod estimate;
 pub mod proportion;
+mod sort;
 pub mod special;
 
 pub use error::{MetricError, Result};
