@@ -29,8 +29,16 @@ fn keygen_sign_verify_trusted_and_untrusted() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let card = unsigned_copy(d);
-    jiebang().args(["keygen", "--name", "agency-a", "--out"]).arg(d.join("a")).assert().success();
-    jiebang().args(["keygen", "--name", "agency-b", "--out"]).arg(d.join("b")).assert().success();
+    jiebang()
+        .args(["keygen", "--name", "agency-a", "--out"])
+        .arg(d.join("a"))
+        .assert()
+        .success();
+    jiebang()
+        .args(["keygen", "--name", "agency-b", "--out"])
+        .arg(d.join("b"))
+        .assert()
+        .success();
     // Refuses to overwrite a key.
     jiebang()
         .args(["keygen", "--name", "x", "--out"])
@@ -39,7 +47,13 @@ fn keygen_sign_verify_trusted_and_untrusted() {
         .code(2)
         .stderr(predicate::str::contains("exists"));
 
-    jiebang().arg("sign").arg(&card).arg("--key").arg(d.join("a.key")).assert().success();
+    jiebang()
+        .arg("sign")
+        .arg(&card)
+        .arg("--key")
+        .arg(d.join("a.key"))
+        .assert()
+        .success();
     jiebang()
         .arg("verify")
         .arg(&card)
@@ -73,7 +87,11 @@ fn one_changed_byte_is_rejected_with_reason() {
     let card = unsigned_copy(dir.path());
     jiebang().arg("verify").arg(&card).assert().success();
     let text = std::fs::read_to_string(&card).unwrap();
-    std::fs::write(&card, text.replacen("\"answered\":99", "\"answered\":90", 1)).unwrap();
+    std::fs::write(
+        &card,
+        text.replacen("\"answered\":99", "\"answered\":90", 1),
+    )
+    .unwrap();
     jiebang()
         .arg("verify")
         .arg(&card)
@@ -93,17 +111,14 @@ fn one_changed_byte_is_rejected_with_reason() {
 fn show_renders_indicators_beside_targets() {
     let dir = tempfile::tempdir().unwrap();
     let card = unsigned_copy(dir.path());
-    jiebang()
-        .arg("show")
-        .arg(&card)
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("imaging.detection_rate")
-                .and(predicate::str::contains("> 95.00%"))
-                .and(predicate::str::contains("inconclusive (≈400 samples to decide)"))
-                .and(predicate::str::contains("93.00%")),
-        );
+    jiebang().arg("show").arg(&card).assert().success().stdout(
+        predicate::str::contains("imaging.detection_rate")
+            .and(predicate::str::contains("> 95.00%"))
+            .and(predicate::str::contains(
+                "inconclusive (≈400 samples to decide)",
+            ))
+            .and(predicate::str::contains("93.00%")),
+    );
     jiebang()
         .args(["show", "--format", "markdown"])
         .arg(&card)
@@ -119,9 +134,7 @@ fn missing_file_and_help_are_clear() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("/nonexistent/x.json"));
-    jiebang()
-        .arg("--help")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Exit codes").and(predicate::str::contains("jiebang demo")));
+    jiebang().arg("--help").assert().success().stdout(
+        predicate::str::contains("Exit codes").and(predicate::str::contains("jiebang demo")),
+    );
 }
