@@ -44,6 +44,12 @@ pub trait Task: Send + Sync {
         name: &str,
         ctx: &BuiltinContext,
     ) -> Result<Box<dyn BuiltinSystem>, CoreError>;
+
+    /// A sample declaration (TOML) that `jiebang demo` scores the built-in systems against,
+    /// so the demo shows measured vs. declared vs. national levels. `None` when there is none.
+    fn demo_declaration(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// Overrides for dataset generation.
