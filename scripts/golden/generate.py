@@ -10,6 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import gen_bootstrap  # noqa: E402
 import gen_detection  # noqa: E402
 import gen_proportion  # noqa: E402
 
@@ -17,6 +18,7 @@ import gen_proportion  # noqa: E402
 def main():
     gen_proportion.main()
     gen_detection.main()
+    gen_bootstrap.main()
 
 
 if __name__ == "__main__":
