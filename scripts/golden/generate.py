@@ -12,6 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import gen_bootstrap  # noqa: E402
 import gen_detection  # noqa: E402
+import gen_froc  # noqa: E402
 import gen_proportion  # noqa: E402
 
 
@@ -19,6 +20,7 @@ def main():
     gen_proportion.main()
     gen_detection.main()
     gen_bootstrap.main()
+    gen_froc.main()
 
 
 if __name__ == "__main__":

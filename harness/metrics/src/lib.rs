@@ -6,6 +6,7 @@ pub mod bootstrap;
 pub mod detection;
 mod error;
 mod estimate;
+pub mod froc;
 pub mod proportion;
 mod sort;
 pub mod special;
