@@ -10,6 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import gen_biometrics  # noqa: E402
 import gen_bootstrap  # noqa: E402
 import gen_detection  # noqa: E402
 import gen_froc  # noqa: E402
@@ -21,6 +22,7 @@ def main():
     gen_detection.main()
     gen_bootstrap.main()
     gen_froc.main()
+    gen_biometrics.main()
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 //! case-level detection (ROC, DeLong), lesion-level FROC, biometrics, speech (WER/CER),
 //! translation (BLEU/chrF) and latency. No IO: callers pass slices and get values back.
 
+pub mod biometrics;
 pub mod bootstrap;
 pub mod detection;
 mod error;
