@@ -15,14 +15,18 @@ import gen_bootstrap  # noqa: E402
 import gen_detection  # noqa: E402
 import gen_froc  # noqa: E402
 import gen_proportion  # noqa: E402
+import gen_speech  # noqa: E402
+import gen_unicode_tables  # noqa: E402
 
 
 def main():
+    gen_unicode_tables.main()
     gen_proportion.main()
     gen_detection.main()
     gen_bootstrap.main()
     gen_froc.main()
     gen_biometrics.main()
+    gen_speech.main()
 
 
 if __name__ == "__main__":

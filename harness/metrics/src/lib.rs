@@ -11,6 +11,7 @@ pub mod froc;
 pub mod proportion;
 mod sort;
 pub mod special;
+pub mod speech;
 
 pub use error::{MetricError, Result};
 pub use estimate::{Estimate, Interval};
