@@ -47,3 +47,17 @@ fn cuda_probe_is_repeatable() {
         assert_eq!(a, b);
     }
 }
+
+#[test]
+fn cuda_kernel_source_compiles_with_nvrtc_when_present() {
+    // NVRTC needs no GPU: with libnvrtc on the library path (e.g. from the
+    // nvidia-cuda-nvrtc-cu12 wheel) the CUDA C kernels are compiled and must be accepted.
+    match jiebang_accel::cuda::compile_kernels() {
+        Ok(ptx) => {
+            let text = ptx.to_src();
+            assert!(text.contains("conv2d_f32") && text.contains("recurrent_step"));
+        }
+        Err(AccelError::Unsupported { reason, .. }) => eprintln!("SKIPPED: {reason}"),
+        Err(e) => panic!("kernels.cu does not compile: {e}"),
+    }
+}

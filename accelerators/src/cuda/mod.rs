@@ -198,16 +198,10 @@ impl CudaDevice {
         if let Some(f) = cache.get(name) {
             return Ok(f.clone());
         }
-        // SAFETY: only tries to dlopen the NVRTC candidates.
-        if !unsafe { cudarc::nvrtc::sys::is_culib_present() } {
-            return Err(self.unsupported(
-                kernel,
-                "libnvrtc not found (needed to compile the kernel)".into(),
-            ));
-        }
-        let ptx = catch_unwind(|| cudarc::nvrtc::compile_ptx(KERNELS_CU))
-            .map_err(|p| AccelError::Cuda(format!("NVRTC panicked: {}", panic_text(&p))))?
-            .map_err(|e| AccelError::Cuda(format!("NVRTC compile of kernels.cu: {e:?}")))?;
+        let ptx = compile_kernels().map_err(|e| match e {
+            AccelError::Unsupported { reason, .. } => self.unsupported(kernel, reason),
+            other => other,
+        })?;
         let module = self.ctx.load_module(ptx).map_err(cuda_err("loading PTX"))?;
         for n in ["conv2d_f32", "recurrent_step"] {
             cache.insert(
@@ -222,6 +216,24 @@ impl CudaDevice {
             .cloned()
             .ok_or_else(|| AccelError::Cuda(format!("kernel {name} missing from module")))
     }
+}
+
+/// Compiles the CUDA C kernels (`kernels.cu`) to PTX with NVRTC. Needs only libnvrtc,
+/// not a GPU, so the kernel source can be checked on any machine that has NVRTC.
+/// Without libnvrtc: [`AccelError::Unsupported`].
+pub fn compile_kernels() -> Result<cudarc::nvrtc::Ptx> {
+    // SAFETY: only tries to dlopen the NVRTC candidates.
+    if !unsafe { cudarc::nvrtc::sys::is_culib_present() } {
+        return Err(AccelError::Unsupported {
+            kernel: KernelKind::Conv2dF32,
+            backend: BackendKind::Cuda,
+            device: "nvrtc".into(),
+            reason: "libnvrtc not found (needed to compile conv2d/LSTM/RNN kernels)".into(),
+        });
+    }
+    catch_unwind(|| cudarc::nvrtc::compile_ptx(KERNELS_CU))
+        .map_err(|p| AccelError::Cuda(format!("NVRTC panicked: {}", panic_text(&p))))?
+        .map_err(|e| AccelError::Cuda(format!("NVRTC compile of kernels.cu: {e:?}")))
 }
 
 fn to_i32(kernel: KernelKind, what: &str, v: usize) -> Result<i32> {
