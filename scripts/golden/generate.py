@@ -16,6 +16,7 @@ import gen_detection  # noqa: E402
 import gen_froc  # noqa: E402
 import gen_proportion  # noqa: E402
 import gen_speech  # noqa: E402
+import gen_translation  # noqa: E402
 import gen_unicode_tables  # noqa: E402
 
 
@@ -27,6 +28,7 @@ def main():
     gen_froc.main()
     gen_biometrics.main()
     gen_speech.main()
+    gen_translation.main()
 
 
 if __name__ == "__main__":

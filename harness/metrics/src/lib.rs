@@ -12,6 +12,7 @@ pub mod proportion;
 mod sort;
 pub mod special;
 pub mod speech;
+pub mod translation;
 
 pub use error::{MetricError, Result};
 pub use estimate::{Estimate, Interval};
