@@ -14,6 +14,7 @@ import gen_biometrics  # noqa: E402
 import gen_bootstrap  # noqa: E402
 import gen_detection  # noqa: E402
 import gen_froc  # noqa: E402
+import gen_latency  # noqa: E402
 import gen_proportion  # noqa: E402
 import gen_speech  # noqa: E402
 import gen_translation  # noqa: E402
@@ -29,6 +30,7 @@ def main():
     gen_biometrics.main()
     gen_speech.main()
     gen_translation.main()
+    gen_latency.main()
 
 
 if __name__ == "__main__":

@@ -38,6 +38,16 @@ pub enum MetricError {
         /// Why it has no value.
         reason: &'static str,
     },
+    /// More samples are needed before the metric can be computed.
+    #[error("{metric} needs at least {needed} samples, got {got}")]
+    InsufficientSamples {
+        /// The metric that cannot be computed yet.
+        metric: &'static str,
+        /// How many samples are needed.
+        needed: u64,
+        /// How many were given.
+        got: u64,
+    },
     /// An iterative computation did not reach the required accuracy.
     #[error("{what}: no convergence after {iterations} iterations")]
     NoConvergence {

@@ -8,6 +8,7 @@ pub mod detection;
 mod error;
 mod estimate;
 pub mod froc;
+pub mod latency;
 pub mod proportion;
 mod sort;
 pub mod special;
