@@ -40,7 +40,12 @@ pub struct BootstrapSettings {
 
 impl Default for BootstrapSettings {
     fn default() -> Self {
-        Self { resamples: 2000, seed: 0, confidence: 0.95, method: BootstrapMethod::Percentile }
+        Self {
+            resamples: 2000,
+            seed: 0,
+            confidence: 0.95,
+            method: BootstrapMethod::Percentile,
+        }
     }
 }
 
@@ -54,7 +59,9 @@ pub struct Units {
 impl Units {
     /// Every sample is its own unit (ordinary bootstrap over `n` samples).
     pub fn samples(n: usize) -> Self {
-        Self { members: (0..n).map(|i| vec![i]).collect() }
+        Self {
+            members: (0..n).map(|i| vec![i]).collect(),
+        }
     }
 
     /// Samples with equal keys form one unit (cluster bootstrap: resample whole cases,
@@ -126,16 +133,25 @@ pub fn resample_indices(units: &Units, seed: u64, r: u64, out: &mut Vec<usize>) 
 ///
 /// Errors: no units, invalid settings, the statistic failing on the full data, every
 /// replicate failing, or (BCa) a jackknife value failing or a degenerate distribution.
-pub fn bootstrap<F>(units: &Units, mut statistic: F, settings: &BootstrapSettings) -> Result<BootstrapResult>
+pub fn bootstrap<F>(
+    units: &Units,
+    mut statistic: F,
+    settings: &BootstrapSettings,
+) -> Result<BootstrapResult>
 where
     F: FnMut(&[usize]) -> Result<f64>,
 {
     if units.is_empty() {
-        return Err(MetricError::Empty { what: "bootstrap units" });
+        return Err(MetricError::Empty {
+            what: "bootstrap units",
+        });
     }
     check_open_unit("confidence", settings.confidence)?;
     if settings.resamples == 0 {
-        return Err(MetricError::InvalidInput { what: "resamples", detail: "must be at least 1".into() });
+        return Err(MetricError::InvalidInput {
+            what: "resamples",
+            detail: "must be at least 1".into(),
+        });
     }
     let estimate = statistic(&units.all_indices())?;
     let mut replicates = Vec::with_capacity(settings.resamples);
@@ -149,17 +165,29 @@ where
         }
     }
     if replicates.is_empty() {
-        return Err(MetricError::Undefined { metric: "bootstrap interval", reason: "every replicate failed" });
+        return Err(MetricError::Undefined {
+            metric: "bootstrap interval",
+            reason: "every replicate failed",
+        });
     }
     let (interval, bca) = match settings.method {
-        BootstrapMethod::Percentile => (percentile_interval(&replicates, settings.confidence)?, None),
+        BootstrapMethod::Percentile => {
+            (percentile_interval(&replicates, settings.confidence)?, None)
+        }
         BootstrapMethod::Bca => {
             let jackknife = jackknife_values(units, &mut statistic)?;
-            let (interval, z0, a) = bca_interval(estimate, &replicates, &jackknife, settings.confidence)?;
+            let (interval, z0, a) =
+                bca_interval(estimate, &replicates, &jackknife, settings.confidence)?;
             (interval, Some((z0, a)))
         }
     };
-    Ok(BootstrapResult { estimate, interval, replicates, failed, bca })
+    Ok(BootstrapResult {
+        estimate,
+        interval,
+        replicates,
+        failed,
+        bca,
+    })
 }
 
 /// Leave-one-unit-out values of the statistic.
@@ -168,7 +196,10 @@ where
     F: FnMut(&[usize]) -> Result<f64>,
 {
     if units.len() < 2 {
-        return Err(MetricError::Undefined { metric: "jackknife", reason: "needs at least two units" });
+        return Err(MetricError::Undefined {
+            metric: "jackknife",
+            reason: "needs at least two units",
+        });
     }
     let mut indices = Vec::new();
     (0..units.len())
@@ -187,10 +218,15 @@ where
 /// `h = (n − 1)·q`, result `x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋])`.
 pub fn quantile_linear(values: &[f64], q: f64) -> Result<f64> {
     if values.is_empty() {
-        return Err(MetricError::Empty { what: "quantile input" });
+        return Err(MetricError::Empty {
+            what: "quantile input",
+        });
     }
     if !(0.0..=1.0).contains(&q) {
-        return Err(MetricError::InvalidInput { what: "quantile level", detail: format!("{q} is outside [0, 1]") });
+        return Err(MetricError::InvalidInput {
+            what: "quantile level",
+            detail: format!("{q} is outside [0, 1]"),
+        });
     }
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
@@ -206,14 +242,21 @@ fn quantile_of_sorted(sorted: &[f64], q: f64) -> f64 {
     }
     let (a, b) = (sorted[lo], sorted[lo + 1]);
     // NumPy's lerp: evaluated from the nearer end for numerical symmetry.
-    if t >= 0.5 { b - (b - a) * (1.0 - t) } else { a + (b - a) * t }
+    if t >= 0.5 {
+        b - (b - a) * (1.0 - t)
+    } else {
+        a + (b - a) * t
+    }
 }
 
 /// Percentile interval: the `α/2` and `1 − α/2` linear quantiles of the replicates.
 pub fn percentile_interval(replicates: &[f64], confidence: f64) -> Result<Interval> {
     check_open_unit("confidence", confidence)?;
     let alpha = (1.0 - confidence) / 2.0;
-    Ok(Interval::new(quantile_linear(replicates, alpha)?, quantile_linear(replicates, 1.0 - alpha)?))
+    Ok(Interval::new(
+        quantile_linear(replicates, alpha)?,
+        quantile_linear(replicates, 1.0 - alpha)?,
+    ))
 }
 
 /// BCa interval from the full-data estimate, the bootstrap replicates and the jackknife
@@ -224,10 +267,17 @@ pub fn percentile_interval(replicates: &[f64], confidence: f64) -> Result<Interv
 /// replicates at `Φ(z0 + (z0 ± z)/(1 − a(z0 ± z)))`, `z = Φ⁻¹(α/2)`.
 /// Errors when every replicate lies on one side of the estimate or the jackknife values are
 /// all equal (the correction is then undefined).
-pub fn bca_interval(estimate: f64, replicates: &[f64], jackknife: &[f64], confidence: f64) -> Result<(Interval, f64, f64)> {
+pub fn bca_interval(
+    estimate: f64,
+    replicates: &[f64],
+    jackknife: &[f64],
+    confidence: f64,
+) -> Result<(Interval, f64, f64)> {
     check_open_unit("confidence", confidence)?;
     if replicates.is_empty() || jackknife.len() < 2 {
-        return Err(MetricError::Empty { what: "BCa replicates or jackknife values" });
+        return Err(MetricError::Empty {
+            what: "BCa replicates or jackknife values",
+        });
     }
     let b = replicates.len() as f64;
     let below = replicates.iter().filter(|&&t| t < estimate).count() as f64;
@@ -246,7 +296,10 @@ pub fn bca_interval(estimate: f64, replicates: &[f64], jackknife: &[f64], confid
     let num = u.iter().map(|x| x * x * x).sum::<f64>() / (n * n * n);
     let den = u.iter().map(|x| x * x).sum::<f64>() / (n * n);
     if den == 0.0 {
-        return Err(MetricError::Undefined { metric: "BCa interval", reason: "all jackknife values are equal" });
+        return Err(MetricError::Undefined {
+            metric: "BCa interval",
+            reason: "all jackknife values are equal",
+        });
     }
     let a = num / (6.0 * den.powf(1.5));
     let z_alpha = normal_quantile((1.0 - confidence) / 2.0)?;
@@ -257,7 +310,14 @@ pub fn bca_interval(estimate: f64, replicates: &[f64], jackknife: &[f64], confid
     let (q1, q2) = (adjusted(z_alpha), adjusted(-z_alpha));
     let mut sorted = replicates.to_vec();
     sorted.sort_by(f64::total_cmp);
-    Ok((Interval::new(quantile_of_sorted(&sorted, q1), quantile_of_sorted(&sorted, q2)), z0, a))
+    Ok((
+        Interval::new(
+            quantile_of_sorted(&sorted, q1),
+            quantile_of_sorted(&sorted, q2),
+        ),
+        z0,
+        a,
+    ))
 }
 
 #[cfg(test)]
@@ -271,11 +331,20 @@ mod tests {
     #[test]
     fn same_seed_same_result_and_other_seed_differs() {
         let data: Vec<f64> = (0..50).map(|i| ((i * 37) % 11) as f64).collect();
-        let s = BootstrapSettings { resamples: 300, seed: 9, ..Default::default() };
+        let s = BootstrapSettings {
+            resamples: 300,
+            seed: 9,
+            ..Default::default()
+        };
         let a = bootstrap(&Units::samples(50), mean_of(&data), &s).unwrap();
         let b = bootstrap(&Units::samples(50), mean_of(&data), &s).unwrap();
         assert_eq!(a, b);
-        let c = bootstrap(&Units::samples(50), mean_of(&data), &BootstrapSettings { seed: 10, ..s }).unwrap();
+        let c = bootstrap(
+            &Units::samples(50),
+            mean_of(&data),
+            &BootstrapSettings { seed: 10, ..s },
+        )
+        .unwrap();
         assert_ne!(a.replicates, c.replicates);
         assert!(a.interval.lo < a.estimate && a.estimate < a.interval.hi);
     }
@@ -284,7 +353,12 @@ mod tests {
     fn singleton_clusters_equal_plain_bootstrap() {
         let data: Vec<f64> = (0..30).map(|i| (i as f64).sin()).collect();
         let keys: Vec<u32> = (0..30).collect();
-        let s = BootstrapSettings { resamples: 200, seed: 3, method: BootstrapMethod::Bca, ..Default::default() };
+        let s = BootstrapSettings {
+            resamples: 200,
+            seed: 3,
+            method: BootstrapMethod::Bca,
+            ..Default::default()
+        };
         let a = bootstrap(&Units::samples(30), mean_of(&data), &s).unwrap();
         let b = bootstrap(&Units::clusters(&keys), mean_of(&data), &s).unwrap();
         assert_eq!(a, b);
@@ -306,7 +380,11 @@ mod tests {
     #[test]
     fn degenerate_inputs_are_errors() {
         let data = [1.0; 10];
-        let s = BootstrapSettings { resamples: 50, method: BootstrapMethod::Bca, ..Default::default() };
+        let s = BootstrapSettings {
+            resamples: 50,
+            method: BootstrapMethod::Bca,
+            ..Default::default()
+        };
         assert!(bootstrap(&Units::samples(10), mean_of(&data), &s).is_err());
         assert!(bootstrap(&Units::samples(0), mean_of(&data), &s).is_err());
         assert!(quantile_linear(&[], 0.5).is_err());

@@ -13,7 +13,11 @@ pub struct Interval {
 impl Interval {
     /// Build an interval; the ends are swapped if given in the wrong order.
     pub fn new(a: f64, b: f64) -> Self {
-        if a <= b { Self { lo: a, hi: b } } else { Self { lo: b, hi: a } }
+        if a <= b {
+            Self { lo: a, hi: b }
+        } else {
+            Self { lo: b, hi: a }
+        }
     }
 
     /// Whether `x` lies in `[lo, hi]`.
@@ -47,12 +51,20 @@ pub struct Estimate {
 impl Estimate {
     /// An estimate without a confidence interval.
     pub fn point(value: f64, n: u64) -> Self {
-        Self { value, ci95: None, n }
+        Self {
+            value,
+            ci95: None,
+            n,
+        }
     }
 
     /// An estimate with a 95% confidence interval.
     pub fn with_interval(value: f64, interval: Interval, n: u64) -> Self {
-        Self { value, ci95: Some(interval.as_pair()), n }
+        Self {
+            value,
+            ci95: Some(interval.as_pair()),
+            n,
+        }
     }
 
     /// The confidence interval as an [`Interval`], when present.

@@ -77,7 +77,10 @@ pub struct FrocSettings {
 
 impl Default for FrocSettings {
     fn default() -> Self {
-        Self { max_candidates_per_case: Some(100), fp_rates: LUNA16_FP_RATES.to_vec() }
+        Self {
+            max_candidates_per_case: Some(100),
+            fp_rates: LUNA16_FP_RATES.to_vec(),
+        }
     }
 }
 
@@ -136,15 +139,22 @@ fn validate(cases: usize, lesions: &[Lesion], candidates: &[Candidate]) -> Resul
         if l.case >= cases || !l.center.iter().all(|v| v.is_finite()) || l.diameter_mm.is_nan() {
             return Err(MetricError::InvalidInput {
                 what: "lesion",
-                detail: format!("lesion {i}: case {} of {cases}, centre {:?}, diameter {}", l.case, l.center, l.diameter_mm),
+                detail: format!(
+                    "lesion {i}: case {} of {cases}, centre {:?}, diameter {}",
+                    l.case, l.center, l.diameter_mm
+                ),
             });
         }
     }
     for (i, c) in candidates.iter().enumerate() {
-        if c.case >= cases || !c.center.iter().all(|v| v.is_finite()) || !c.probability.is_finite() {
+        if c.case >= cases || !c.center.iter().all(|v| v.is_finite()) || !c.probability.is_finite()
+        {
             return Err(MetricError::InvalidInput {
                 what: "candidate",
-                detail: format!("candidate {i}: case {} of {cases}, centre {:?}, probability {}", c.case, c.center, c.probability),
+                detail: format!(
+                    "candidate {i}: case {} of {cases}, centre {:?}, probability {}",
+                    c.case, c.center, c.probability
+                ),
             });
         }
     }
@@ -160,10 +170,18 @@ fn cap_candidates(list: Vec<&Candidate>, cap: Option<usize>) -> Vec<&Candidate> 
     let mut probs: Vec<f64> = list.iter().map(|c| c.probability).collect();
     probs.sort_by(|a, b| b.total_cmp(a));
     let threshold = probs[k];
-    list.into_iter().filter(|c| c.probability > threshold).take(k).collect()
+    list.into_iter()
+        .filter(|c| c.probability > threshold)
+        .take(k)
+        .collect()
 }
 
-fn match_candidates(cases: usize, lesions: &[Lesion], candidates: &[Candidate], cap: Option<usize>) -> Matching {
+fn match_candidates(
+    cases: usize,
+    lesions: &[Lesion],
+    candidates: &[Candidate],
+    cap: Option<usize>,
+) -> Matching {
     let mut by_case: Vec<Vec<&Candidate>> = vec![Vec::new(); cases];
     for c in candidates {
         by_case[c.case].push(c);
@@ -179,12 +197,17 @@ fn match_candidates(cases: usize, lesions: &[Lesion], candidates: &[Candidate], 
         let mut removed = vec![false; kept.len()];
         let mut outcome = CaseOutcome::default();
         for lesion in case_lesions {
-            let diameter = if lesion.diameter_mm < 0.0 { 10.0 } else { lesion.diameter_mm };
+            let diameter = if lesion.diameter_mm < 0.0 {
+                10.0
+            } else {
+                lesion.diameter_mm
+            };
             let radius_sq = (diameter / 2.0) * (diameter / 2.0);
             let mut best: Option<f64> = None;
             let mut hits = 0usize;
             for (j, c) in kept.iter().enumerate() {
-                let d = |k: usize| (lesion.center[k] - c.center[k]) * (lesion.center[k] - c.center[k]);
+                let d =
+                    |k: usize| (lesion.center[k] - c.center[k]) * (lesion.center[k] - c.center[k]);
                 if d(0) + d(1) + d(2) < radius_sq {
                     match lesion.kind {
                         LesionKind::Included => {
@@ -216,13 +239,21 @@ fn match_candidates(cases: usize, lesions: &[Lesion], candidates: &[Candidate], 
         }
         per_case.push(outcome);
     }
-    Matching { per_case, ignored, duplicates }
+    Matching {
+        per_case,
+        ignored,
+        duplicates,
+    }
 }
 
 /// The FROC curve of pooled `(probability, is_lesion)` entries.
 fn curve_of(mut entries: Vec<(f64, bool)>, lesions: usize, cases: usize) -> Vec<FrocPoint> {
     entries.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut curve = vec![FrocPoint { threshold: f64::INFINITY, fps_per_case: 0.0, sensitivity: 0.0 }];
+    let mut curve = vec![FrocPoint {
+        threshold: f64::INFINITY,
+        fps_per_case: 0.0,
+        sensitivity: 0.0,
+    }];
     let (mut tp, mut fp) = (0usize, 0usize);
     for (i, &(p, is_lesion)) in entries.iter().enumerate() {
         if is_lesion {
@@ -243,7 +274,9 @@ fn curve_of(mut entries: Vec<(f64, bool)>, lesions: usize, cases: usize) -> Vec<
 
 /// Sensitivity at FP rate `x` by linear interpolation along the curve (NumPy `interp`).
 pub fn sensitivity_at(curve: &[FrocPoint], x: f64) -> f64 {
-    let Some(first) = curve.first() else { return 0.0 };
+    let Some(first) = curve.first() else {
+        return 0.0;
+    };
     if x < first.fps_per_case {
         return first.sensitivity;
     }
@@ -263,7 +296,10 @@ fn check_rates(rates: &[f64]) -> Result<()> {
         return Err(MetricError::Empty { what: "FP rates" });
     }
     match rates.iter().find(|r| !(r.is_finite() && **r >= 0.0)) {
-        Some(r) => Err(MetricError::InvalidInput { what: "FP rate", detail: format!("{r} is not a finite non-negative number") }),
+        Some(r) => Err(MetricError::InvalidInput {
+            what: "FP rate",
+            detail: format!("{r} is not a finite non-negative number"),
+        }),
         None => Ok(()),
     }
 }
@@ -273,19 +309,35 @@ fn check_rates(rates: &[f64]) -> Result<()> {
 ///
 /// Errors: no cases, a lesion or candidate with an out-of-range case or non-finite values,
 /// no included lesion (sensitivity undefined), or invalid FP rates.
-pub fn froc(cases: usize, lesions: &[Lesion], candidates: &[Candidate], settings: &FrocSettings) -> Result<FrocResult> {
+pub fn froc(
+    cases: usize,
+    lesions: &[Lesion],
+    candidates: &[Candidate],
+    settings: &FrocSettings,
+) -> Result<FrocResult> {
     validate(cases, lesions, candidates)?;
     check_rates(&settings.fp_rates)?;
     let matching = match_candidates(cases, lesions, candidates, settings.max_candidates_per_case);
     let lesion_count: usize = matching.per_case.iter().map(|c| c.lesions).sum();
     if lesion_count == 0 {
-        return Err(MetricError::Undefined { metric: "FROC sensitivity", reason: "no included lesions" });
+        return Err(MetricError::Undefined {
+            metric: "FROC sensitivity",
+            reason: "no included lesions",
+        });
     }
-    let entries: Vec<(f64, bool)> = matching.per_case.iter().flat_map(|c| c.entries.iter().copied()).collect();
+    let entries: Vec<(f64, bool)> = matching
+        .per_case
+        .iter()
+        .flat_map(|c| c.entries.iter().copied())
+        .collect();
     let detected = entries.iter().filter(|e| e.1).count();
     let false_positives = entries.len() - detected;
     let curve = curve_of(entries, lesion_count, cases);
-    let sensitivities: Vec<(f64, f64)> = settings.fp_rates.iter().map(|&x| (x, sensitivity_at(&curve, x))).collect();
+    let sensitivities: Vec<(f64, f64)> = settings
+        .fp_rates
+        .iter()
+        .map(|&x| (x, sensitivity_at(&curve, x)))
+        .collect();
     let cpm = sensitivities.iter().map(|s| s.1).sum::<f64>() / sensitivities.len() as f64;
     Ok(FrocResult {
         curve,
@@ -331,7 +383,10 @@ pub fn froc_bootstrap(
     check_rates(&settings.fp_rates)?;
     check_open_unit("confidence", confidence)?;
     if resamples == 0 {
-        return Err(MetricError::InvalidInput { what: "resamples", detail: "must be at least 1".into() });
+        return Err(MetricError::InvalidInput {
+            what: "resamples",
+            detail: "must be at least 1".into(),
+        });
     }
     let matching = match_candidates(cases, lesions, candidates, settings.max_candidates_per_case);
     let units = Units::samples(cases);
@@ -347,8 +402,10 @@ pub fn froc_bootstrap(
             failed += 1;
             continue;
         }
-        let entries: Vec<(f64, bool)> =
-            drawn.iter().flat_map(|&c| matching.per_case[c].entries.iter().copied()).collect();
+        let entries: Vec<(f64, bool)> = drawn
+            .iter()
+            .flat_map(|&c| matching.per_case[c].entries.iter().copied())
+            .collect();
         let curve = curve_of(entries, lesion_count, cases);
         let mut sum = 0.0;
         for (k, &x) in rates.iter().enumerate() {
@@ -359,7 +416,10 @@ pub fn froc_bootstrap(
         cpms.push(sum / rates.len() as f64);
     }
     if cpms.is_empty() {
-        return Err(MetricError::Undefined { metric: "FROC bootstrap", reason: "no resample held an included lesion" });
+        return Err(MetricError::Undefined {
+            metric: "FROC bootstrap",
+            reason: "no resample held an included lesion",
+        });
     }
     let alpha = (1.0 - confidence) / 2.0;
     let order_interval = |mut v: Vec<f64>| {
@@ -368,7 +428,11 @@ pub fn froc_bootstrap(
         Interval::new(at(alpha), at(1.0 - alpha))
     };
     Ok(FrocBootstrap {
-        sensitivity_intervals: rates.iter().copied().zip(per_rate.into_iter().map(order_interval)).collect(),
+        sensitivity_intervals: rates
+            .iter()
+            .copied()
+            .zip(per_rate.into_iter().map(order_interval))
+            .collect(),
         cpm_interval: order_interval(cpms.clone()),
         replicates: cpms.len(),
         failed,
@@ -380,15 +444,27 @@ mod tests {
     use super::*;
 
     fn lesion(case: usize, x: f64, d: f64, kind: LesionKind) -> Lesion {
-        Lesion { case, center: [x, 0.0, 0.0], diameter_mm: d, kind }
+        Lesion {
+            case,
+            center: [x, 0.0, 0.0],
+            diameter_mm: d,
+            kind,
+        }
     }
     fn cand(case: usize, x: f64, p: f64) -> Candidate {
-        Candidate { case, center: [x, 0.0, 0.0], probability: p }
+        Candidate {
+            case,
+            center: [x, 0.0, 0.0],
+            probability: p,
+        }
     }
 
     #[test]
     fn hits_duplicates_excluded_and_radius_boundary() {
-        let lesions = [lesion(0, 0.0, 10.0, LesionKind::Included), lesion(0, 50.0, -1.0, LesionKind::Excluded)];
+        let lesions = [
+            lesion(0, 0.0, 10.0, LesionKind::Included),
+            lesion(0, 50.0, -1.0, LesionKind::Excluded),
+        ];
         let candidates = [
             cand(0, 1.0, 0.9),  // hit
             cand(0, -2.0, 0.4), // duplicate hit, not an FP
@@ -397,23 +473,54 @@ mod tests {
             cand(1, 0.0, 0.6),  // other case: FP
         ];
         let r = froc(2, &lesions, &candidates, &FrocSettings::default()).unwrap();
-        assert_eq!((r.lesions, r.detected, r.false_positives, r.ignored_candidates, r.duplicate_hits), (1, 1, 2, 1, 1));
-        assert_eq!(r.curve[1], FrocPoint { threshold: 0.9, fps_per_case: 0.0, sensitivity: 1.0 });
+        assert_eq!(
+            (
+                r.lesions,
+                r.detected,
+                r.false_positives,
+                r.ignored_candidates,
+                r.duplicate_hits
+            ),
+            (1, 1, 2, 1, 1)
+        );
+        assert_eq!(
+            r.curve[1],
+            FrocPoint {
+                threshold: 0.9,
+                fps_per_case: 0.0,
+                sensitivity: 1.0
+            }
+        );
         assert_eq!(r.cpm, 1.0);
     }
 
     #[test]
     fn no_lesions_is_an_error_and_no_hits_is_zero() {
         assert!(froc(1, &[], &[cand(0, 0.0, 0.5)], &FrocSettings::default()).is_err());
-        let r = froc(1, &[lesion(0, 0.0, 4.0, LesionKind::Included)], &[cand(0, 9.0, 0.5)], &FrocSettings::default()).unwrap();
+        let r = froc(
+            1,
+            &[lesion(0, 0.0, 4.0, LesionKind::Included)],
+            &[cand(0, 9.0, 0.5)],
+            &FrocSettings::default(),
+        )
+        .unwrap();
         assert_eq!(r.cpm, 0.0);
     }
 
     #[test]
     fn candidate_cap_keeps_the_most_suspicious() {
         let candidates: Vec<Candidate> = (0..5).map(|i| cand(0, 100.0, i as f64 / 10.0)).collect();
-        let s = FrocSettings { max_candidates_per_case: Some(2), ..Default::default() };
-        let r = froc(1, &[lesion(0, 0.0, 4.0, LesionKind::Included)], &candidates, &s).unwrap();
+        let s = FrocSettings {
+            max_candidates_per_case: Some(2),
+            ..Default::default()
+        };
+        let r = froc(
+            1,
+            &[lesion(0, 0.0, 4.0, LesionKind::Included)],
+            &candidates,
+            &s,
+        )
+        .unwrap();
         assert_eq!(r.false_positives, 2);
         assert_eq!(r.curve[1].threshold, 0.4);
     }

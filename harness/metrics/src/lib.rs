@@ -1,6 +1,6 @@
 //! Pure metric functions and confidence intervals for jiebang: proportions, bootstrap,
-//! case-level detection (ROC, DeLong), lesion-level FROC, biometrics, speech (WER/CER),
-//! translation (BLEU/chrF) and latency. No IO: callers pass slices and get values back.
+//! detection (ROC, DeLong, FROC), biometrics, speech, translation and latency. No IO; a value
+//! that is undefined for the input is a typed [`MetricError`], never a NaN.
 
 pub mod biometrics;
 pub mod bootstrap;

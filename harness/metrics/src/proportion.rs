@@ -17,8 +17,11 @@ pub enum ProportionInterval {
 }
 
 fn check_counts(successes: f64, trials: f64) -> Result<()> {
-    if !(trials > 0.0) || !trials.is_finite() {
-        return Err(MetricError::Undefined { metric: "proportion interval", reason: "no trials" });
+    if trials.is_nan() || trials <= 0.0 || !trials.is_finite() {
+        return Err(MetricError::Undefined {
+            metric: "proportion interval",
+            reason: "no trials",
+        });
     }
     if !(successes >= 0.0 && successes <= trials) {
         return Err(MetricError::InvalidInput {
@@ -46,8 +49,16 @@ pub fn wilson_interval(successes: f64, trials: f64, confidence: f64) -> Result<I
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-    let lo = if successes == 0.0 { 0.0 } else { (centre - half).max(0.0) };
-    let hi = if successes == trials { 1.0 } else { (centre + half).min(1.0) };
+    let lo = if successes == 0.0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if successes == trials {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
     Ok(Interval { lo, hi })
 }
 
@@ -81,14 +92,20 @@ pub fn proportion_interval(
 ) -> Result<Interval> {
     match method {
         ProportionInterval::Wilson => wilson_interval(successes, trials, confidence),
-        ProportionInterval::ClopperPearson => clopper_pearson_interval(successes, trials, confidence),
+        ProportionInterval::ClopperPearson => {
+            clopper_pearson_interval(successes, trials, confidence)
+        }
     }
 }
 
 /// The rate `successes / trials` as an [`Estimate`] with its 95% interval.
 pub fn rate_estimate(successes: u64, trials: u64, method: ProportionInterval) -> Result<Estimate> {
     let interval = proportion_interval(successes as f64, trials as f64, 0.95, method)?;
-    Ok(Estimate::with_interval(successes as f64 / trials as f64, interval, trials))
+    Ok(Estimate::with_interval(
+        successes as f64 / trials as f64,
+        interval,
+        trials,
+    ))
 }
 
 /// Which side of the target a rate must be shown to lie on.
@@ -149,7 +166,8 @@ pub fn sample_size_to_decide(plan: &RatePlan, method: ProportionInterval) -> Res
     plan.validate()?;
     let decides = |n: u64| -> Result<bool> {
         let trials = n as f64;
-        let interval = proportion_interval(plan.expected * trials, trials, plan.confidence, method)?;
+        let interval =
+            proportion_interval(plan.expected * trials, trials, plan.confidence, method)?;
         Ok(match plan.side {
             TargetSide::Above => interval.lo > plan.target,
             TargetSide::Below => interval.hi < plan.target,
@@ -196,7 +214,10 @@ pub fn sample_size_for_power(plan: &RatePlan, power: f64) -> Result<u64> {
     let h = (2.0 * plan.expected.sqrt().asin() - 2.0 * plan.target.sqrt().asin()).abs();
     let n = ((z_alpha + z_power) / h).powi(2);
     if !(n.is_finite()) || n > MAX_PLANNED_SAMPLES as f64 {
-        return Err(MetricError::Undefined { metric: "sample size", reason: "more than 2^40 samples would be needed" });
+        return Err(MetricError::Undefined {
+            metric: "sample size",
+            reason: "more than 2^40 samples would be needed",
+        });
     }
     Ok(n.ceil() as u64)
 }
@@ -207,7 +228,10 @@ mod tests {
 
     #[test]
     fn intervals_contain_the_rate_and_stay_in_unit_range() {
-        for method in [ProportionInterval::Wilson, ProportionInterval::ClopperPearson] {
+        for method in [
+            ProportionInterval::Wilson,
+            ProportionInterval::ClopperPearson,
+        ] {
             for n in [1u64, 2, 7, 50, 1000] {
                 for x in 0..=n.min(60) {
                     let i = proportion_interval(x as f64, n as f64, 0.95, method).unwrap();
@@ -236,17 +260,40 @@ mod tests {
 
     #[test]
     fn planned_size_is_the_smallest_that_decides() {
-        let plan = RatePlan { expected: 0.98, target: 0.95, side: TargetSide::Above, confidence: 0.95 };
-        for method in [ProportionInterval::Wilson, ProportionInterval::ClopperPearson] {
+        let plan = RatePlan {
+            expected: 0.98,
+            target: 0.95,
+            side: TargetSide::Above,
+            confidence: 0.95,
+        };
+        for method in [
+            ProportionInterval::Wilson,
+            ProportionInterval::ClopperPearson,
+        ] {
             let n = sample_size_to_decide(&plan, method).unwrap();
             let at = |n: u64| proportion_interval(0.98 * n as f64, n as f64, 0.95, method).unwrap();
             assert!(at(n).lo > 0.95);
             assert!(at(n - 1).lo <= 0.95);
         }
-        let below = RatePlan { expected: 0.002, target: 0.01, side: TargetSide::Below, confidence: 0.95 };
+        let below = RatePlan {
+            expected: 0.002,
+            target: 0.01,
+            side: TargetSide::Below,
+            confidence: 0.95,
+        };
         let n = sample_size_to_decide(&below, ProportionInterval::Wilson).unwrap();
-        assert!(wilson_interval(0.002 * n as f64, n as f64, 0.95).unwrap().hi < 0.01);
-        let wrong = RatePlan { expected: 0.9, target: 0.95, side: TargetSide::Above, confidence: 0.95 };
+        assert!(
+            wilson_interval(0.002 * n as f64, n as f64, 0.95)
+                .unwrap()
+                .hi
+                < 0.01
+        );
+        let wrong = RatePlan {
+            expected: 0.9,
+            target: 0.95,
+            side: TargetSide::Above,
+            confidence: 0.95,
+        };
         assert!(sample_size_to_decide(&wrong, ProportionInterval::Wilson).is_err());
         assert!(sample_size_for_power(&wrong, 0.8).is_err());
     }

@@ -7,13 +7,21 @@
 pub(crate) fn order_key(x: f64) -> u64 {
     let x = if x == 0.0 { 0.0 } else { x };
     let bits = x.to_bits();
-    if bits >> 63 == 1 { !bits } else { bits | (1 << 63) }
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
 }
 
 /// Inverse of [`order_key`].
 #[inline]
 pub(crate) fn from_order_key(key: u64) -> f64 {
-    let bits = if key >> 63 == 1 { key & !(1 << 63) } else { !key };
+    let bits = if key >> 63 == 1 {
+        key & !(1 << 63)
+    } else {
+        !key
+    };
     f64::from_bits(bits)
 }
 
@@ -39,7 +47,7 @@ pub(crate) fn radix_sort_u64(keys: &mut Vec<u64>) {
     let mut buffer = vec![0u64; n];
     for pass in 0..PASSES {
         let counts = &mut hist[pass * BUCKETS..(pass + 1) * BUCKETS];
-        if counts.iter().any(|&c| c == n) {
+        if counts.contains(&n) {
             continue;
         }
         let mut offset = 0usize;
@@ -66,7 +74,18 @@ mod tests {
 
     #[test]
     fn order_key_preserves_order_and_round_trips() {
-        let values = [f64::MIN, -1e300, -2.5, -1e-310, -0.0, 0.0, 1e-310, 1.0, 3.5, f64::MAX];
+        let values = [
+            f64::MIN,
+            -1e300,
+            -2.5,
+            -1e-310,
+            -0.0,
+            0.0,
+            1e-310,
+            1.0,
+            3.5,
+            f64::MAX,
+        ];
         for w in values.windows(2) {
             assert!(order_key(w[0]) <= order_key(w[1]), "{} {}", w[0], w[1]);
         }
@@ -81,7 +100,13 @@ mod tests {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         for &n in &[0usize, 1, 100, 5000, 70_000] {
             let mut keys: Vec<u64> = (0..n)
-                .map(|i| if i % 3 == 0 { order_key(rng.random::<f64>()) } else { rng.random() })
+                .map(|i| {
+                    if i % 3 == 0 {
+                        order_key(rng.random::<f64>())
+                    } else {
+                        rng.random()
+                    }
+                })
                 .collect();
             let mut expected = keys.clone();
             expected.sort_unstable();

@@ -26,7 +26,7 @@ fn stirling_remainder(x: f64) -> f64 {
 /// Stirling's series for `x >= 10`; smaller arguments are shifted up with
 /// `ln Γ(x) = ln Γ(x + k) - ln(x (x+1) ... (x+k-1))`. Absolute error about 1e-15 · max(1, |ln Γ(x)|).
 pub fn ln_gamma(x: f64) -> f64 {
-    if !(x > 0.0) {
+    if x.is_nan() || x <= 0.0 {
         return f64::NAN;
     }
     if x >= 10.0 {
@@ -80,7 +80,9 @@ fn ln_front(a: f64, b: f64, x: f64, y: f64) -> f64 {
         let y0 = b / s;
         let delta = x - x0;
         let corr = stirling_remainder(s) - stirling_remainder(a) - stirling_remainder(b);
-        0.5 * (a * b / s).ln() - LN_SQRT_2PI + corr + a * (delta / x0).ln_1p()
+        0.5 * (a * b / s).ln() - LN_SQRT_2PI
+            + corr
+            + a * (delta / x0).ln_1p()
             + b * (-delta / y0).ln_1p()
             - a.ln()
     } else {
@@ -134,7 +136,10 @@ fn beta_continued_fraction(a: f64, b: f64, x: f64) -> Result<f64> {
             return Ok(h);
         }
     }
-    Err(MetricError::NoConvergence { what: "incomplete beta continued fraction", iterations: MAX_ITER })
+    Err(MetricError::NoConvergence {
+        what: "incomplete beta continued fraction",
+        iterations: MAX_ITER,
+    })
 }
 
 /// The regularized incomplete beta function and its complement, `(I_x(a,b), 1 - I_x(a,b))`,
@@ -191,10 +196,18 @@ fn beta_inc_solve(a: f64, b: f64, p: f64, upper: bool) -> Result<f64> {
     // otherwise the mean of the distribution.
     let mut x = if !upper {
         let guess = ((p.ln() + a.ln() + ln_b) / a).exp();
-        if guess > 0.0 && guess < 0.9 { guess } else { a / (a + b) }
+        if guess > 0.0 && guess < 0.9 {
+            guess
+        } else {
+            a / (a + b)
+        }
     } else {
         let guess = ((p.ln() + b.ln() + ln_b) / b).exp();
-        if guess > 0.0 && guess < 0.9 { 1.0 - guess } else { a / (a + b) }
+        if guess > 0.0 && guess < 0.9 {
+            1.0 - guess
+        } else {
+            a / (a + b)
+        }
     };
     for _ in 0..MAX_ITER {
         let g = tail(x)? - p;
@@ -208,16 +221,24 @@ fn beta_inc_solve(a: f64, b: f64, p: f64, upper: bool) -> Result<f64> {
             hi = x;
         }
         let slope = if upper { -density(x) } else { density(x) };
-        let mut next = if slope.is_finite() && slope != 0.0 { x - g / slope } else { f64::NAN };
+        let mut next = if slope.is_finite() && slope != 0.0 {
+            x - g / slope
+        } else {
+            f64::NAN
+        };
         if !(next > lo && next < hi) {
             next = 0.5 * (lo + hi);
         }
-        if (next - x).abs() <= 2.0 * f64::EPSILON * next.abs() || hi - lo <= 2.0 * f64::EPSILON * lo {
+        if (next - x).abs() <= 2.0 * f64::EPSILON * next.abs() || hi - lo <= 2.0 * f64::EPSILON * lo
+        {
             return Ok(next);
         }
         x = next;
     }
-    Err(MetricError::NoConvergence { what: "inverse incomplete beta", iterations: MAX_ITER })
+    Err(MetricError::NoConvergence {
+        what: "inverse incomplete beta",
+        iterations: MAX_ITER,
+    })
 }
 
 /// The inverse of the regularized incomplete beta function in `x`: the `p`-quantile of the
@@ -244,7 +265,11 @@ pub fn beta_inc_inv(a: f64, b: f64, p: f64) -> Result<f64> {
     if p == 1.0 {
         return Ok(1.0);
     }
-    if p <= 0.5 { beta_inc_solve(a, b, p, false) } else { beta_inc_solve(a, b, 1.0 - p, true) }
+    if p <= 0.5 {
+        beta_inc_solve(a, b, p, false)
+    } else {
+        beta_inc_solve(a, b, 1.0 - p, true)
+    }
 }
 
 /// The complementary error function `erfc(z) = 1 - erf(z)`, to about 1e-15 relative accuracy.
@@ -342,8 +367,9 @@ fn lower_normal_quantile(p: f64) -> f64 {
         return 0.0;
     }
     let t = (-2.0 * p.ln()).sqrt();
-    let mut x = -(t - (2.515_517 + 0.802_853 * t + 0.010_328 * t * t)
-        / (1.0 + 1.432_788 * t + 0.189_269 * t * t + 0.001_308 * t * t * t));
+    let mut x = -(t
+        - (2.515_517 + 0.802_853 * t + 0.010_328 * t * t)
+            / (1.0 + 1.432_788 * t + 0.189_269 * t * t + 0.001_308 * t * t * t));
     for _ in 0..50 {
         let e = normal_cdf(x) - p;
         let u = e * (2.0 * std::f64::consts::PI).sqrt() * (0.5 * x * x).exp();
@@ -371,11 +397,18 @@ mod tests {
             // ln Γ(n+1) = ln n!
             fact *= n as f64;
             let got = ln_gamma(n as f64 + 1.0);
-            assert!((got - fact.ln()).abs() <= 1e-14 * fact.ln().max(1.0), "n = {n}: {got}");
+            assert!(
+                (got - fact.ln()).abs() <= 1e-14 * fact.ln().max(1.0),
+                "n = {n}: {got}"
+            );
         }
         assert!(ln_gamma(1.0).abs() < 1e-15, "{}", ln_gamma(1.0));
         assert!(ln_gamma(2.0).abs() < 1e-15);
-        assert!(close(ln_gamma(0.5), std::f64::consts::PI.sqrt().ln(), 1e-14));
+        assert!(close(
+            ln_gamma(0.5),
+            std::f64::consts::PI.sqrt().ln(),
+            1e-14
+        ));
     }
 
     #[test]
@@ -391,12 +424,25 @@ mod tests {
 
     #[test]
     fn beta_inc_inv_round_trips() {
-        for &(a, b) in &[(1.0, 1.0), (0.5, 0.5), (3.0, 50.0), (200.0, 7.0), (1000.0, 1000.0)] {
+        for &(a, b) in &[
+            (1.0, 1.0),
+            (0.5, 0.5),
+            (3.0, 50.0),
+            (200.0, 7.0),
+            (1000.0, 1000.0),
+        ] {
             for &p in &[1e-10, 0.025, 0.5, 0.975] {
                 let x = beta_inc_inv(a, b, p).unwrap();
                 let (lower, upper) = beta_inc_pair(a, b, x).unwrap();
-                let (back, want) = if p <= 0.5 { (lower, p) } else { (upper, 1.0 - p) };
-                assert!(close(back, want, 1e-12), "a={a} b={b} p={p} x={x} back={back}");
+                let (back, want) = if p <= 0.5 {
+                    (lower, p)
+                } else {
+                    (upper, 1.0 - p)
+                };
+                assert!(
+                    close(back, want, 1e-12),
+                    "a={a} b={b} p={p} x={x} back={back}"
+                );
             }
         }
     }
@@ -405,10 +451,18 @@ mod tests {
     fn normal_quantile_inverts_cdf() {
         for &p in &[1e-300, 1e-20, 1e-5, 0.025, 0.3, 0.5, 0.8, 0.975] {
             let x = normal_quantile(p).unwrap();
-            let back = if p < 0.5 { normal_cdf(x) } else { 1.0 - normal_sf(x) };
+            let back = if p < 0.5 {
+                normal_cdf(x)
+            } else {
+                1.0 - normal_sf(x)
+            };
             assert!(close(back, p, 1e-13), "p={p:e} x={x} back={back:e}");
         }
-        assert!(close(normal_quantile(0.975).unwrap(), 1.959_963_984_540_054, 1e-15));
+        assert!(close(
+            normal_quantile(0.975).unwrap(),
+            1.959_963_984_540_054,
+            1e-15
+        ));
         assert!(normal_quantile(0.0).is_err());
         assert!(normal_quantile(f64::NAN).is_err());
     }

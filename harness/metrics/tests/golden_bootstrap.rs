@@ -3,8 +3,8 @@
 
 mod common;
 use common::{assert_close, cases, nums};
-use jiebang_metrics::bootstrap::{Units, bca_interval, jackknife_values, percentile_interval};
 use jiebang_metrics::Result;
+use jiebang_metrics::bootstrap::{Units, bca_interval, jackknife_values, percentile_interval};
 
 fn statistic(name: &str, data: &[f64], idx: &[usize]) -> Result<f64> {
     let n = idx.len() as f64;

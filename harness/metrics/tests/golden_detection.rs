@@ -9,11 +9,20 @@ use jiebang_metrics::detection::{
 use serde_json::Value;
 
 fn threshold_value(v: &Value) -> f64 {
-    if v.as_str() == Some("inf") { f64::INFINITY } else { v.as_f64().expect("threshold") }
+    if v.as_str() == Some("inf") {
+        f64::INFINITY
+    } else {
+        v.as_f64().expect("threshold")
+    }
 }
 
 fn inputs(c: &Value) -> (Vec<f64>, Vec<bool>) {
-    let labels = c["labels"].as_array().unwrap().iter().map(|b| b.as_bool().unwrap()).collect();
+    let labels = c["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_bool().unwrap())
+        .collect();
     (nums(c, "scores"), labels)
 }
 
@@ -27,8 +36,17 @@ fn roc_curves_match_sklearn() {
             let want = &c[key];
             let fpr = nums(want, "fpr");
             let tpr = nums(want, "tpr");
-            let thr: Vec<f64> = want["thresholds"].as_array().unwrap().iter().map(threshold_value).collect();
-            assert_eq!(curve.points.len(), fpr.len(), "{name} {key}: number of points");
+            let thr: Vec<f64> = want["thresholds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(threshold_value)
+                .collect();
+            assert_eq!(
+                curve.points.len(),
+                fpr.len(),
+                "{name} {key}: number of points"
+            );
             for (i, p) in curve.points.iter().enumerate() {
                 let ctx = format!("{name} {key} point {i}");
                 assert_close(p.fpr, fpr[i], &ctx);
@@ -50,7 +68,11 @@ fn auc_matches_sklearn_and_delong_reference() {
         let d = roc_auc_delong(&scores, &labels, 0.95).unwrap();
         let want = &c["delong"];
         assert_close(d.auc, num(want, "auc"), &format!("{name} delong auc"));
-        assert_close(d.variance, num(want, "variance"), &format!("{name} delong variance"));
+        assert_close(
+            d.variance,
+            num(want, "variance"),
+            &format!("{name} delong variance"),
+        );
         assert_close(d.interval.lo, num(want, "lo"), &format!("{name} delong lo"));
         assert_close(d.interval.hi, num(want, "hi"), &format!("{name} delong hi"));
     }
@@ -70,8 +92,16 @@ fn confusion_rates_match_sklearn() {
             assert_close(k.sensitivity().unwrap(), num(op, "sensitivity"), &ctx);
             assert_close(k.specificity().unwrap(), num(op, "specificity"), &ctx);
             assert_close(k.ppv().unwrap(), num(op, "ppv"), &ctx);
-            assert_close(k.false_negative_rate().unwrap(), 1.0 - num(op, "sensitivity"), &ctx);
-            assert_close(k.false_positive_rate().unwrap(), 1.0 - num(op, "specificity"), &ctx);
+            assert_close(
+                k.false_negative_rate().unwrap(),
+                1.0 - num(op, "sensitivity"),
+                &ctx,
+            );
+            assert_close(
+                k.false_positive_rate().unwrap(),
+                1.0 - num(op, "specificity"),
+                &ctx,
+            );
         }
     }
 }

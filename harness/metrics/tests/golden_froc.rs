@@ -3,7 +3,9 @@
 
 mod common;
 use common::{assert_close, cases, nums};
-use jiebang_metrics::froc::{Candidate, FrocSettings, Lesion, LesionKind, froc, froc_bootstrap, sensitivity_at};
+use jiebang_metrics::froc::{
+    Candidate, FrocSettings, Lesion, LesionKind, froc, froc_bootstrap, sensitivity_at,
+};
 use serde_json::Value;
 
 fn center(v: &Value) -> [f64; 3] {
@@ -20,14 +22,22 @@ fn load(c: &Value) -> (usize, Vec<Lesion>, Vec<Candidate>) {
             case: l["case"].as_u64().unwrap() as usize,
             center: center(l),
             diameter_mm: l["diameter"].as_f64().unwrap(),
-            kind: if l["kind"] == "included" { LesionKind::Included } else { LesionKind::Excluded },
+            kind: if l["kind"] == "included" {
+                LesionKind::Included
+            } else {
+                LesionKind::Excluded
+            },
         })
         .collect();
     let candidates = c["candidates"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|k| Candidate { case: k["case"].as_u64().unwrap() as usize, center: center(k), probability: k["p"].as_f64().unwrap() })
+        .map(|k| Candidate {
+            case: k["case"].as_u64().unwrap() as usize,
+            center: center(k),
+            probability: k["p"].as_f64().unwrap(),
+        })
         .collect();
     (c["cases"].as_u64().unwrap() as usize, lesions, candidates)
 }
@@ -39,11 +49,31 @@ fn froc_matches_luna16_script() {
         let (n, lesions, candidates) = load(&c);
         let r = froc(n, &lesions, &candidates, &FrocSettings::default()).unwrap();
         let counts = &c["counts"];
-        assert_eq!(r.lesions as u64, counts["lesions"].as_u64().unwrap(), "{name}");
-        assert_eq!(r.detected as u64, counts["detected"].as_u64().unwrap(), "{name}");
-        assert_eq!(r.false_positives as u64, counts["fp"].as_u64().unwrap(), "{name}");
-        assert_eq!(r.ignored_candidates as u64, counts["ignored"].as_u64().unwrap(), "{name}");
-        assert_eq!(r.duplicate_hits as u64, counts["duplicates"].as_u64().unwrap(), "{name}");
+        assert_eq!(
+            r.lesions as u64,
+            counts["lesions"].as_u64().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            r.detected as u64,
+            counts["detected"].as_u64().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            r.false_positives as u64,
+            counts["fp"].as_u64().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            r.ignored_candidates as u64,
+            counts["ignored"].as_u64().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            r.duplicate_hits as u64,
+            counts["duplicates"].as_u64().unwrap(),
+            "{name}"
+        );
         let want = nums(&c, "sensitivities");
         for (k, (rate, s)) in r.sensitivities.iter().enumerate() {
             assert_close(*s, want[k], &format!("{name} sensitivity at {rate}"));
@@ -53,8 +83,14 @@ fn froc_matches_luna16_script() {
         let fps = nums(&c, "curve_fps");
         let sens = nums(&c, "curve_sens");
         for (x, y) in fps.iter().zip(&sens) {
-            let on_curve = r.curve.iter().any(|p| (p.fps_per_case - x).abs() <= 1e-12 * x.max(1.0) && (p.sensitivity - y).abs() <= 1e-12);
-            assert!(on_curve || (sensitivity_at(&r.curve, *x) - y).abs() <= 1e-12, "{name}: ({x}, {y}) not on curve");
+            let on_curve = r.curve.iter().any(|p| {
+                (p.fps_per_case - x).abs() <= 1e-12 * x.max(1.0)
+                    && (p.sensitivity - y).abs() <= 1e-12
+            });
+            assert!(
+                on_curve || (sensitivity_at(&r.curve, *x) - y).abs() <= 1e-12,
+                "{name}: ({x}, {y}) not on curve"
+            );
         }
     }
 }
@@ -68,6 +104,10 @@ fn froc_bootstrap_is_seeded_and_brackets_the_cpm() {
     let b = froc_bootstrap(n, &lesions, &candidates, &s, 200, 5, 0.95).unwrap();
     assert_eq!(a, b);
     let cpm = froc(n, &lesions, &candidates, &s).unwrap().cpm;
-    assert!(a.cpm_interval.lo < cpm && cpm < a.cpm_interval.hi, "{:?} vs {cpm}", a.cpm_interval);
+    assert!(
+        a.cpm_interval.lo < cpm && cpm < a.cpm_interval.hi,
+        "{:?} vs {cpm}",
+        a.cpm_interval
+    );
     assert_eq!(a.replicates + a.failed, 200);
 }

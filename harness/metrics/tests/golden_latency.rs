@@ -11,7 +11,12 @@ use jiebang_metrics::latency::{
 use serde_json::Value;
 
 fn latencies(v: &Value) -> Vec<u64> {
-    v["latencies"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap()).collect()
+    v["latencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect()
 }
 
 #[test]
@@ -27,7 +32,11 @@ fn loadgen_runs_are_reproduced() {
         assert_eq!(summary.max, run["max"].as_u64().unwrap(), "{ctx} max");
         for (key, value) in run["percentiles"].as_object().unwrap() {
             // keys like result_99.90_percentile_latency_ns
-            let pct: f64 = key.trim_start_matches("result_").trim_end_matches("_percentile_latency_ns").parse().unwrap();
+            let pct: f64 = key
+                .trim_start_matches("result_")
+                .trim_end_matches("_percentile_latency_ns")
+                .parse()
+                .unwrap();
             let got = percentile(&lat, pct / 100.0, PercentileMethod::LoadGen).unwrap();
             assert_eq!(got, value.as_u64().unwrap(), "{ctx} {key}");
         }
@@ -35,8 +44,16 @@ fn loadgen_runs_are_reproduced() {
             Some(discarded) => {
                 let e = early_stopping_estimate(&lat, p, 0.99, 0.0).unwrap();
                 assert_eq!(e.discarded, discarded, "{ctx} discarded");
-                assert_eq!(e.min_queries, run["min_queries"].as_u64().unwrap(), "{ctx} min queries");
-                assert_eq!(e.estimate, run["early_stopping_ss"].as_u64().unwrap(), "{ctx} estimate");
+                assert_eq!(
+                    e.min_queries,
+                    run["min_queries"].as_u64().unwrap(),
+                    "{ctx} min queries"
+                );
+                assert_eq!(
+                    e.estimate,
+                    run["early_stopping_ss"].as_u64().unwrap(),
+                    "{ctx} estimate"
+                );
                 let ms = run["early_stopping_ms"].as_u64().unwrap();
                 if ms > 0 {
                     let e99 = early_stopping_estimate(&lat, 0.99, 0.99, 0.0).unwrap();
@@ -62,14 +79,31 @@ fn synthetic_samples_match_transcription_and_numpy() {
         let ctx = format!("{} latencies p{p}", lat.len());
         let e = early_stopping_estimate(&lat, p, 0.99, 0.0).unwrap();
         let want = &s["single_stream"];
-        assert_eq!(e.min_queries, want["min_queries"].as_u64().unwrap(), "{ctx}");
+        assert_eq!(
+            e.min_queries,
+            want["min_queries"].as_u64().unwrap(),
+            "{ctx}"
+        );
         assert_eq!(e.discarded, want["discarded"].as_u64().unwrap(), "{ctx}");
         assert_eq!(e.estimate, want["estimate"].as_u64().unwrap(), "{ctx}");
         let server = &s["server"];
-        let got = server_early_stopping(&lat, server["target"].as_u64().unwrap(), p, 0.99, 0.0).unwrap();
-        assert_eq!(got.overlatency, server["overlatency"].as_u64().unwrap(), "{ctx} server");
-        assert_eq!(got.required_queries, server["required"].as_u64().unwrap(), "{ctx} server");
-        assert_eq!(got.passed, server["passed"].as_bool().unwrap(), "{ctx} server");
+        let got =
+            server_early_stopping(&lat, server["target"].as_u64().unwrap(), p, 0.99, 0.0).unwrap();
+        assert_eq!(
+            got.overlatency,
+            server["overlatency"].as_u64().unwrap(),
+            "{ctx} server"
+        );
+        assert_eq!(
+            got.required_queries,
+            server["required"].as_u64().unwrap(),
+            "{ctx} server"
+        );
+        assert_eq!(
+            got.passed,
+            server["passed"].as_bool().unwrap(),
+            "{ctx} server"
+        );
         for (q, v) in s["nearest_rank"].as_object().unwrap() {
             let got = percentile(&lat, q.parse().unwrap(), PercentileMethod::NearestRank).unwrap();
             assert_eq!(got, v.as_u64().unwrap(), "{ctx} nearest rank {q}");

@@ -29,7 +29,11 @@ fn special_functions_match_scipy() {
 #[test]
 fn intervals_match_statsmodels() {
     for c in cases("proportion_intervals") {
-        let (x, n, conf) = (num(&c, "successes"), num(&c, "trials"), num(&c, "confidence"));
+        let (x, n, conf) = (
+            num(&c, "successes"),
+            num(&c, "trials"),
+            num(&c, "confidence"),
+        );
         let w = wilson_interval(x, n, conf).unwrap();
         let cp = clopper_pearson_interval(x, n, conf).unwrap();
         let ctx = c.to_string();
@@ -44,7 +48,10 @@ fn intervals_match_statsmodels() {
             assert_close(w.lo, want_w[0], &format!("wilson lo {ctx}"));
         }
         if x == n {
-            assert!(w.hi == 1.0 && (want_w[1] - 1.0).abs() < 1e-15, "wilson hi {ctx}");
+            assert!(
+                w.hi == 1.0 && (want_w[1] - 1.0).abs() < 1e-15,
+                "wilson hi {ctx}"
+            );
         } else {
             assert_close(w.hi, want_w[1], &format!("wilson hi {ctx}"));
         }
@@ -67,13 +74,25 @@ fn sample_sizes_match_reference_search() {
             confidence: num(&c, "confidence"),
         };
         let ctx = c.to_string();
-        assert_eq!(sample_size_to_decide(&plan, ProportionInterval::Wilson).unwrap(), int(&c, "wilson"), "{ctx}");
+        assert_eq!(
+            sample_size_to_decide(&plan, ProportionInterval::Wilson).unwrap(),
+            int(&c, "wilson"),
+            "{ctx}"
+        );
         assert_eq!(
             sample_size_to_decide(&plan, ProportionInterval::ClopperPearson).unwrap(),
             int(&c, "clopper_pearson"),
             "{ctx}"
         );
-        assert_eq!(sample_size_for_power(&plan, 0.8).unwrap(), int(&c, "power_80"), "{ctx}");
-        assert_eq!(sample_size_for_power(&plan, 0.9).unwrap(), int(&c, "power_90"), "{ctx}");
+        assert_eq!(
+            sample_size_for_power(&plan, 0.8).unwrap(),
+            int(&c, "power_80"),
+            "{ctx}"
+        );
+        assert_eq!(
+            sample_size_for_power(&plan, 0.9).unwrap(),
+            int(&c, "power_90"),
+            "{ctx}"
+        );
     }
 }

@@ -5,17 +5,28 @@
 mod common;
 use common::{assert_close, cases, num};
 use jiebang_metrics::speech::{
-    EditCounts, Normalization, Tokenization, error_rate, matched_pairs_test, normalize, tokenize, utterance_counts,
+    EditCounts, Normalization, Tokenization, error_rate, matched_pairs_test, normalize, tokenize,
+    utterance_counts,
 };
 use serde_json::Value;
 
 fn strings(v: &Value, key: &str) -> Vec<String> {
-    v[key].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect()
+    v[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn counts(v: &Value) -> EditCounts {
     let g = |k: &str| v[k].as_u64().unwrap();
-    EditCounts { hits: g("hits"), substitutions: g("substitutions"), deletions: g("deletions"), insertions: g("insertions") }
+    EditCounts {
+        hits: g("hits"),
+        substitutions: g("substitutions"),
+        deletions: g("deletions"),
+        insertions: g("insertions"),
+    }
 }
 
 fn mode(v: &Value) -> Tokenization {
@@ -36,8 +47,18 @@ fn normalisation_and_tokenisation_match_reference() {
         for (i, r) in refs.iter().enumerate() {
             let got = normalize(r, &n);
             assert_eq!(got, normalized[i], "{} utterance {i}: {r:?}", c["name"]);
-            let want: Vec<&str> = tokens[i].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
-            assert_eq!(tokenize(&got, mode(&c)), want, "{} utterance {i}", c["name"]);
+            let want: Vec<&str> = tokens[i]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap())
+                .collect();
+            assert_eq!(
+                tokenize(&got, mode(&c)),
+                want,
+                "{} utterance {i}",
+                c["name"]
+            );
         }
     }
 }
@@ -53,13 +74,28 @@ fn counts_and_rates_match_jiwer() {
             let hyps = strings(&c, &format!("hypotheses_{system}"));
             let hyps: Vec<&str> = hyps.iter().map(String::as_str).collect();
             let per = utterance_counts(&refs, &hyps, mode(&c), &n).unwrap();
-            for (i, want) in c[format!("per_utterance_{system}")].as_array().unwrap().iter().enumerate() {
-                assert_eq!(per[i], counts(want), "{name} system {system} utterance {i}: {:?} | {:?}", refs[i], hyps[i]);
+            for (i, want) in c[format!("per_utterance_{system}")]
+                .as_array()
+                .unwrap()
+                .iter()
+                .enumerate()
+            {
+                assert_eq!(
+                    per[i],
+                    counts(want),
+                    "{name} system {system} utterance {i}: {:?} | {:?}",
+                    refs[i],
+                    hyps[i]
+                );
             }
             let corpus = error_rate(&refs, &hyps, mode(&c), &n).unwrap();
             let want = &c[format!("corpus_{system}")];
             assert_eq!(corpus.counts, counts(want), "{name} system {system} totals");
-            assert_close(corpus.rate, num(want, "rate"), &format!("{name} system {system} rate"));
+            assert_close(
+                corpus.rate,
+                num(want, "rate"),
+                &format!("{name} system {system} rate"),
+            );
         }
     }
 }
@@ -78,7 +114,12 @@ fn matched_pairs_statistic_matches_reference() {
         };
         let t = matched_pairs_test(&per("a"), &per("b")).unwrap();
         let want = &c["matched_pairs"];
-        for (got, key) in [(t.mean_difference, "mean_difference"), (t.std_dev, "std_dev"), (t.z, "z"), (t.p_value, "p_value")] {
+        for (got, key) in [
+            (t.mean_difference, "mean_difference"),
+            (t.std_dev, "std_dev"),
+            (t.z, "z"),
+            (t.p_value, "p_value"),
+        ] {
             assert_close(got, num(want, key), &format!("{name} {key}"));
         }
     }

@@ -4,12 +4,17 @@
 mod common;
 use common::{assert_close, cases, num, nums};
 use jiebang_metrics::translation::{
-    BleuSettings, BleuSmoothing, BleuTokenizer, ChrfSettings, corpus_bleu, corpus_chrf, tokenize_13a, tokenize_zh,
+    BleuSettings, BleuSmoothing, BleuTokenizer, ChrfSettings, corpus_bleu, corpus_chrf,
+    tokenize_13a, tokenize_zh,
 };
 use serde_json::Value;
 
 fn strings(v: &Value) -> Vec<String> {
-    v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// The signature up to (not including) the version field, which differs by design.
@@ -32,8 +37,16 @@ fn tokenizers_match_sacrebleu() {
     for t in fixture["tokenizers"].as_array().unwrap() {
         let input = t["input"].as_str().unwrap();
         let stripped = input.trim_end_matches(jiebang_metrics::translation::is_python_whitespace);
-        assert_eq!(tokenize_13a(stripped), t["13a"].as_str().unwrap(), "13a of {input:?}");
-        assert_eq!(tokenize_zh(stripped), t["zh"].as_str().unwrap(), "zh of {input:?}");
+        assert_eq!(
+            tokenize_13a(stripped),
+            t["13a"].as_str().unwrap(),
+            "13a of {input:?}"
+        );
+        assert_eq!(
+            tokenize_zh(stripped),
+            t["zh"].as_str().unwrap(),
+            "zh of {input:?}"
+        );
     }
 }
 
@@ -65,7 +78,14 @@ fn bleu_matches_sacrebleu() {
         }
         let got = corpus_bleu(&hyps, &refs, &settings).unwrap();
         let st = &got.statistics;
-        let as_u64 = |key: &str| -> Vec<u64> { b[key].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect() };
+        let as_u64 = |key: &str| -> Vec<u64> {
+            b[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap())
+                .collect()
+        };
         assert_eq!(st.correct.to_vec(), as_u64("counts"), "{name} counts");
         assert_eq!(st.total.to_vec(), as_u64("totals"), "{name} totals");
         assert_eq!(st.sys_len, b["sys_len"].as_u64().unwrap(), "{name} sys_len");
@@ -75,8 +95,15 @@ fn bleu_matches_sacrebleu() {
         }
         assert_close(got.brevity_penalty, num(b, "bp"), &format!("{name} bp"));
         assert_close(got.score, num(b, "score"), &format!("{name} score"));
-        assert_eq!(without_version(&got.signature), without_version(b["signature"].as_str().unwrap()), "{name}");
-        assert!(got.signature.ends_with(&format!("|version:jiebang-{}", env!("CARGO_PKG_VERSION"))));
+        assert_eq!(
+            without_version(&got.signature),
+            without_version(b["signature"].as_str().unwrap()),
+            "{name}"
+        );
+        assert!(
+            got.signature
+                .ends_with(&format!("|version:jiebang-{}", env!("CARGO_PKG_VERSION")))
+        );
     }
 }
 
@@ -93,9 +120,17 @@ fn chrf_matches_sacrebleu() {
             eps_smoothing: s["eps_smoothing"].as_bool().unwrap_or(false),
             ..Default::default()
         };
-        let (hyps, refs) = corpus(fixture, c["corpus"].as_str().unwrap(), c["nrefs"].as_u64().unwrap());
+        let (hyps, refs) = corpus(
+            fixture,
+            c["corpus"].as_str().unwrap(),
+            c["nrefs"].as_u64().unwrap(),
+        );
         let got = corpus_chrf(&hyps, &refs, &settings).unwrap();
         assert_close(got.score, num(c, "score"), &format!("{name} chrF"));
-        assert_eq!(without_version(&got.signature), without_version(c["signature"].as_str().unwrap()), "{name}");
+        assert_eq!(
+            without_version(&got.signature),
+            without_version(c["signature"].as_str().unwrap()),
+            "{name}"
+        );
     }
 }

@@ -12,13 +12,18 @@ use jiebang_metrics::translation::{BleuSettings, ChrfSettings, corpus_bleu, corp
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: 64, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: 64,
+        ..ProptestConfig::default()
+    }
 }
 
 /// Scores on a small integer grid (many ties) with labels containing both classes.
 fn scored_labels() -> impl Strategy<Value = (Vec<f64>, Vec<bool>)> {
     prop::collection::vec((0i32..12, any::<bool>()), 4..80)
-        .prop_filter("both classes", |v| v.iter().any(|x| x.1) && v.iter().any(|x| !x.1))
+        .prop_filter("both classes", |v| {
+            v.iter().any(|x| x.1) && v.iter().any(|x| !x.1)
+        })
         .prop_map(|v| v.into_iter().map(|(s, y)| (s as f64, y)).unzip())
 }
 
@@ -28,7 +33,13 @@ fn naive_auc(scores: &[f64], labels: &[bool]) -> f64 {
         for (j, &sj) in scores.iter().enumerate() {
             if labels[i] && !labels[j] {
                 pairs += 1.0;
-                sum += if si > sj { 1.0 } else if si == sj { 0.5 } else { 0.0 };
+                sum += if si > sj {
+                    1.0
+                } else if si == sj {
+                    0.5
+                } else {
+                    0.0
+                };
             }
         }
     }
@@ -36,11 +47,35 @@ fn naive_auc(scores: &[f64], labels: &[bool]) -> f64 {
 }
 
 fn naive_delong_variance(scores: &[f64], labels: &[bool]) -> f64 {
-    let pos: Vec<f64> = scores.iter().zip(labels).filter(|p| *p.1).map(|p| *p.0).collect();
-    let neg: Vec<f64> = scores.iter().zip(labels).filter(|p| !*p.1).map(|p| *p.0).collect();
-    let psi = |x: f64, y: f64| if x > y { 1.0 } else if x == y { 0.5 } else { 0.0 };
-    let v10: Vec<f64> = pos.iter().map(|&x| neg.iter().map(|&y| psi(x, y)).sum::<f64>() / neg.len() as f64).collect();
-    let v01: Vec<f64> = neg.iter().map(|&y| pos.iter().map(|&x| psi(x, y)).sum::<f64>() / pos.len() as f64).collect();
+    let pos: Vec<f64> = scores
+        .iter()
+        .zip(labels)
+        .filter(|p| *p.1)
+        .map(|p| *p.0)
+        .collect();
+    let neg: Vec<f64> = scores
+        .iter()
+        .zip(labels)
+        .filter(|p| !*p.1)
+        .map(|p| *p.0)
+        .collect();
+    let psi = |x: f64, y: f64| {
+        if x > y {
+            1.0
+        } else if x == y {
+            0.5
+        } else {
+            0.0
+        }
+    };
+    let v10: Vec<f64> = pos
+        .iter()
+        .map(|&x| neg.iter().map(|&y| psi(x, y)).sum::<f64>() / neg.len() as f64)
+        .collect();
+    let v01: Vec<f64> = neg
+        .iter()
+        .map(|&y| pos.iter().map(|&x| psi(x, y)).sum::<f64>() / pos.len() as f64)
+        .collect();
     let var = |v: &[f64]| {
         let m = v.iter().sum::<f64>() / v.len() as f64;
         v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64
@@ -53,7 +88,11 @@ fn levenshtein(a: &[u8], b: &[u8]) -> u64 {
     for (i, x) in a.iter().enumerate() {
         let mut cur = vec![i as u64 + 1];
         for (j, y) in b.iter().enumerate() {
-            cur.push((prev[j] + u64::from(x != y)).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur.push(
+                (prev[j] + u64::from(x != y))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
         }
         prev = cur;
     }

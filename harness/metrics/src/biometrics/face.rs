@@ -24,7 +24,9 @@ impl BoundingBox {
     }
 
     fn is_valid(&self) -> bool {
-        [self.x_min, self.y_min, self.x_max, self.y_max].iter().all(|v| v.is_finite())
+        [self.x_min, self.y_min, self.x_max, self.y_max]
+            .iter()
+            .all(|v| v.is_finite())
             && self.x_min <= self.x_max
             && self.y_min <= self.y_max
     }
@@ -66,7 +68,10 @@ impl FaceDetectionCounts {
     /// Detection rate `detected_faces / faces`; undefined without faces.
     pub fn detection_rate(&self) -> Result<f64> {
         if self.faces == 0 {
-            return Err(MetricError::Undefined { metric: "face detection rate", reason: "no ground-truth faces" });
+            return Err(MetricError::Undefined {
+                metric: "face detection rate",
+                reason: "no ground-truth faces",
+            });
         }
         Ok(self.detected_faces as f64 / self.faces as f64)
     }
@@ -83,18 +88,34 @@ pub fn match_detections(
     min_score: f64,
 ) -> Result<FaceDetectionCounts> {
     if !(iou_threshold > 0.0 && iou_threshold <= 1.0) {
-        return Err(MetricError::InvalidInput { what: "IoU threshold", detail: format!("{iou_threshold} is outside (0, 1]") });
+        return Err(MetricError::InvalidInput {
+            what: "IoU threshold",
+            detail: format!("{iou_threshold} is outside (0, 1]"),
+        });
     }
     if let Some(i) = faces.iter().position(|b| !b.is_valid()) {
-        return Err(MetricError::InvalidInput { what: "face box", detail: format!("box {i}: {:?}", faces[i]) });
+        return Err(MetricError::InvalidInput {
+            what: "face box",
+            detail: format!("box {i}: {:?}", faces[i]),
+        });
     }
-    if let Some(i) = detections.iter().position(|d| !d.bbox.is_valid() || !d.score.is_finite()) {
-        return Err(MetricError::InvalidInput { what: "detection", detail: format!("detection {i}: {:?}", detections[i]) });
+    if let Some(i) = detections
+        .iter()
+        .position(|d| !d.bbox.is_valid() || !d.score.is_finite())
+    {
+        return Err(MetricError::InvalidInput {
+            what: "detection",
+            detail: format!("detection {i}: {:?}", detections[i]),
+        });
     }
     let mut order: Vec<&Detection> = detections.iter().filter(|d| d.score >= min_score).collect();
     order.sort_by(|a, b| b.score.total_cmp(&a.score));
     let mut taken = vec![false; faces.len()];
-    let mut counts = FaceDetectionCounts { faces: faces.len() as u64, detections: order.len() as u64, ..Default::default() };
+    let mut counts = FaceDetectionCounts {
+        faces: faces.len() as u64,
+        detections: order.len() as u64,
+        ..Default::default()
+    };
     for d in order {
         let mut best: Option<(usize, f64)> = None;
         for (j, face) in faces.iter().enumerate() {
@@ -133,7 +154,11 @@ pub fn face_detection_rate(
         total.false_detections += c.false_detections;
     }
     total.detection_rate()?;
-    let estimate = rate_estimate(total.detected_faces, total.faces, ProportionInterval::Wilson)?;
+    let estimate = rate_estimate(
+        total.detected_faces,
+        total.faces,
+        ProportionInterval::Wilson,
+    )?;
     Ok((total, estimate))
 }
 
@@ -142,13 +167,21 @@ mod tests {
     use super::*;
 
     fn b(x: f64, y: f64, w: f64, h: f64) -> BoundingBox {
-        BoundingBox { x_min: x, y_min: y, x_max: x + w, y_max: y + h }
+        BoundingBox {
+            x_min: x,
+            y_min: y,
+            x_max: x + w,
+            y_max: y + h,
+        }
     }
 
     #[test]
     fn iou_values() {
         assert_eq!(iou(&b(0.0, 0.0, 2.0, 2.0), &b(0.0, 0.0, 2.0, 2.0)), 1.0);
-        assert_eq!(iou(&b(0.0, 0.0, 2.0, 2.0), &b(1.0, 0.0, 2.0, 2.0)), 2.0 / 6.0);
+        assert_eq!(
+            iou(&b(0.0, 0.0, 2.0, 2.0), &b(1.0, 0.0, 2.0, 2.0)),
+            2.0 / 6.0
+        );
         assert_eq!(iou(&b(0.0, 0.0, 1.0, 1.0), &b(5.0, 5.0, 1.0, 1.0)), 0.0);
     }
 
@@ -156,8 +189,14 @@ mod tests {
     fn a_face_is_matched_once_and_by_the_best_scoring_detection() {
         let faces = [b(0.0, 0.0, 10.0, 10.0)];
         let dets = [
-            Detection { bbox: b(1.0, 1.0, 10.0, 10.0), score: 0.6 },
-            Detection { bbox: b(0.0, 0.0, 10.0, 10.0), score: 0.9 },
+            Detection {
+                bbox: b(1.0, 1.0, 10.0, 10.0),
+                score: 0.6,
+            },
+            Detection {
+                bbox: b(0.0, 0.0, 10.0, 10.0),
+                score: 0.9,
+            },
         ];
         let c = match_detections(&faces, &dets, 0.5, 0.0).unwrap();
         assert_eq!((c.detected_faces, c.false_detections), (1, 1));

@@ -13,7 +13,11 @@ pub fn mate_rank(scores: &[f64], mate: usize) -> Result<usize> {
             detail: format!("{mate} is outside a gallery of {}", scores.len()),
         });
     };
-    Ok(1 + scores.iter().enumerate().filter(|&(j, &s)| j != mate && s >= m).count())
+    Ok(1 + scores
+        .iter()
+        .enumerate()
+        .filter(|&(j, &s)| j != mate && s >= m)
+        .count())
 }
 
 /// Mate ranks of every probe from a row-major `probes × gallery` score matrix.
@@ -25,7 +29,11 @@ pub fn identification_ranks(scores: &[f64], gallery: usize, mates: &[usize]) -> 
             right: gallery * mates.len(),
         });
     }
-    scores.chunks(gallery).zip(mates).map(|(row, &mate)| mate_rank(row, mate)).collect()
+    scores
+        .chunks(gallery)
+        .zip(mates)
+        .map(|(row, &mate)| mate_rank(row, mate))
+        .collect()
 }
 
 /// Fraction of probes whose mate rank is at most `k` (rank-k identification rate).
@@ -58,7 +66,11 @@ pub fn cmc(ranks: &[usize], max_rank: usize) -> Result<Vec<f64>> {
 
 /// The mate's score if the mate is on the candidate list of length `rank_limit` (its rank,
 /// as in [`mate_rank`], is at most `rank_limit`), otherwise `None`.
-pub fn mate_score_within_rank(scores: &[f64], mate: usize, rank_limit: usize) -> Result<Option<f64>> {
+pub fn mate_score_within_rank(
+    scores: &[f64],
+    mate: usize,
+    rank_limit: usize,
+) -> Result<Option<f64>> {
     let rank = mate_rank(scores, mate)?;
     Ok((rank <= rank_limit).then(|| scores[mate]))
 }
@@ -78,14 +90,23 @@ pub struct OpenSetPoint {
 
 fn check_open_set(mated: &[Option<f64>], nonmated_top: &[f64]) -> Result<()> {
     if mated.is_empty() {
-        return Err(MetricError::Undefined { metric: "FNIR", reason: "no mated searches" });
+        return Err(MetricError::Undefined {
+            metric: "FNIR",
+            reason: "no mated searches",
+        });
     }
     if nonmated_top.is_empty() {
-        return Err(MetricError::Undefined { metric: "FPIR", reason: "no non-mated searches" });
+        return Err(MetricError::Undefined {
+            metric: "FPIR",
+            reason: "no non-mated searches",
+        });
     }
     check_finite("non-mated top scores", nonmated_top)?;
     match mated.iter().flatten().find(|s| !s.is_finite()) {
-        Some(s) => Err(MetricError::InvalidInput { what: "mated scores", detail: format!("{s} is not finite") }),
+        Some(s) => Err(MetricError::InvalidInput {
+            what: "mated scores",
+            detail: format!("{s} is not finite"),
+        }),
         None => Ok(()),
     }
 }
@@ -93,10 +114,17 @@ fn check_open_set(mated: &[Option<f64>], nonmated_top: &[f64]) -> Result<()> {
 /// FPIR and FNIR at `threshold`. `mated[i]` is the mate's score when the mate is on search
 /// `i`'s candidate list (see [`mate_score_within_rank`]), `None` otherwise;
 /// `nonmated_top[j]` is the highest candidate score of non-mated search `j`.
-pub fn open_set_rates(mated: &[Option<f64>], nonmated_top: &[f64], threshold: f64) -> Result<OpenSetPoint> {
+pub fn open_set_rates(
+    mated: &[Option<f64>],
+    nonmated_top: &[f64],
+    threshold: f64,
+) -> Result<OpenSetPoint> {
     check_open_set(mated, nonmated_top)?;
     let fp = nonmated_top.iter().filter(|&&s| s >= threshold).count();
-    let misses = mated.iter().filter(|m| m.is_none_or(|s| s < threshold)).count();
+    let misses = mated
+        .iter()
+        .filter(|m| m.is_none_or(|s| s < threshold))
+        .count();
     Ok(OpenSetPoint {
         threshold,
         fpir: fp as f64 / nonmated_top.len() as f64,
@@ -107,10 +135,17 @@ pub fn open_set_rates(mated: &[Option<f64>], nonmated_top: &[f64], threshold: f6
 /// FNIR at the lowest threshold whose FPIR does not exceed `target_fpir` (FNIR@FPIR).
 /// Candidate thresholds are the observed scores (mated and non-mated) and `+inf`; no
 /// interpolation.
-pub fn fnir_at_fpir(mated: &[Option<f64>], nonmated_top: &[f64], target_fpir: f64) -> Result<OpenSetPoint> {
+pub fn fnir_at_fpir(
+    mated: &[Option<f64>],
+    nonmated_top: &[f64],
+    target_fpir: f64,
+) -> Result<OpenSetPoint> {
     check_open_set(mated, nonmated_top)?;
     if !(0.0..=1.0).contains(&target_fpir) {
-        return Err(MetricError::InvalidInput { what: "target FPIR", detail: format!("{target_fpir} is outside [0, 1]") });
+        return Err(MetricError::InvalidInput {
+            what: "target FPIR",
+            detail: format!("{target_fpir} is outside [0, 1]"),
+        });
     }
     let mut nonmated = nonmated_top.to_vec();
     nonmated.sort_by(|a, b| b.total_cmp(a));
@@ -122,7 +157,12 @@ pub fn fnir_at_fpir(mated: &[Option<f64>], nonmated_top: &[f64], target_fpir: f6
     }
     // The threshold must exceed the (k+1)-th highest non-mated score (and its ties).
     let blocked = (k < n).then(|| nonmated[k]);
-    let mut candidates: Vec<f64> = mated.iter().flatten().copied().chain(nonmated.iter().copied()).collect();
+    let mut candidates: Vec<f64> = mated
+        .iter()
+        .flatten()
+        .copied()
+        .chain(nonmated.iter().copied())
+        .collect();
     candidates.push(f64::INFINITY);
     let threshold = candidates
         .into_iter()

@@ -10,9 +10,13 @@ mod face;
 mod identification;
 mod verification;
 
-pub use face::{BoundingBox, Detection, FaceDetectionCounts, face_detection_rate, iou, match_detections};
-pub use identification::{
-    OpenSetPoint, cmc, fnir_at_fpir, identification_ranks, mate_rank, mate_score_within_rank, open_set_rates,
-    rank_k_rate,
+pub use face::{
+    BoundingBox, Detection, FaceDetectionCounts, face_detection_rate, iou, match_detections,
 };
-pub use verification::{DetPoint, Eer, ErrorRates, det_curve, eer, error_rates_at, fnmr_at_fmr, tar_at_far};
+pub use identification::{
+    OpenSetPoint, cmc, fnir_at_fpir, identification_ranks, mate_rank, mate_score_within_rank,
+    open_set_rates, rank_k_rate,
+};
+pub use verification::{
+    DetPoint, Eer, ErrorRates, det_curve, eer, error_rates_at, fnmr_at_fmr, tar_at_far,
+};

@@ -20,10 +20,16 @@ pub type DetPoint = ErrorRates;
 
 fn check_scores(genuine: &[f64], impostor: &[f64]) -> Result<()> {
     if genuine.is_empty() {
-        return Err(MetricError::Undefined { metric: "FNMR", reason: "no genuine comparisons" });
+        return Err(MetricError::Undefined {
+            metric: "FNMR",
+            reason: "no genuine comparisons",
+        });
     }
     if impostor.is_empty() {
-        return Err(MetricError::Undefined { metric: "FMR", reason: "no impostor comparisons" });
+        return Err(MetricError::Undefined {
+            metric: "FMR",
+            reason: "no impostor comparisons",
+        });
     }
     check_finite("genuine scores", genuine)?;
     check_finite("impostor scores", impostor)
@@ -33,7 +39,10 @@ fn check_scores(genuine: &[f64], impostor: &[f64]) -> Result<()> {
 pub fn error_rates_at(genuine: &[f64], impostor: &[f64], threshold: f64) -> Result<ErrorRates> {
     check_scores(genuine, impostor)?;
     if threshold.is_nan() {
-        return Err(MetricError::InvalidInput { what: "threshold", detail: "NaN".into() });
+        return Err(MetricError::InvalidInput {
+            what: "threshold",
+            detail: "NaN".into(),
+        });
     }
     let false_matches = impostor.iter().filter(|&&s| s >= threshold).count();
     let false_non_matches = genuine.iter().filter(|&&s| s < threshold).count();
@@ -53,7 +62,11 @@ fn verification_roc(genuine: &[f64], impostor: &[f64]) -> Result<Vec<RocPoint>> 
 }
 
 fn rates(p: &RocPoint) -> ErrorRates {
-    ErrorRates { threshold: p.threshold, fmr: p.fpr, fnmr: 1.0 - p.tpr }
+    ErrorRates {
+        threshold: p.threshold,
+        fmr: p.fpr,
+        fnmr: 1.0 - p.tpr,
+    }
 }
 
 /// The DET curve as scikit-learn's `det_curve` (≥ 1.7) returns it: points by increasing
@@ -62,9 +75,19 @@ fn rates(p: &RocPoint) -> ErrorRates {
 pub fn det_curve(genuine: &[f64], impostor: &[f64]) -> Result<Vec<DetPoint>> {
     let points = verification_roc(genuine, impostor)?;
     let positives = genuine.len() as u64;
-    let first = points.iter().rposition(|p| p.false_positives == 0).unwrap_or(0);
-    let last = points.iter().position(|p| p.true_positives == positives).unwrap_or(points.len() - 1);
-    Ok(points[first..=last.max(first)].iter().rev().map(rates).collect())
+    let first = points
+        .iter()
+        .rposition(|p| p.false_positives == 0)
+        .unwrap_or(0);
+    let last = points
+        .iter()
+        .position(|p| p.true_positives == positives)
+        .unwrap_or(points.len() - 1);
+    Ok(points[first..=last.max(first)]
+        .iter()
+        .rev()
+        .map(rates)
+        .collect())
 }
 
 /// The equal error rate and where it lies.
@@ -83,22 +106,36 @@ pub struct Eer {
 /// `FNMR − FMR` reaches zero or changes sign is interpolated linearly and the EER is the
 /// common value there. When `FNMR = FMR` at a point, that point gives the EER exactly.
 pub fn eer(genuine: &[f64], impostor: &[f64]) -> Result<Eer> {
-    let points: Vec<ErrorRates> = verification_roc(genuine, impostor)?.iter().map(rates).collect();
+    let points: Vec<ErrorRates> = verification_roc(genuine, impostor)?
+        .iter()
+        .map(rates)
+        .collect();
     for w in points.windows(2) {
         let (a, b) = (w[0], w[1]);
         let da = a.fnmr - a.fmr;
         let db = b.fnmr - b.fmr;
         if da == 0.0 {
-            return Ok(Eer { rate: a.fmr, threshold_high: a.threshold, threshold_low: a.threshold });
+            return Ok(Eer {
+                rate: a.fmr,
+                threshold_high: a.threshold,
+                threshold_low: a.threshold,
+            });
         }
         if db <= 0.0 {
             let s = da / (da - db);
             let rate = a.fmr + s * (b.fmr - a.fmr);
-            return Ok(Eer { rate, threshold_high: a.threshold, threshold_low: b.threshold });
+            return Ok(Eer {
+                rate,
+                threshold_high: a.threshold,
+                threshold_low: b.threshold,
+            });
         }
     }
     // Unreachable for valid input: the last point has FNMR = 0 <= FMR = 1.
-    Err(MetricError::Undefined { metric: "EER", reason: "FMR and FNMR never cross" })
+    Err(MetricError::Undefined {
+        metric: "EER",
+        reason: "FMR and FNMR never cross",
+    })
 }
 
 /// FNMR at the operating point with the lowest threshold whose FMR does not exceed
@@ -106,10 +143,17 @@ pub fn eer(genuine: &[f64], impostor: &[f64]) -> Result<Eer> {
 /// `+inf` are candidate thresholds.
 pub fn fnmr_at_fmr(genuine: &[f64], impostor: &[f64], target_fmr: f64) -> Result<ErrorRates> {
     if !(0.0..=1.0).contains(&target_fmr) {
-        return Err(MetricError::InvalidInput { what: "target FMR", detail: format!("{target_fmr} is outside [0, 1]") });
+        return Err(MetricError::InvalidInput {
+            what: "target FMR",
+            detail: format!("{target_fmr} is outside [0, 1]"),
+        });
     }
     let points = verification_roc(genuine, impostor)?;
-    let best = points.iter().rev().find(|p| p.fpr <= target_fmr).unwrap_or(&points[0]);
+    let best = points
+        .iter()
+        .rev()
+        .find(|p| p.fpr <= target_fmr)
+        .unwrap_or(&points[0]);
     Ok(rates(best))
 }
 

@@ -18,7 +18,11 @@ pub struct ConfusionCounts {
 }
 
 fn ratio(num: u64, den: u64, metric: &'static str, reason: &'static str) -> Result<f64> {
-    if den == 0 { Err(MetricError::Undefined { metric, reason }) } else { Ok(num as f64 / den as f64) }
+    if den == 0 {
+        Err(MetricError::Undefined { metric, reason })
+    } else {
+        Ok(num as f64 / den as f64)
+    }
 }
 
 impl ConfusionCounts {
@@ -27,7 +31,10 @@ impl ConfusionCounts {
         check_same_len("scores and labels", scores.len(), labels.len())?;
         check_finite("scores", scores)?;
         if threshold.is_nan() {
-            return Err(MetricError::InvalidInput { what: "threshold", detail: "NaN".into() });
+            return Err(MetricError::InvalidInput {
+                what: "threshold",
+                detail: "NaN".into(),
+            });
         }
         let mut c = Self::default();
         for (&s, &y) in scores.iter().zip(labels) {
@@ -68,22 +75,42 @@ impl ConfusionCounts {
     /// Sensitivity (recall, true-positive rate, 检出率) `TP / (TP + FN)`; undefined without
     /// positive cases.
     pub fn sensitivity(&self) -> Result<f64> {
-        ratio(self.true_positives, self.positives(), "sensitivity", "no positive cases")
+        ratio(
+            self.true_positives,
+            self.positives(),
+            "sensitivity",
+            "no positive cases",
+        )
     }
 
     /// False-negative rate (miss rate, 假阴性率) `FN / (TP + FN)`; undefined without positive cases.
     pub fn false_negative_rate(&self) -> Result<f64> {
-        ratio(self.false_negatives, self.positives(), "false-negative rate", "no positive cases")
+        ratio(
+            self.false_negatives,
+            self.positives(),
+            "false-negative rate",
+            "no positive cases",
+        )
     }
 
     /// False-positive rate (假阳性率) `FP / (FP + TN)`; undefined without negative cases.
     pub fn false_positive_rate(&self) -> Result<f64> {
-        ratio(self.false_positives, self.negatives(), "false-positive rate", "no negative cases")
+        ratio(
+            self.false_positives,
+            self.negatives(),
+            "false-positive rate",
+            "no negative cases",
+        )
     }
 
     /// Specificity `TN / (FP + TN)`; undefined without negative cases.
     pub fn specificity(&self) -> Result<f64> {
-        ratio(self.true_negatives, self.negatives(), "specificity", "no negative cases")
+        ratio(
+            self.true_negatives,
+            self.negatives(),
+            "specificity",
+            "no negative cases",
+        )
     }
 
     /// Positive predictive value (precision) `TP / (TP + FP)`; undefined when nothing was

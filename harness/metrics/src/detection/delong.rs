@@ -62,7 +62,10 @@ fn placements(a: &[(u64, u64)], b: &[u64]) -> Vec<(u64, u64)> {
 /// Sample variance (divisor `count - 1`) of grouped values `(value, multiplicity)` with the
 /// given mean.
 fn grouped_variance(values: &[(f64, u64)], mean: f64, count: u64) -> f64 {
-    let ss: f64 = values.iter().map(|&(v, c)| c as f64 * (v - mean) * (v - mean)).sum();
+    let ss: f64 = values
+        .iter()
+        .map(|&(v, c)| c as f64 * (v - mean) * (v - mean))
+        .sum();
     ss / (count - 1) as f64
 }
 
@@ -115,8 +118,17 @@ pub fn roc_auc_delong(scores: &[f64], labels: &[bool], confidence: f64) -> Resul
     let variance = s10 / m as f64 + s01 / n as f64;
     let z = normal_quantile(1.0 - (1.0 - confidence) / 2.0)?;
     let half = z * variance.sqrt();
-    let interval = Interval { lo: (auc - half).max(0.0), hi: (auc + half).min(1.0) };
-    Ok(AucEstimate { auc, variance, interval, positives: m, negatives: n })
+    let interval = Interval {
+        lo: (auc - half).max(0.0),
+        hi: (auc + half).min(1.0),
+    };
+    Ok(AucEstimate {
+        auc,
+        variance,
+        interval,
+        positives: m,
+        negatives: n,
+    })
 }
 
 #[cfg(test)]

@@ -42,18 +42,28 @@ pub(crate) fn check_ranking_input(scores: &[f64], labels: &[bool]) -> Result<(u6
     let positives = labels.iter().filter(|&&y| y).count() as u64;
     let negatives = labels.len() as u64 - positives;
     if positives == 0 {
-        return Err(MetricError::Undefined { metric: "ROC", reason: "no positive cases" });
+        return Err(MetricError::Undefined {
+            metric: "ROC",
+            reason: "no positive cases",
+        });
     }
     if negatives == 0 {
-        return Err(MetricError::Undefined { metric: "ROC", reason: "no negative cases" });
+        return Err(MetricError::Undefined {
+            metric: "ROC",
+            reason: "no negative cases",
+        });
     }
     Ok((positives, negatives))
 }
 
 /// Cumulative `(threshold, FP, TP)` at every distinct score, by decreasing score.
 fn cumulative_counts(scores: &[f64], labels: &[bool]) -> Vec<(f64, u64, u64)> {
-    let mut order: Vec<(u64, bool)> = scores.iter().zip(labels).map(|(&s, &y)| (order_key(s), y)).collect();
-    order.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    let mut order: Vec<(u64, bool)> = scores
+        .iter()
+        .zip(labels)
+        .map(|(&s, &y)| (order_key(s), y))
+        .collect();
+    order.sort_unstable_by_key(|&(key, _)| std::cmp::Reverse(key));
     let mut out = Vec::new();
     let (mut fp, mut tp) = (0u64, 0u64);
     for (i, &(key, y)) in order.iter().enumerate() {
@@ -90,7 +100,8 @@ pub fn roc_curve(scores: &[f64], labels: &[bool], drop_intermediate: bool) -> Re
                     return true;
                 }
                 let second_diff = |f: fn(&(f64, u64, u64)) -> u64| {
-                    f(&counts[j + 1]) as i128 - 2 * f(&counts[j]) as i128 + f(&counts[j - 1]) as i128
+                    f(&counts[j + 1]) as i128 - 2 * f(&counts[j]) as i128
+                        + f(&counts[j - 1]) as i128
                 };
                 second_diff(|c| c.1) != 0 || second_diff(|c| c.2) != 0
             })
@@ -99,7 +110,13 @@ pub fn roc_curve(scores: &[f64], labels: &[bool], drop_intermediate: bool) -> Re
         counts.retain(|_| *it.next().unwrap_or(&true));
     }
     let mut points = Vec::with_capacity(counts.len() + 1);
-    points.push(RocPoint { threshold: f64::INFINITY, false_positives: 0, true_positives: 0, fpr: 0.0, tpr: 0.0 });
+    points.push(RocPoint {
+        threshold: f64::INFINITY,
+        false_positives: 0,
+        true_positives: 0,
+        fpr: 0.0,
+        tpr: 0.0,
+    });
     for (threshold, fp, tp) in counts {
         points.push(RocPoint {
             threshold,
@@ -109,13 +126,20 @@ pub fn roc_curve(scores: &[f64], labels: &[bool], drop_intermediate: bool) -> Re
             tpr: tp as f64 / positives as f64,
         });
     }
-    Ok(RocCurve { points, positives, negatives })
+    Ok(RocCurve {
+        points,
+        positives,
+        negatives,
+    })
 }
 
 impl RocCurve {
     /// Area under the curve by the trapezoidal rule over the points.
     pub fn trapezoid_area(&self) -> f64 {
-        self.points.windows(2).map(|w| (w[1].fpr - w[0].fpr) * (w[1].tpr + w[0].tpr) / 2.0).sum()
+        self.points
+            .windows(2)
+            .map(|w| (w[1].fpr - w[0].fpr) * (w[1].tpr + w[0].tpr) / 2.0)
+            .sum()
     }
 }
 
@@ -191,19 +215,32 @@ pub enum ThresholdTarget {
 /// point (nothing called positive) is returned when every finite threshold exceeds the
 /// allowed rate. Errors: invalid input as for [`roc_curve`], a target outside [0, 1], or a
 /// sensitivity target no threshold reaches (impossible only for targets above 1).
-pub fn threshold_for_target(scores: &[f64], labels: &[bool], target: ThresholdTarget) -> Result<RocPoint> {
+pub fn threshold_for_target(
+    scores: &[f64],
+    labels: &[bool],
+    target: ThresholdTarget,
+) -> Result<RocPoint> {
     let value = match target {
         ThresholdTarget::MinSensitivity(v) | ThresholdTarget::MaxFalsePositiveRate(v) => v,
     };
     if !(0.0..=1.0).contains(&value) {
-        return Err(MetricError::InvalidInput { what: "threshold target", detail: format!("{value} is outside [0, 1]") });
+        return Err(MetricError::InvalidInput {
+            what: "threshold target",
+            detail: format!("{value} is outside [0, 1]"),
+        });
     }
     let curve = roc_curve(scores, labels, false)?;
     let found = match target {
-        ThresholdTarget::MinSensitivity(t) => curve.points.iter().find(|p| p.tpr >= t && p.threshold.is_finite()),
+        ThresholdTarget::MinSensitivity(t) => curve
+            .points
+            .iter()
+            .find(|p| p.tpr >= t && p.threshold.is_finite()),
         ThresholdTarget::MaxFalsePositiveRate(t) => curve.points.iter().rev().find(|p| p.fpr <= t),
     };
-    found.copied().ok_or(MetricError::Undefined { metric: "threshold", reason: "no threshold meets the target" })
+    found.copied().ok_or(MetricError::Undefined {
+        metric: "threshold",
+        reason: "no threshold meets the target",
+    })
 }
 
 #[cfg(test)]
@@ -215,7 +252,10 @@ mod tests {
         let scores = [0.1, 0.2, 0.8, 0.9];
         assert_eq!(roc_auc(&scores, &[false, false, true, true]).unwrap(), 1.0);
         assert_eq!(roc_auc(&scores, &[true, true, false, false]).unwrap(), 0.0);
-        assert_eq!(roc_auc(&[0.5; 4], &[true, false, true, false]).unwrap(), 0.5);
+        assert_eq!(
+            roc_auc(&[0.5; 4], &[true, false, true, false]).unwrap(),
+            0.5
+        );
     }
 
     #[test]
@@ -230,9 +270,14 @@ mod tests {
     fn threshold_targets() {
         let scores = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4];
         let labels = [true, false, true, true, false, false];
-        let p = threshold_for_target(&scores, &labels, ThresholdTarget::MinSensitivity(0.95)).unwrap();
-        assert_eq!((p.threshold, p.true_positives, p.false_positives), (0.6, 3, 1));
-        let p = threshold_for_target(&scores, &labels, ThresholdTarget::MaxFalsePositiveRate(0.0)).unwrap();
+        let p =
+            threshold_for_target(&scores, &labels, ThresholdTarget::MinSensitivity(0.95)).unwrap();
+        assert_eq!(
+            (p.threshold, p.true_positives, p.false_positives),
+            (0.6, 3, 1)
+        );
+        let p = threshold_for_target(&scores, &labels, ThresholdTarget::MaxFalsePositiveRate(0.0))
+            .unwrap();
         assert_eq!((p.threshold, p.true_positives), (0.9, 1));
     }
 }

@@ -72,7 +72,12 @@ struct MinPassingQueries {
 
 impl MinPassingQueries {
     fn new(p: f64, d: f64, c: f64) -> Self {
-        Self { p, d, c, cache: BTreeMap::new() }
+        Self {
+            p,
+            d,
+            c,
+            cache: BTreeMap::new(),
+        }
     }
 
     fn find(&mut self, t: i64) -> i64 {
@@ -133,7 +138,12 @@ pub struct EarlyStoppingEstimate {
 ///
 /// Cost grows with the square of the number of discarded queries (as in LoadGen); about a
 /// second for 10⁵ queries at p90.
-pub fn early_stopping_estimate(latencies: &[u64], percentile: f64, confidence: f64, tolerance: f64) -> Result<EarlyStoppingEstimate> {
+pub fn early_stopping_estimate(
+    latencies: &[u64],
+    percentile: f64,
+    confidence: f64,
+    tolerance: f64,
+) -> Result<EarlyStoppingEstimate> {
     check_parameters(percentile, confidence, tolerance)?;
     let n = latencies.len() as i64;
     let mut finder = MinPassingQueries::new(percentile, tolerance, confidence);

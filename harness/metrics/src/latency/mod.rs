@@ -6,5 +6,9 @@
 mod early_stopping;
 mod percentile;
 
-pub use early_stopping::{EarlyStoppingEstimate, ServerEarlyStopping, early_stopping_estimate, server_early_stopping};
-pub use percentile::{LatencySummary, PercentileMethod, latency_summary, percentile, percentile_of_sorted};
+pub use early_stopping::{
+    EarlyStoppingEstimate, ServerEarlyStopping, early_stopping_estimate, server_early_stopping,
+};
+pub use percentile::{
+    LatencySummary, PercentileMethod, latency_summary, percentile, percentile_of_sorted,
+};

@@ -24,13 +24,19 @@ pub fn percentile_of_sorted(sorted: &[u64], p: f64, method: PercentileMethod) ->
     let index = match method {
         PercentileMethod::LoadGen => {
             if !(0.0..1.0).contains(&p) {
-                return Err(MetricError::InvalidInput { what: "percentile", detail: format!("{p} is outside [0, 1)") });
+                return Err(MetricError::InvalidInput {
+                    what: "percentile",
+                    detail: format!("{p} is outside [0, 1)"),
+                });
             }
             ((n as f64 * p) as usize).min(n - 1)
         }
         PercentileMethod::NearestRank => {
             if !(0.0..=1.0).contains(&p) {
-                return Err(MetricError::InvalidInput { what: "percentile", detail: format!("{p} is outside [0, 1]") });
+                return Err(MetricError::InvalidInput {
+                    what: "percentile",
+                    detail: format!("{p} is outside [0, 1]"),
+                });
             }
             let nf = n as f64;
             let mut rank = (p * nf).ceil().max(1.0);
@@ -75,8 +81,14 @@ pub fn latency_summary(latencies: &[u64]) -> Result<LatencySummary> {
     sorted.sort_unstable();
     let sum: u128 = sorted.iter().map(|&v| v as u128).sum();
     let mut percentiles = [(0.0, 0); 6];
-    for (slot, p) in percentiles.iter_mut().zip([0.5, 0.9, 0.95, 0.97, 0.99, 0.999]) {
-        *slot = (p, percentile_of_sorted(&sorted, p, PercentileMethod::LoadGen)?);
+    for (slot, p) in percentiles
+        .iter_mut()
+        .zip([0.5, 0.9, 0.95, 0.97, 0.99, 0.999])
+    {
+        *slot = (
+            p,
+            percentile_of_sorted(&sorted, p, PercentileMethod::LoadGen)?,
+        );
     }
     Ok(LatencySummary {
         count: sorted.len() as u64,
@@ -94,12 +106,24 @@ mod tests {
     #[test]
     fn definitions_differ_only_at_integer_ranks() {
         let v: Vec<u64> = (1..=10).collect();
-        assert_eq!(percentile(&v, 0.9, PercentileMethod::NearestRank).unwrap(), 9);
+        assert_eq!(
+            percentile(&v, 0.9, PercentileMethod::NearestRank).unwrap(),
+            9
+        );
         assert_eq!(percentile(&v, 0.9, PercentileMethod::LoadGen).unwrap(), 10);
-        assert_eq!(percentile(&v, 0.85, PercentileMethod::NearestRank).unwrap(), 9);
+        assert_eq!(
+            percentile(&v, 0.85, PercentileMethod::NearestRank).unwrap(),
+            9
+        );
         assert_eq!(percentile(&v, 0.85, PercentileMethod::LoadGen).unwrap(), 9);
-        assert_eq!(percentile(&v, 0.0, PercentileMethod::NearestRank).unwrap(), 1);
-        assert_eq!(percentile(&v, 1.0, PercentileMethod::NearestRank).unwrap(), 10);
+        assert_eq!(
+            percentile(&v, 0.0, PercentileMethod::NearestRank).unwrap(),
+            1
+        );
+        assert_eq!(
+            percentile(&v, 1.0, PercentileMethod::NearestRank).unwrap(),
+            10
+        );
         assert!(percentile(&v, 1.0, PercentileMethod::LoadGen).is_err());
         assert!(percentile(&[], 0.5, PercentileMethod::LoadGen).is_err());
     }

@@ -63,17 +63,26 @@ impl Aligner {
 
     /// Align `reference` with `hypothesis` and count the edit operations.
     pub fn align<T: PartialEq>(&mut self, reference: &[T], hypothesis: &[T]) -> EditCounts {
-        let prefix = reference.iter().zip(hypothesis).take_while(|(a, b)| a == b).count();
+        let prefix = reference
+            .iter()
+            .zip(hypothesis)
+            .take_while(|(a, b)| a == b)
+            .count();
         let (r, h) = (&reference[prefix..], &hypothesis[prefix..]);
-        let suffix = r.iter().rev().zip(h.iter().rev()).take_while(|(a, b)| a == b).count();
+        let suffix = r
+            .iter()
+            .rev()
+            .zip(h.iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
         let (r, h) = (&r[..r.len() - suffix], &h[..h.len() - suffix]);
         let (n, m) = (r.len(), h.len());
         let width = m + 1;
         self.matrix.clear();
         self.matrix.resize((n + 1) * width, 0);
         let d = &mut self.matrix;
-        for j in 0..=m {
-            d[j] = j as u32;
+        for (j, cell) in d.iter_mut().take(width).enumerate() {
+            *cell = j as u32;
         }
         for i in 1..=n {
             let row = i * width;
@@ -120,7 +129,12 @@ mod tests {
     use super::*;
 
     fn c(h: u64, s: u64, d: u64, i: u64) -> EditCounts {
-        EditCounts { hits: h, substitutions: s, deletions: d, insertions: i }
+        EditCounts {
+            hits: h,
+            substitutions: s,
+            deletions: d,
+            insertions: i,
+        }
     }
 
     #[test]

@@ -12,7 +12,9 @@ mod wer;
 
 pub use align::{Aligner, EditCounts, align};
 pub use intent::intent_accuracy;
+pub use normalize::{
+    Normalization, Tokenization, is_cjk_ideograph, is_punctuation, normalize, tokenize,
+};
 pub use punctuation_table::UNICODE_VERSION as PUNCTUATION_UNICODE_VERSION;
-pub use normalize::{Normalization, Tokenization, is_cjk_ideograph, is_punctuation, normalize, tokenize};
 pub use significance::{MatchedPairsTest, PairedBootstrap, matched_pairs_test, paired_bootstrap};
 pub use wer::{ErrorRate, error_rate, utterance_counts};

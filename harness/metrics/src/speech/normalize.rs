@@ -30,14 +30,22 @@ pub struct Normalization {
 
 impl Default for Normalization {
     fn default() -> Self {
-        Self { fullwidth_to_halfwidth: true, lowercase: true, remove_punctuation: true }
+        Self {
+            fullwidth_to_halfwidth: true,
+            lowercase: true,
+            remove_punctuation: true,
+        }
     }
 }
 
 impl Normalization {
     /// No normalisation except white-space collapsing.
     pub fn none() -> Self {
-        Self { fullwidth_to_halfwidth: false, lowercase: false, remove_punctuation: false }
+        Self {
+            fullwidth_to_halfwidth: false,
+            lowercase: false,
+            remove_punctuation: false,
+        }
     }
 }
 
@@ -87,7 +95,11 @@ fn to_halfwidth(c: char) -> char {
 
 /// Normalise `text` (see the module documentation for the steps).
 pub fn normalize(text: &str, settings: &Normalization) -> String {
-    let mut s: String = if settings.fullwidth_to_halfwidth { text.chars().map(to_halfwidth).collect() } else { text.to_owned() };
+    let mut s: String = if settings.fullwidth_to_halfwidth {
+        text.chars().map(to_halfwidth).collect()
+    } else {
+        text.to_owned()
+    };
     if settings.lowercase {
         s = s.to_lowercase();
     }
@@ -144,9 +156,20 @@ mod tests {
 
     #[test]
     fn tokenisations() {
-        assert_eq!(tokenize("我用iphone打电话 ok", Tokenization::Mixed), ["我", "用", "iphone", "打", "电", "话", "ok"]);
-        assert_eq!(tokenize("你好 a", Tokenization::Characters), ["你", "好", "a"]);
+        assert_eq!(
+            tokenize("我用iphone打电话 ok", Tokenization::Mixed),
+            ["我", "用", "iphone", "打", "电", "话", "ok"]
+        );
+        assert_eq!(
+            tokenize("你好 a", Tokenization::Characters),
+            ["你", "好", "a"]
+        );
         assert_eq!(tokenize("a  b", Tokenization::Words), ["a", "b"]);
-        assert!(is_punctuation('。') && is_punctuation('!') && !is_punctuation('a') && !is_punctuation('$'));
+        assert!(
+            is_punctuation('。')
+                && is_punctuation('!')
+                && !is_punctuation('a')
+                && !is_punctuation('$')
+        );
     }
 }

@@ -36,19 +36,36 @@ pub struct MatchedPairsTest {
 pub fn matched_pairs_test(a: &[EditCounts], b: &[EditCounts]) -> Result<MatchedPairsTest> {
     check_same_len("per-utterance counts of A and B", a.len(), b.len())?;
     if a.len() < 2 {
-        return Err(MetricError::Undefined { metric: "matched-pairs test", reason: "needs at least two utterances" });
+        return Err(MetricError::Undefined {
+            metric: "matched-pairs test",
+            reason: "needs at least two utterances",
+        });
     }
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x.errors() as f64 - y.errors() as f64).collect();
+    let d: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| x.errors() as f64 - y.errors() as f64)
+        .collect();
     let n = d.len() as f64;
     let mean = d.iter().sum::<f64>() / n;
     let std_dev = (d.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0)).sqrt();
     let (z, p_value) = if std_dev == 0.0 {
-        if mean == 0.0 { (0.0, 1.0) } else { (mean.signum() * f64::INFINITY, 0.0) }
+        if mean == 0.0 {
+            (0.0, 1.0)
+        } else {
+            (mean.signum() * f64::INFINITY, 0.0)
+        }
     } else {
         let z = mean / (std_dev / n.sqrt());
         (z, (2.0 * normal_sf(z.abs())).min(1.0))
     };
-    Ok(MatchedPairsTest { n: a.len() as u64, mean_difference: mean, std_dev, z, p_value })
+    Ok(MatchedPairsTest {
+        n: a.len() as u64,
+        mean_difference: mean,
+        std_dev,
+        z,
+        p_value,
+    })
 }
 
 /// Result of the paired bootstrap.
@@ -72,16 +89,26 @@ fn rate(counts: &[EditCounts], idx: &[usize]) -> Result<f64> {
         reference += counts[i].reference_len();
     }
     if reference == 0 {
-        return Err(MetricError::Undefined { metric: "error rate", reason: "no reference tokens in the resample" });
+        return Err(MetricError::Undefined {
+            metric: "error rate",
+            reason: "no reference tokens in the resample",
+        });
     }
     Ok(errors as f64 / reference as f64)
 }
 
 /// Paired bootstrap of the corpus error-rate difference between systems A and B.
 /// Errors: different lengths, no utterances, no reference tokens.
-pub fn paired_bootstrap(a: &[EditCounts], b: &[EditCounts], settings: &BootstrapSettings) -> Result<PairedBootstrap> {
+pub fn paired_bootstrap(
+    a: &[EditCounts],
+    b: &[EditCounts],
+    settings: &BootstrapSettings,
+) -> Result<PairedBootstrap> {
     check_same_len("per-utterance counts of A and B", a.len(), b.len())?;
-    if a.iter().zip(b).any(|(x, y)| x.reference_len() != y.reference_len()) {
+    if a.iter()
+        .zip(b)
+        .any(|(x, y)| x.reference_len() != y.reference_len())
+    {
         return Err(MetricError::InvalidInput {
             what: "per-utterance counts",
             detail: "A and B disagree on a reference length, so they were not scored on the same utterances".into(),
@@ -103,7 +130,12 @@ mod tests {
     use super::*;
 
     fn e(errors: u64, len: u64) -> EditCounts {
-        EditCounts { hits: len - errors, substitutions: errors, deletions: 0, insertions: 0 }
+        EditCounts {
+            hits: len - errors,
+            substitutions: errors,
+            deletions: 0,
+            insertions: 0,
+        }
     }
 
     #[test]
@@ -111,7 +143,15 @@ mod tests {
         let a: Vec<EditCounts> = (0..20).map(|i| e(i % 3, 10)).collect();
         let t = matched_pairs_test(&a, &a).unwrap();
         assert_eq!((t.z, t.p_value), (0.0, 1.0));
-        let p = paired_bootstrap(&a, &a, &BootstrapSettings { resamples: 100, ..Default::default() }).unwrap();
+        let p = paired_bootstrap(
+            &a,
+            &a,
+            &BootstrapSettings {
+                resamples: 100,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(p.difference, 0.0);
         assert_eq!(p.probability_b_better, 0.0);
     }
@@ -122,7 +162,15 @@ mod tests {
         let b: Vec<EditCounts> = (0..50).map(|i| e(i % 2, 10)).collect();
         let t = matched_pairs_test(&a, &b).unwrap();
         assert!(t.z.is_infinite() && t.p_value == 0.0);
-        let p = paired_bootstrap(&a, &b, &BootstrapSettings { resamples: 200, ..Default::default() }).unwrap();
+        let p = paired_bootstrap(
+            &a,
+            &b,
+            &BootstrapSettings {
+                resamples: 200,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert!(p.interval.lo > 0.0 && p.probability_b_better == 1.0);
     }
 }

@@ -30,7 +30,11 @@ pub fn utterance_counts(
     tokenization: Tokenization,
     normalization: &Normalization,
 ) -> Result<Vec<EditCounts>> {
-    check_same_len("references and hypotheses", references.len(), hypotheses.len())?;
+    check_same_len(
+        "references and hypotheses",
+        references.len(),
+        hypotheses.len(),
+    )?;
     let mut aligner = Aligner::new();
     Ok(references
         .iter()
@@ -63,7 +67,10 @@ pub fn error_rate(
         counts.add(c);
     }
     if counts.reference_len() == 0 {
-        return Err(MetricError::Undefined { metric: "error rate", reason: "the references hold no tokens" });
+        return Err(MetricError::Undefined {
+            metric: "error rate",
+            reason: "the references hold no tokens",
+        });
     }
     Ok(ErrorRate {
         rate: counts.errors() as f64 / counts.reference_len() as f64,
@@ -79,10 +86,22 @@ mod tests {
     #[test]
     fn wer_and_cer() {
         let n = Normalization::default();
-        let r = error_rate(&["the cat sat", "hello world"], &["the cat sat down", "hello"], Tokenization::Words, &n).unwrap();
+        let r = error_rate(
+            &["the cat sat", "hello world"],
+            &["the cat sat down", "hello"],
+            Tokenization::Words,
+            &n,
+        )
+        .unwrap();
         assert_eq!(r.counts.errors(), 2);
         assert_eq!(r.rate, 2.0 / 5.0);
-        let c = error_rate(&["今天天气很好。"], &["今天天汽很好"], Tokenization::Characters, &n).unwrap();
+        let c = error_rate(
+            &["今天天气很好。"],
+            &["今天天汽很好"],
+            Tokenization::Characters,
+            &n,
+        )
+        .unwrap();
         assert_eq!((c.counts.substitutions, c.counts.reference_len()), (1, 6));
         assert!(error_rate(&[""], &["a"], Tokenization::Words, &n).is_err());
         assert!(error_rate(&["a"], &[], Tokenization::Words, &n).is_err());

@@ -38,7 +38,12 @@ pub struct BleuSettings {
 
 impl Default for BleuSettings {
     fn default() -> Self {
-        Self { tokenizer: BleuTokenizer::Thirteen, lowercase: false, smoothing: BleuSmoothing::Exp, effective_order: false }
+        Self {
+            tokenizer: BleuTokenizer::Thirteen,
+            lowercase: false,
+            smoothing: BleuSmoothing::Exp,
+            effective_order: false,
+        }
     }
 }
 
@@ -107,21 +112,35 @@ fn floored_ln(x: f64) -> f64 {
 }
 
 /// BLEU from summed statistics (sacrebleu's `compute_bleu`, same operation order).
-pub fn bleu_from_statistics(stats: &BleuStatistics, settings: &BleuSettings, nrefs: usize) -> BleuScore {
+pub fn bleu_from_statistics(
+    stats: &BleuStatistics,
+    settings: &BleuSettings,
+    nrefs: usize,
+) -> BleuScore {
     let (sys, reference) = (stats.sys_len as f64, stats.ref_len as f64);
     let brevity_penalty = if stats.sys_len < stats.ref_len {
-        if stats.sys_len > 0 { (1.0 - reference / sys).exp() } else { 0.0 }
+        if stats.sys_len > 0 {
+            (1.0 - reference / sys).exp()
+        } else {
+            0.0
+        }
     } else {
         1.0
     };
     let mut precisions = [0.0; ORDER];
     let signature = settings.signature(nrefs);
     if stats.correct.iter().all(|&c| c == 0) {
-        return BleuScore { score: 0.0, precisions, brevity_penalty, statistics: *stats, signature };
+        return BleuScore {
+            score: 0.0,
+            precisions,
+            brevity_penalty,
+            statistics: *stats,
+            signature,
+        };
     }
     let mut smooth_mteval = 1.0;
     let mut effective = ORDER;
-    for n in 0..ORDER {
+    for (n, precision) in precisions.iter_mut().enumerate() {
         let (correct, total) = (stats.correct[n] as f64, stats.total[n] as f64);
         if stats.total[n] == 0 {
             break;
@@ -133,22 +152,36 @@ pub fn bleu_from_statistics(stats: &BleuStatistics, settings: &BleuSettings, nre
             match settings.smoothing {
                 BleuSmoothing::Exp => {
                     smooth_mteval *= 2.0;
-                    precisions[n] = 100.0 / (smooth_mteval * total);
+                    *precision = 100.0 / (smooth_mteval * total);
                 }
-                BleuSmoothing::Floor(v) => precisions[n] = 100.0 * v / total,
+                BleuSmoothing::Floor(v) => *precision = 100.0 * v / total,
                 BleuSmoothing::None => {}
             }
         } else {
-            precisions[n] = 100.0 * correct / total;
+            *precision = 100.0 * correct / total;
         }
     }
-    let mean_log = precisions[..effective].iter().map(|&p| floored_ln(p)).sum::<f64>() / effective as f64;
-    BleuScore { score: brevity_penalty * mean_log.exp(), precisions, brevity_penalty, statistics: *stats, signature }
+    let mean_log = precisions[..effective]
+        .iter()
+        .map(|&p| floored_ln(p))
+        .sum::<f64>()
+        / effective as f64;
+    BleuScore {
+        score: brevity_penalty * mean_log.exp(),
+        precisions,
+        brevity_penalty,
+        statistics: *stats,
+        signature,
+    }
 }
 
 fn preprocess(text: &str, settings: &BleuSettings) -> String {
     let text = text.trim_end_matches(is_python_whitespace);
-    if settings.lowercase { settings.tokenizer.apply(&text.to_lowercase()) } else { settings.tokenizer.apply(text) }
+    if settings.lowercase {
+        settings.tokenizer.apply(&text.to_lowercase())
+    } else {
+        settings.tokenizer.apply(text)
+    }
 }
 
 fn check_corpus<S: AsRef<str>>(hypotheses: &[S], references: &[Vec<S>]) -> Result<()> {
@@ -156,10 +189,16 @@ fn check_corpus<S: AsRef<str>>(hypotheses: &[S], references: &[Vec<S>]) -> Resul
         return Err(MetricError::Empty { what: "hypotheses" });
     }
     if references.is_empty() {
-        return Err(MetricError::Empty { what: "reference streams" });
+        return Err(MetricError::Empty {
+            what: "reference streams",
+        });
     }
     for stream in references {
-        check_same_len("hypotheses and a reference stream", hypotheses.len(), stream.len())?;
+        check_same_len(
+            "hypotheses and a reference stream",
+            hypotheses.len(),
+            stream.len(),
+        )?;
     }
     Ok(())
 }
@@ -179,12 +218,23 @@ pub fn bleu_segment_statistics<S: AsRef<str>>(
     let (mut ref_counts, mut one_ref, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
     for (i, hyp) in hypotheses.iter().enumerate() {
         let hyp_text = preprocess(hyp.as_ref(), settings);
-        let ref_texts: Vec<String> = references.iter().map(|s| preprocess(s[i].as_ref(), settings)).collect();
+        let ref_texts: Vec<String> = references
+            .iter()
+            .map(|s| preprocess(s[i].as_ref(), settings))
+            .collect();
         let mut interner = Interner::default();
-        interner.ids(hyp_text.split(is_python_whitespace).filter(|t| !t.is_empty()), &mut hyp_ids);
+        interner.ids(
+            hyp_text
+                .split(is_python_whitespace)
+                .filter(|t| !t.is_empty()),
+            &mut hyp_ids,
+        );
         let mut ref_tokens: Vec<Vec<u32>> = Vec::with_capacity(ref_texts.len());
         for r in &ref_texts {
-            interner.ids(r.split(is_python_whitespace).filter(|t| !t.is_empty()), &mut ref_ids);
+            interner.ids(
+                r.split(is_python_whitespace).filter(|t| !t.is_empty()),
+                &mut ref_ids,
+            );
             ref_tokens.push(ref_ids.clone());
         }
         let hyp_len = hyp_ids.len() as u64;
@@ -198,7 +248,11 @@ pub fn bleu_segment_statistics<S: AsRef<str>>(
                 _ => Some((diff, len)),
             };
         }
-        let mut stats = BleuStatistics { sys_len: hyp_len, ref_len: closest.map_or(0, |c| c.1), ..Default::default() };
+        let mut stats = BleuStatistics {
+            sys_len: hyp_len,
+            ref_len: closest.map_or(0, |c| c.1),
+            ..Default::default()
+        };
         for n in 1..=ORDER {
             sorted_ngram_keys(&hyp_ids, n, &mut hyp_keys);
             ref_counts.clear();
@@ -217,7 +271,11 @@ pub fn bleu_segment_statistics<S: AsRef<str>>(
 
 /// Corpus BLEU of `hypotheses` against reference streams (`references[k][i]` is the k-th
 /// reference of segment `i`), as sacrebleu's `corpus_score`.
-pub fn corpus_bleu<S: AsRef<str>>(hypotheses: &[S], references: &[Vec<S>], settings: &BleuSettings) -> Result<BleuScore> {
+pub fn corpus_bleu<S: AsRef<str>>(
+    hypotheses: &[S],
+    references: &[Vec<S>],
+    settings: &BleuSettings,
+) -> Result<BleuScore> {
     let mut total = BleuStatistics::default();
     for s in bleu_segment_statistics(hypotheses, references, settings)? {
         total.add(&s);
@@ -235,7 +293,10 @@ mod tests {
         let refs = vec![vec!["the cat sat on the mat"]];
         let s = corpus_bleu(&hyp, &refs, &BleuSettings::default()).unwrap();
         assert!((s.score - 100.0).abs() < 1e-12);
-        assert!(s.signature.starts_with("nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:jiebang-"));
+        assert!(
+            s.signature
+                .starts_with("nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:jiebang-")
+        );
     }
 
     #[test]

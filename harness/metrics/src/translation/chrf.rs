@@ -27,7 +27,14 @@ pub struct ChrfSettings {
 
 impl Default for ChrfSettings {
     fn default() -> Self {
-        Self { char_order: 6, word_order: 0, beta: 2, lowercase: false, whitespace: false, eps_smoothing: false }
+        Self {
+            char_order: 6,
+            word_order: 0,
+            beta: 2,
+            lowercase: false,
+            whitespace: false,
+            eps_smoothing: false,
+        }
     }
 }
 
@@ -65,10 +72,22 @@ fn f_score(stats: &[[u64; 3]], settings: &ChrfSettings) -> f64 {
     let (mut score, mut avg_prec, mut avg_rec) = (0.0, 0.0, 0.0);
     let mut effective = 0usize;
     for &[n_hyp, n_ref, n_match] in stats {
-        let prec = if n_hyp > 0 { n_match as f64 / n_hyp as f64 } else { eps };
-        let rec = if n_ref > 0 { n_match as f64 / n_ref as f64 } else { eps };
+        let prec = if n_hyp > 0 {
+            n_match as f64 / n_hyp as f64
+        } else {
+            eps
+        };
+        let rec = if n_ref > 0 {
+            n_match as f64 / n_ref as f64
+        } else {
+            eps
+        };
         let denom = factor * prec + rec;
-        score += if denom > 0.0 { (1.0 + factor) * prec * rec / denom } else { eps };
+        score += if denom > 0.0 {
+            (1.0 + factor) * prec * rec / denom
+        } else {
+            eps
+        };
         if n_hyp > 0 && n_ref > 0 {
             avg_prec += prec;
             avg_rec += rec;
@@ -141,26 +160,41 @@ fn extract<'a>(text: &str, words: &'a [&'a str], settings: &ChrfSettings) -> Seg
     };
     let char_ngrams = (1..=settings.char_order)
         .map(|n| {
-            let mut keys: Vec<u128> = if chars.len() >= n { chars.windows(n).map(char_key).collect() } else { Vec::new() };
+            let mut keys: Vec<u128> = if chars.len() >= n {
+                chars.windows(n).map(char_key).collect()
+            } else {
+                Vec::new()
+            };
             keys.sort_unstable();
             keys
         })
         .collect();
     let word_ngrams = (1..=settings.word_order)
         .map(|n| {
-            let mut keys: Vec<&[&str]> = if words.len() >= n { words.windows(n).collect() } else { Vec::new() };
+            let mut keys: Vec<&[&str]> = if words.len() >= n {
+                words.windows(n).collect()
+            } else {
+                Vec::new()
+            };
             keys.sort_unstable();
             keys
         })
         .collect();
-    SegmentNgrams { chars: char_ngrams, words: word_ngrams }
+    SegmentNgrams {
+        chars: char_ngrams,
+        words: word_ngrams,
+    }
 }
 
 fn match_stats<K: Ord + Copy>(hyp: &[K], reference: &[K], out: &mut Vec<[u64; 3]>) {
     let mut counts = Vec::new();
     run_lengths(reference, &mut counts);
     let matches = clipped_matches(hyp, &counts);
-    let n_hyp = if reference.is_empty() { 0 } else { hyp.len() as u64 };
+    let n_hyp = if reference.is_empty() {
+        0
+    } else {
+        hyp.len() as u64
+    };
     out.push([n_hyp, reference.len() as u64, matches]);
 }
 
@@ -170,15 +204,25 @@ fn match_stats<K: Ord + Copy>(hyp: &[K], reference: &[K], out: &mut Vec<[u64; 3]
 ///
 /// Errors: no hypotheses, no reference stream, a stream of the wrong length, or an order
 /// above 6 for character n-grams.
-pub fn corpus_chrf<S: AsRef<str>>(hypotheses: &[S], references: &[Vec<S>], settings: &ChrfSettings) -> Result<ChrfScore> {
+pub fn corpus_chrf<S: AsRef<str>>(
+    hypotheses: &[S],
+    references: &[Vec<S>],
+    settings: &ChrfSettings,
+) -> Result<ChrfScore> {
     if hypotheses.is_empty() {
         return Err(MetricError::Empty { what: "hypotheses" });
     }
     if references.is_empty() {
-        return Err(MetricError::Empty { what: "reference streams" });
+        return Err(MetricError::Empty {
+            what: "reference streams",
+        });
     }
     for stream in references {
-        check_same_len("hypotheses and a reference stream", hypotheses.len(), stream.len())?;
+        check_same_len(
+            "hypotheses and a reference stream",
+            hypotheses.len(),
+            stream.len(),
+        )?;
     }
     if settings.char_order == 0 || settings.char_order > 6 {
         return Err(MetricError::InvalidInput {
@@ -186,7 +230,13 @@ pub fn corpus_chrf<S: AsRef<str>>(hypotheses: &[S], references: &[Vec<S>], setti
             detail: format!("{} (supported: 1..=6)", settings.char_order),
         });
     }
-    let prepare = |s: &str| if settings.lowercase { s.to_lowercase() } else { s.to_owned() };
+    let prepare = |s: &str| {
+        if settings.lowercase {
+            s.to_lowercase()
+        } else {
+            s.to_owned()
+        }
+    };
     let orders = settings.char_order + settings.word_order;
     let mut total = vec![[0u64; 3]; orders];
     for (i, hyp) in hypotheses.iter().enumerate() {
@@ -218,7 +268,11 @@ pub fn corpus_chrf<S: AsRef<str>>(hypotheses: &[S], references: &[Vec<S>], setti
             }
         }
     }
-    Ok(ChrfScore { score: f_score(&total, settings), statistics: total, signature: settings.signature(references.len()) })
+    Ok(ChrfScore {
+        score: f_score(&total, settings),
+        statistics: total,
+        signature: settings.signature(references.len()),
+    })
 }
 
 #[cfg(test)]
@@ -231,11 +285,17 @@ mod tests {
         assert!((s.score - 100.0).abs() < 1e-12);
         let s = corpus_chrf(&["xyz"], &[vec!["abc"]], &ChrfSettings::default()).unwrap();
         assert_eq!(s.score, 0.0);
-        assert!(s.signature.starts_with("nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:jiebang-"));
+        assert!(
+            s.signature
+                .starts_with("nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:jiebang-")
+        );
     }
 
     #[test]
     fn words_split_off_edge_punctuation() {
-        assert_eq!(chrf_words("Hello, world! (x) a"), ["Hello", ",", "world", "!", "(x", ")", "a"]);
+        assert_eq!(
+            chrf_words("Hello, world! (x) a"),
+            ["Hello", ",", "world", "!", "(x", ")", "a"]
+        );
     }
 }

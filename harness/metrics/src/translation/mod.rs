@@ -10,7 +10,10 @@ mod chrf;
 mod ngrams;
 mod tokenize;
 
-pub use bleu::{BleuScore, BleuSettings, BleuSmoothing, BleuStatistics, bleu_from_statistics, bleu_segment_statistics, corpus_bleu};
+pub use bleu::{
+    BleuScore, BleuSettings, BleuSmoothing, BleuStatistics, bleu_from_statistics,
+    bleu_segment_statistics, corpus_bleu,
+};
 pub use chrf::{ChrfScore, ChrfSettings, corpus_chrf};
 pub use tokenize::{BleuTokenizer, is_python_whitespace, tokenize_13a, tokenize_zh};
 

@@ -89,7 +89,11 @@ pub(crate) fn run_lengths<K: Ord + Copy>(sorted: &[K], out: &mut Vec<(K, u64)>) 
 }
 
 /// Merge `other` into `acc` keeping the maximum count per key (both sorted by key).
-pub(crate) fn max_merge<K: Ord + Copy>(acc: &mut Vec<(K, u64)>, other: &[(K, u64)], scratch: &mut Vec<(K, u64)>) {
+pub(crate) fn max_merge<K: Ord + Copy>(
+    acc: &mut Vec<(K, u64)>,
+    other: &[(K, u64)],
+    scratch: &mut Vec<(K, u64)>,
+) {
     scratch.clear();
     let (mut i, mut j) = (0, 0);
     while i < acc.len() || j < other.len() {

@@ -120,9 +120,16 @@ fn post_tokenize(line: &str) -> String {
 /// spaces, unescape `&quot; &amp; &lt; &gt;` (in that order, once), then the shared
 /// punctuation rules on the line padded with spaces.
 pub fn tokenize_13a(line: &str) -> String {
-    let mut s = line.replace("<skipped>", "").replace("-\n", "").replace('\n', " ");
+    let mut s = line
+        .replace("<skipped>", "")
+        .replace("-\n", "")
+        .replace('\n', " ");
     if s.contains('&') {
-        s = s.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+        s = s
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">");
     }
     post_tokenize(&format!(" {s} "))
 }
@@ -164,14 +171,20 @@ mod tests {
     #[test]
     fn thirteen_a_examples() {
         assert_eq!(tokenize_13a("Hello, world!"), "Hello , world !");
-        assert_eq!(tokenize_13a("It costs $3.50, or 1,000-2,000."), "It costs $ 3.50 , or 1,000 - 2,000 .");
+        assert_eq!(
+            tokenize_13a("It costs $3.50, or 1,000-2,000."),
+            "It costs $ 3.50 , or 1,000 - 2,000 ."
+        );
         assert_eq!(tokenize_13a("a &amp;quot; b"), "a & quot ; b");
         assert_eq!(tokenize_13a("don't stop"), "don't stop");
     }
 
     #[test]
     fn zh_examples() {
-        assert_eq!(tokenize_zh("我爱北京。Hello, world"), "我 爱 北 京 。 Hello , world");
+        assert_eq!(
+            tokenize_zh("我爱北京。Hello, world"),
+            "我 爱 北 京 。 Hello , world"
+        );
         assert_eq!(tokenize_zh("“quoted”"), "“ quoted ”");
     }
 }

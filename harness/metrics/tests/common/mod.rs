@@ -9,8 +9,14 @@ pub fn cases(name: &str) -> Vec<Value> {
     let path = format!("{}/tests/golden/{name}.json", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert!(doc["tool"].is_string() && doc["versions"].is_object(), "{path}: missing provenance");
-    doc["cases"].as_array().unwrap_or_else(|| panic!("{path}: no cases")).clone()
+    assert!(
+        doc["tool"].is_string() && doc["versions"].is_object(),
+        "{path}: missing provenance"
+    );
+    doc["cases"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{path}: no cases"))
+        .clone()
 }
 
 /// Relative tolerance of the golden comparisons: 12 significant digits.
@@ -26,12 +32,18 @@ pub fn assert_close(got: f64, want: f64, context: &str) {
     } else {
         (got - want).abs() <= REL * want.abs()
     };
-    assert!(ok, "{context}: got {got:e}, want {want:e} (rel err {:e})", ((got - want) / want).abs());
+    assert!(
+        ok,
+        "{context}: got {got:e}, want {want:e} (rel err {:e})",
+        ((got - want) / want).abs()
+    );
 }
 
 /// Number field `key` of `v` as f64.
 pub fn num(v: &Value, key: &str) -> f64 {
-    v[key].as_f64().unwrap_or_else(|| panic!("field {key} missing in {v}"))
+    v[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("field {key} missing in {v}"))
 }
 
 /// Array field `key` of `v` as Vec<f64>.
@@ -46,5 +58,7 @@ pub fn nums(v: &Value, key: &str) -> Vec<f64> {
 
 /// Integer field `key` of `v`.
 pub fn int(v: &Value, key: &str) -> u64 {
-    v[key].as_u64().unwrap_or_else(|| panic!("integer field {key} missing in {v}"))
+    v[key]
+        .as_u64()
+        .unwrap_or_else(|| panic!("integer field {key} missing in {v}"))
 }
