@@ -5,6 +5,9 @@ use crate::error::{MetricError, Result};
 use crate::estimate::Estimate;
 use crate::proportion::{ProportionInterval, rate_estimate};
 
+/// The usual IoU threshold for counting a face as detected (Pascal VOC, WIDER FACE).
+pub const DEFAULT_IOU_THRESHOLD: f64 = 0.5;
+
 /// An axis-aligned box in continuous image coordinates, `x_min <= x_max`, `y_min <= y_max`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BoundingBox {

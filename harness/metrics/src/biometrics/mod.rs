@@ -11,7 +11,8 @@ mod identification;
 mod verification;
 
 pub use face::{
-    BoundingBox, Detection, FaceDetectionCounts, face_detection_rate, iou, match_detections,
+    BoundingBox, DEFAULT_IOU_THRESHOLD, Detection, FaceDetectionCounts, face_detection_rate, iou,
+    match_detections,
 };
 pub use identification::{
     OpenSetPoint, cmc, fnir_at_fpir, identification_ranks, mate_rank, mate_score_within_rank,
