@@ -7,6 +7,7 @@ mod declaration;
 mod direction;
 mod error;
 mod indicators;
+pub mod run;
 mod suite;
 mod task;
 pub mod verdict;

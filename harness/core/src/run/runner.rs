@@ -1,0 +1,679 @@
+//! The runner: drives a suite × SUT × mode × scenario from samples to scorecard. An accuracy
+//! run issues each sample of its shard once (skipping those a resumed log already holds) and
+//! scores the logged answers; a performance run warms up, then times a pass under its scenario.
+
+use super::card::{ScorecardInputs, assemble};
+use super::log::{
+    EndRecord, LOG_SCHEMA_VERSION, LogContents, LogEvent, LogHeader, LogLine, LogSink, LogTally,
+    Logger, PassRecord, SessionRecord, SutIdentity, check_header, read_log,
+};
+use super::session::{
+    Issue, PassEnd, PassObserver, PassResult, PassSpec, Plan, SlotState, Stop, run_pass,
+};
+use super::sut::{Sut, SutStart};
+use super::{Effective, Mode, Outcome, RunError, RunSettings, Scenario};
+use crate::{BackendHandle, Dataset, SampleSet, ScoreContext, Scores, SuiteSpec, Task};
+use jiebang_scorecard::{DatasetPin, HarnessPin, Scorecard, SuitePin};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What a run is of.
+pub struct RunInputs {
+    /// The task crate of the suite's direction.
+    pub task: Arc<dyn Task>,
+    /// The suite.
+    pub suite: SuiteSpec,
+    /// `embedded` or the suite file's path.
+    pub suite_source: String,
+    /// The verified dataset.
+    pub dataset: Dataset,
+    /// Its sample library (`Task::load`).
+    pub samples: Arc<dyn SampleSet>,
+    /// The backend (scoring, built-in systems).
+    pub backend: BackendHandle,
+    /// What the user asked for.
+    pub settings: RunSettings,
+    /// The per-query log.
+    pub log: PathBuf,
+    /// Continue the run in `log` instead of starting one.
+    pub resume: bool,
+}
+
+/// Hears how a run goes (progress bars, plain lines). Called from the watchdog thread a few
+/// times a second, never per query.
+pub trait RunObserver: Sync {
+    /// A phase begins (`accuracy`, `warm-up`, `timed`); `planned` is 0 when open-ended.
+    fn phase(&self, _label: &str, _planned: u64) {}
+    /// `done` of `planned` queries have ended.
+    fn progress(&self, _done: u64, _planned: u64) {}
+    /// A phase ended.
+    fn phase_done(&self, _summary: &str) {}
+    /// Something the user should know.
+    fn note(&self, _message: &str) {}
+}
+
+/// An observer that shows nothing.
+pub struct Silent;
+impl RunObserver for Silent {}
+
+struct Bridge<'a>(&'a dyn RunObserver);
+impl PassObserver for Bridge<'_> {
+    fn progress(&self, done: u64, planned: u64) {
+        self.0.progress(done, planned);
+    }
+}
+
+/// What a finished run returns.
+pub struct RunReport {
+    /// The scorecard, not yet sealed.
+    pub scorecard: Scorecard,
+    /// The per-query log.
+    pub log: PathBuf,
+    /// Samples the log already held when this run started (resume).
+    pub already_recorded: u64,
+}
+
+/// UTC now as RFC 3339 (seconds).
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+/// The dataset's scorecard pin.
+pub fn dataset_pin(ds: &Dataset, samples: usize) -> DatasetPin {
+    DatasetPin {
+        hash: ds.hash.clone(),
+        files: ds.manifest.files.len() as u64,
+        bytes: ds.manifest.total_bytes(),
+        samples: samples as u64,
+        generator: ds
+            .manifest
+            .meta
+            .get("generator")
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
+    }
+}
+
+/// The identity of a SUT in logs (name and version are per session).
+pub fn sut_identity(sut: &dyn Sut) -> SutIdentity {
+    let pin = sut.pin();
+    SutIdentity {
+        spec: pin
+            .command
+            .clone()
+            .or_else(|| {
+                pin.files
+                    .first()
+                    .filter(|_| pin.adapter == "predictions")
+                    .map(|f| f.path.clone())
+            })
+            .unwrap_or_else(|| pin.name.clone()),
+        adapter: pin.adapter,
+        hash: pin.hash,
+        files: pin.files,
+    }
+}
+
+fn root_text(ds: &Dataset) -> String {
+    ds.root
+        .canonicalize()
+        .unwrap_or_else(|_| ds.root.clone())
+        .display()
+        .to_string()
+}
+
+fn header(
+    inp: &RunInputs,
+    eff: &Effective,
+    sut: &dyn Sut,
+    harness: &HarnessPin,
+    n: u64,
+) -> LogHeader {
+    LogHeader {
+        schema_version: LOG_SCHEMA_VERSION,
+        harness: harness.clone(),
+        task: inp.task.pin(),
+        suite: SuitePin {
+            id: inp.suite.id.clone(),
+            version: inp.suite.version,
+            hash: inp.suite.hash(),
+            source: inp.suite_source.clone(),
+        },
+        dataset: dataset_pin(&inp.dataset, inp.samples.len()),
+        dataset_root: root_text(&inp.dataset),
+        sut: sut_identity(sut),
+        backend: inp.backend.pin.clone(),
+        settings: eff.map.clone(),
+        seed: eff.seed,
+        shard: eff.shard.map(|s| s.to_string()),
+        samples: n,
+        started_at: now_rfc3339(),
+    }
+}
+
+/// Runs a suite against a SUT and returns the scorecard (unsealed). The log at `inputs.log`
+/// is kept whatever happens; a SUT that dies ends the run with [`RunError::SutLost`].
+pub fn run(
+    inputs: &RunInputs,
+    sut: Arc<dyn Sut>,
+    sc: &ScorecardInputs,
+    observer: &dyn RunObserver,
+) -> Result<RunReport, RunError> {
+    let eff = inputs.settings.normalise(&inputs.suite)?;
+    if inputs.suite.direction != inputs.task.direction().id {
+        return Err(RunError::Unsupported(format!(
+            "suite {} belongs to direction `{}`, not `{}`",
+            inputs.suite.full_id(),
+            inputs.suite.direction,
+            inputs.task.direction().id
+        )));
+    }
+    match eff.mode {
+        Mode::Accuracy => run_accuracy(inputs, &eff, sut, sc, observer),
+        Mode::Performance => run_performance(inputs, &eff, sut, sc, observer),
+    }
+}
+
+fn start(
+    inputs: &RunInputs,
+    eff: &Effective,
+    sut: &Arc<dyn Sut>,
+    log: &LogSink,
+    fresh: bool,
+) -> Result<(), RunError> {
+    sut.start(&SutStart {
+        suite: inputs.suite.full_id(),
+        dataset_root: inputs
+            .dataset
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| inputs.dataset.root.clone()),
+        log: log.clone(),
+        startup_timeout: Duration::from_secs_f64(eff.startup_timeout_s),
+        max_line_bytes: eff.max_line_bytes,
+        max_in_flight: eff.max_in_flight,
+        shard: eff.shard,
+        fresh,
+    })
+}
+
+fn lost(end: PassEnd, log: &Path, recorded: u64, planned: u64, mode: Mode) -> RunError {
+    let message = match end {
+        PassEnd::Lost { message } | PassEnd::Hung { message } => message,
+        PassEnd::Complete => "the run stopped".into(),
+    };
+    let hint = match mode {
+        Mode::Accuracy => format!(
+            "the queries in flight are recorded as failures; `--resume` (same command) finishes the other {} samples with a fresh SUT",
+            planned.saturating_sub(recorded)
+        ),
+        Mode::Performance => {
+            "a performance run cannot be resumed; fix the SUT and run it again".into()
+        }
+    };
+    RunError::SutLost {
+        message,
+        log: log.to_path_buf(),
+        recorded,
+        planned,
+        hint,
+    }
+}
+
+fn run_accuracy(
+    inp: &RunInputs,
+    eff: &Effective,
+    sut: Arc<dyn Sut>,
+    sc: &ScorecardInputs,
+    obs: &dyn RunObserver,
+) -> Result<RunReport, RunError> {
+    let all: Vec<usize> = (0..inp.samples.len())
+        .filter(|&k| eff.shard.is_none_or(|s| s.contains(k)))
+        .collect();
+    let expected = header(inp, eff, sut.as_ref(), &sc.harness, all.len() as u64);
+    let existing = if inp.log.exists() {
+        if !inp.resume {
+            return Err(RunError::log(
+                &inp.log,
+                None,
+                "a log is already there; pass --resume to continue that run, or remove the file (or choose another --out) to start a new one",
+            ));
+        }
+        let c = read_log(&inp.log)?;
+        check_header(&inp.log, &c.header, &expected)?;
+        if c.torn {
+            obs.note(&format!(
+                "{}: ignoring a torn last line (the run was killed while writing it)",
+                inp.log.display()
+            ));
+        }
+        Some(c)
+    } else {
+        if inp.resume {
+            obs.note(&format!(
+                "{}: no log to resume; starting a new run",
+                inp.log.display()
+            ));
+        }
+        None
+    };
+    let (session, recorded, keep_len, first_session) = match &existing {
+        Some(c) => {
+            let t = c.tally()?;
+            let session = t.sessions.iter().map(|s| s.0).max().unwrap_or(0) + 1;
+            let recorded: BTreeSet<usize> = t.answers.keys().copied().collect();
+            (
+                session,
+                recorded,
+                Some(c.valid_len),
+                t.sessions.first().cloned(),
+            )
+        }
+        None => (1, BTreeSet::new(), None, None),
+    };
+    let remaining: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|k| !recorded.contains(k))
+        .collect();
+    let already = (all.len() - remaining.len()) as u64;
+    if !remaining.is_empty() {
+        let logger = Logger::open(&inp.log, keep_len, inp.samples.clone(), session, true)?;
+        if existing.is_none() {
+            logger
+                .sink()
+                .send(LogEvent::Line(LogLine::Header(Box::new(expected.clone()))));
+        }
+        sut.load(&inp.samples, &remaining)?;
+        start(inp, eff, &sut, logger.sink(), existing.is_none())?;
+        let pin = sut.pin();
+        if let Some((_, name, version)) = &first_session
+            && (name != &pin.name || version != &pin.version)
+        {
+            sut.abort();
+            let _ = sut.end();
+            return Err(RunError::log(
+                &inp.log,
+                None,
+                format!(
+                    "the SUT now reports `{} {}` but the log's first session was `{name} {}`; resume with the same system",
+                    pin.name,
+                    pin.version.as_deref().unwrap_or("(no version)"),
+                    version.as_deref().unwrap_or("(no version)")
+                ),
+            ));
+        }
+        logger
+            .sink()
+            .send(LogEvent::Line(LogLine::Session(SessionRecord {
+                session,
+                started_at: now_rfc3339(),
+                sut_name: pin.name.clone(),
+                sut_version: pin.version.clone(),
+                already_recorded: already,
+            })));
+        if already > 0 {
+            obs.note(&format!(
+                "resuming: {already} of {} samples already recorded, {} to go",
+                all.len(),
+                remaining.len()
+            ));
+        }
+        obs.phase("accuracy", remaining.len() as u64);
+        let clock = Instant::now();
+        let res = run_pass(
+            &sut,
+            PassSpec {
+                base_id: 0,
+                plan: Plan::List(remaining.clone().into()),
+                stop: Stop::Count(remaining.len() as u64),
+                issue: Issue::Closed {
+                    window: eff.max_in_flight,
+                },
+                timeout: Duration::from_secs_f64(eff.timeout_s),
+                max_consecutive_timeouts: eff.max_consecutive_timeouts,
+                log_answers: true,
+                count_strays: true,
+                pass: None,
+                clock,
+            },
+            logger.sink(),
+            &Bridge(obs),
+        );
+        if res.end != PassEnd::Complete {
+            sut.abort();
+            let _ = sut.end();
+            logger.close()?;
+            let done = res
+                .queries
+                .iter()
+                .filter(|q| q.3 != SlotState::Pending)
+                .count() as u64;
+            return Err(lost(
+                res.end,
+                &inp.log,
+                already + done,
+                all.len() as u64,
+                Mode::Accuracy,
+            ));
+        }
+        sut.end()?;
+        logger.sink().send(LogEvent::Line(LogLine::End(EndRecord {
+            session,
+            elapsed_s: clock.elapsed().as_secs_f64(),
+            completed_at: now_rfc3339(),
+        })));
+        logger.close()?;
+        obs.phase_done("all samples answered or failed");
+    } else if existing.is_some() {
+        obs.note("every sample is already recorded; scoring the log");
+    }
+    let contents = read_log(&inp.log)?;
+    let scorecard = score_logs(
+        &[contents],
+        inp.task.as_ref(),
+        &inp.suite,
+        &inp.samples,
+        &inp.backend,
+        &root_text(&inp.dataset),
+        sc,
+    )?;
+    Ok(RunReport {
+        scorecard,
+        log: inp.log.clone(),
+        already_recorded: already,
+    })
+}
+
+/// Scores one or more accuracy logs of the same run (a whole run, or every shard of it) into a
+/// scorecard. Used by `run` (one log) and `merge` (shard logs); both give the same metrics.
+pub fn score_logs(
+    logs: &[LogContents],
+    task: &dyn Task,
+    suite: &SuiteSpec,
+    samples: &Arc<dyn SampleSet>,
+    backend: &BackendHandle,
+    dataset_root: &str,
+    sc: &ScorecardInputs,
+) -> Result<Scorecard, RunError> {
+    let Some(first) = logs.first() else {
+        return Err(RunError::Unsupported("no logs to score".into()));
+    };
+    let mut tally = LogTally::default();
+    let mut indices = Vec::new();
+    let shard = if logs.len() == 1 {
+        first.header.shard.clone()
+    } else {
+        None
+    };
+    for c in logs {
+        let t = c.tally()?;
+        let shard: Option<super::Shard> = match &c.header.shard {
+            Some(s) => Some(
+                s.parse()
+                    .map_err(|m: String| RunError::log(&c.path, Some(1), m))?,
+            ),
+            None => None,
+        };
+        let expected: Vec<usize> = (0..samples.len())
+            .filter(|&k| shard.is_none_or(|s| s.contains(k)))
+            .collect();
+        let missing = expected
+            .iter()
+            .filter(|k| !t.answers.contains_key(k))
+            .count();
+        if missing > 0 {
+            return Err(RunError::log(
+                &c.path,
+                None,
+                format!(
+                    "incomplete: {missing} of {} samples have no record; finish the run with `jiebang run ... --resume`",
+                    expected.len()
+                ),
+            ));
+        }
+        if let Some(extra) = t.answers.keys().find(|k| !expected.contains(k)) {
+            return Err(RunError::log(
+                &c.path,
+                None,
+                format!("sample {extra} does not belong to this log's shard"),
+            ));
+        }
+        indices.extend(expected);
+        tally.issued += t.issued;
+        tally.answered += t.answered;
+        for (k, v) in t.failures {
+            *tally.failures.entry(k).or_default() += v;
+        }
+        tally.duration_s += t.duration_s;
+        if tally.sessions.is_empty() {
+            tally.sessions = t.sessions;
+        }
+        tally.answers.extend(t.answers);
+    }
+    indices.sort_unstable();
+    let answers: Vec<(usize, Option<serde_json::Value>)> = indices
+        .iter()
+        .map(|&i| (i, tally.answers.get(&i).cloned().flatten()))
+        .collect();
+    let h = &first.header;
+    let scores: Scores = samples.score(
+        &answers,
+        &ScoreContext {
+            suite: suite.clone(),
+            seed: h.seed,
+            backend: backend.clone(),
+        },
+    )?;
+    assemble(
+        h,
+        shard,
+        &tally,
+        scores,
+        task,
+        suite,
+        backend,
+        dataset_root,
+        sc,
+    )
+}
+
+fn last_completion(r: &PassResult) -> u64 {
+    r.queries.iter().map(|q| q.2).max().unwrap_or(r.started_ns)
+}
+
+fn run_performance(
+    inp: &RunInputs,
+    eff: &Effective,
+    sut: Arc<dyn Sut>,
+    sc: &ScorecardInputs,
+    obs: &dyn RunObserver,
+) -> Result<RunReport, RunError> {
+    use rand::SeedableRng;
+    use rand::seq::SliceRandom;
+    if sut.accuracy_only() {
+        return Err(RunError::Unsupported(
+            "a predictions file holds answers, not a system to time: use --mode accuracy".into(),
+        ));
+    }
+    if inp.resume {
+        return Err(RunError::Unsupported(
+            "a performance run cannot be resumed (timings from two processes do not add up); run it again".into(),
+        ));
+    }
+    let n = inp.samples.len();
+    if n == 0 {
+        return Err(RunError::Unsupported("the dataset has no samples".into()));
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(eff.seed));
+    let plan = Plan::Cycle(order.clone().into());
+    let expected = header(inp, eff, sut.as_ref(), &sc.harness, n as u64);
+    let logger = Logger::open(&inp.log, None, inp.samples.clone(), 1, false)?;
+    let sink = logger.sink().clone();
+    sink.send(LogEvent::Line(LogLine::Header(Box::new(expected.clone()))));
+    sut.load(&inp.samples, &order)?;
+    start(inp, eff, &sut, &sink, true)?;
+    let pin = sut.pin();
+    sink.send(LogEvent::Line(LogLine::Session(SessionRecord {
+        session: 1,
+        started_at: now_rfc3339(),
+        sut_name: pin.name.clone(),
+        sut_version: pin.version.clone(),
+        already_recorded: 0,
+    })));
+    let clock = Instant::now();
+    let scenario = eff.scenario.unwrap_or(Scenario::SingleStream);
+    let closed = Issue::Closed {
+        window: eff.max_in_flight,
+    };
+    let timeout = Duration::from_secs_f64(eff.timeout_s);
+    let spec = |base: u64, stop: Stop, issue: Issue, timed: bool| PassSpec {
+        base_id: base,
+        plan: plan.clone(),
+        stop,
+        issue,
+        timeout,
+        max_consecutive_timeouts: eff.max_consecutive_timeouts,
+        log_answers: false,
+        count_strays: timed,
+        pass: Some(if timed { "timed" } else { "warmup" }),
+        clock,
+    };
+    let fail = |end: PassEnd, sut: &Arc<dyn Sut>, logger: Logger| -> RunError {
+        sut.abort();
+        let _ = sut.end();
+        let _ = logger.close();
+        lost(end, &inp.log, 0, 0, Mode::Performance)
+    };
+    let pass_record = |pass: &str, r: &PassResult| {
+        LogEvent::Line(LogLine::Pass(PassRecord {
+            session: 1,
+            pass: pass.into(),
+            queries: r.queries.len() as u64,
+            started_ns: r.started_ns,
+            ended_ns: last_completion(r),
+        }))
+    };
+    let mut base = 0u64;
+    let mut warm_rate = None;
+    let min_ns = (eff.min_duration_s * 1e9) as u64;
+    let max = eff.max_query_count.max(eff.min_query_count);
+    let mut warm = eff.warmup_queries;
+    while warm > 0 {
+        obs.phase("warm-up", warm);
+        let r = run_pass(
+            &sut,
+            spec(base, Stop::Count(warm), closed, false),
+            &sink,
+            &Bridge(obs),
+        );
+        if r.end != PassEnd::Complete {
+            return Err(fail(r.end, &sut, logger));
+        }
+        sink.send(pass_record("warmup", &r));
+        base += r.queries.len() as u64;
+        let took = last_completion(&r).saturating_sub(r.started_ns);
+        obs.phase_done(&format!(
+            "warm-up: {warm} queries in {:.3} s",
+            took as f64 / 1e9
+        ));
+        if took > 0 {
+            warm_rate = Some(r.queries.len() as f64 / (took as f64 / 1e9));
+        }
+        // Offline sizes its single timed query from the warm-up rate, so it warms up until a
+        // pass lasts an eighth of min_duration_s (or reaches max_query_count).
+        if scenario != Scenario::Offline || took >= min_ns / 8 || warm >= max {
+            break;
+        }
+        let grow = (min_ns as f64 / 8.0 / took.max(1) as f64 * 1.5).clamp(2.0, 1000.0);
+        warm = ((warm as f64 * grow).ceil() as u64).min(max);
+    }
+    let duration_stop = Stop::Duration {
+        min_ns,
+        min_count: eff.min_query_count,
+        max_count: max,
+    };
+    let (stop, issue) = match scenario {
+        Scenario::SingleStream => (duration_stop, closed),
+        Scenario::Server => (
+            duration_stop,
+            Issue::Open {
+                window: eff.max_in_flight,
+                rate_qps: eff.server_target_qps,
+                seed: eff.seed,
+            },
+        ),
+        Scenario::Offline => {
+            let count = warm_rate
+                .map(|r| (r * eff.min_duration_s * 1.1).ceil() as u64)
+                .unwrap_or(0)
+                .clamp(eff.min_query_count, max);
+            (Stop::Count(count), closed)
+        }
+    };
+    obs.phase(
+        &format!("timed {}", scenario.as_str()),
+        match stop {
+            Stop::Count(n) => n,
+            Stop::Duration { .. } => 0,
+        },
+    );
+    let timed = run_pass(&sut, spec(base, stop, issue, true), &sink, &Bridge(obs));
+    if timed.end != PassEnd::Complete {
+        return Err(fail(timed.end, &sut, logger));
+    }
+    // Failures were logged as they happened; the answered queries are logged now, off the
+    // timed path.
+    for (k, q) in timed.queries.iter().enumerate() {
+        if q.3 == SlotState::Answered {
+            sink.send(LogEvent::Done {
+                q: base + k as u64,
+                index: q.0,
+                issued_ns: q.1,
+                completed_ns: q.2,
+                outcome: Outcome::Answer(serde_json::Value::Null),
+                keep_answer: false,
+                pass: Some("timed"),
+            });
+        }
+    }
+    sink.send(pass_record("timed", &timed));
+    obs.phase_done(&format!("{} timed queries", timed.queries.len()));
+    sut.end()?;
+    sink.send(LogEvent::Line(LogLine::End(EndRecord {
+        session: 1,
+        elapsed_s: clock.elapsed().as_secs_f64(),
+        completed_at: now_rfc3339(),
+    })));
+    drop(sink);
+    logger.close()?;
+    let contents = read_log(&inp.log)?;
+    let mut tally = contents.tally()?;
+    tally.duration_s = clock.elapsed().as_secs_f64();
+    let times: Vec<_> = timed.queries.iter().map(|q| (q.1, q.2, q.3)).collect();
+    let (metrics, samples) = super::perf::metrics(eff, &times);
+    let scores = Scores {
+        metrics,
+        digests: Default::default(),
+        samples,
+    };
+    let scorecard = assemble(
+        &contents.header,
+        None,
+        &tally,
+        scores,
+        inp.task.as_ref(),
+        &inp.suite,
+        &inp.backend,
+        &root_text(&inp.dataset),
+        sc,
+    )?;
+    Ok(RunReport {
+        scorecard,
+        log: inp.log.clone(),
+        already_recorded: 0,
+    })
+}
