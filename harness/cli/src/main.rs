@@ -1,6 +1,7 @@
 //! The `jiebang` command: runs standardized, versioned suites against systems under test and
 //! writes reproducible, hash-pinned scorecards; verifies, shows, signs and compares them.
 
+mod backend;
 mod board;
 mod chart;
 mod cmd;
