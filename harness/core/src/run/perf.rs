@@ -253,13 +253,26 @@ pub(crate) fn metrics(
         }
         Scenario::Server => {
             let bound = eff.server_latency_bound_s;
+            let p = eff.server_percentile;
             let over = lat.sorted.iter().filter(|&&l| l > bound).count() as u64;
-            let h = min_passing(over, eff.server_percentile, c);
-            let met = n >= h.saturating_add(over);
-            m.insert(
-                "perf.server.bound_met".into(),
-                point(if met { 1.0 } else { 0.0 }, n, "bool"),
-            );
+            let h = min_passing(over, p, c);
+            let met = match lat.percentile(p) {
+                Some(v) if v > bound => point(0.0, n, "bool"),
+                Some(_) if n >= h.saturating_add(over) => point(1.0, n, "bool"),
+                Some(_) => not_measured(
+                    n,
+                    "bool",
+                    format!(
+                        "the {} latency is within the bound, but early stopping needs {} more queries \
+                         ({} over the bound so far) to show it at {c} confidence; raise min_query_count",
+                        pct_name(p),
+                        h.saturating_add(over) - n,
+                        over
+                    ),
+                ),
+                None => not_measured(0, "bool", "no timed queries".into()),
+            };
+            m.insert("perf.server.bound_met".into(), met);
             m.insert(
                 "perf.server.over_bound".into(),
                 point(over as f64, n, "queries"),

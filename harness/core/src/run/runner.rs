@@ -558,15 +558,13 @@ fn run_performance(
         }))
     };
     let mut base = 0u64;
-    let mut warm_rate = None;
     let min_ns = (eff.min_duration_s * 1e9) as u64;
     let max = eff.max_query_count.max(eff.min_query_count);
-    let mut warm = eff.warmup_queries;
-    while warm > 0 {
-        obs.phase("warm-up", warm);
+    if eff.warmup_queries > 0 {
+        obs.phase("warm-up", eff.warmup_queries);
         let r = run_pass(
             &sut,
-            spec(base, Stop::Count(warm), closed, false),
+            spec(base, Stop::Count(eff.warmup_queries), closed, false),
             &sink,
             &Bridge(obs),
         );
@@ -575,52 +573,29 @@ fn run_performance(
         }
         sink.send(pass_record("warmup", &r));
         base += r.queries.len() as u64;
-        let took = last_completion(&r).saturating_sub(r.started_ns);
         obs.phase_done(&format!(
-            "warm-up: {warm} queries in {:.3} s",
-            took as f64 / 1e9
+            "warm-up: {} queries in {:.3} s",
+            r.queries.len(),
+            last_completion(&r).saturating_sub(r.started_ns) as f64 / 1e9
         ));
-        if took > 0 {
-            warm_rate = Some(r.queries.len() as f64 / (took as f64 / 1e9));
-        }
-        // Offline sizes its single timed query from the warm-up rate, so it warms up until a
-        // pass lasts an eighth of min_duration_s (or reaches max_query_count).
-        if scenario != Scenario::Offline || took >= min_ns / 8 || warm >= max {
-            break;
-        }
-        let grow = (min_ns as f64 / 8.0 / took.max(1) as f64 * 1.5).clamp(2.0, 1000.0);
-        warm = ((warm as f64 * grow).ceil() as u64).min(max);
     }
-    let duration_stop = Stop::Duration {
+    // Every scenario runs until both the minimum duration and the minimum query count are
+    // reached. Offline keeps max_in_flight queries outstanding all along (the SUT is never
+    // idle), single-stream one, server issues on a seeded Poisson schedule.
+    let stop = Stop::Duration {
         min_ns,
         min_count: eff.min_query_count,
         max_count: max,
     };
-    let (stop, issue) = match scenario {
-        Scenario::SingleStream => (duration_stop, closed),
-        Scenario::Server => (
-            duration_stop,
-            Issue::Open {
-                window: eff.max_in_flight,
-                rate_qps: eff.server_target_qps,
-                seed: eff.seed,
-            },
-        ),
-        Scenario::Offline => {
-            let count = warm_rate
-                .map(|r| (r * eff.min_duration_s * 1.1).ceil() as u64)
-                .unwrap_or(0)
-                .clamp(eff.min_query_count, max);
-            (Stop::Count(count), closed)
-        }
-    };
-    obs.phase(
-        &format!("timed {}", scenario.as_str()),
-        match stop {
-            Stop::Count(n) => n,
-            Stop::Duration { .. } => 0,
+    let issue = match scenario {
+        Scenario::SingleStream | Scenario::Offline => closed,
+        Scenario::Server => Issue::Open {
+            window: eff.max_in_flight,
+            rate_qps: eff.server_target_qps,
+            seed: eff.seed,
         },
-    );
+    };
+    obs.phase(&format!("timed {}", scenario.as_str()), 0);
     let timed = run_pass(&sut, spec(base, stop, issue, true), &sink, &Bridge(obs));
     if timed.end != PassEnd::Complete {
         return Err(fail(timed.end, &sut, logger));

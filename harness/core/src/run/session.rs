@@ -181,6 +181,8 @@ struct Shared {
     sut: Arc<dyn Sut>,
     log: LogSink,
     start_ns: u64,
+    /// Session ns of the first issue: the origin of the minimum duration.
+    origin_ns: AtomicU64,
     timeout_ns: u64,
     driving: AtomicBool,
     next: AtomicU64,
@@ -315,7 +317,7 @@ impl Completer {
         };
         if s.finish_slot(k, code, outcome.clone(), now) {
             if s.closed() {
-                self.drive();
+                self.drive(Some(now));
             } else if s.issuer_waiting.load(SeqCst)
                 && let Some(t) = s.issuer.get()
             {
@@ -357,8 +359,9 @@ impl Completer {
     }
 
     /// Issues queries while the window and the stop rule allow. Whoever completes a query
-    /// calls this; only one thread issues at a time, the others return at once.
-    fn drive(&self) {
+    /// calls this (with the completion time, so that a pass stops only once a completion
+    /// reached the minimum duration); only one thread issues at a time, the others return.
+    fn drive(&self, completed_ns: Option<u64>) {
         let s = &*self.0;
         let window = s.window();
         loop {
@@ -376,7 +379,15 @@ impl Completer {
                 }
                 let next = s.next.load(Relaxed);
                 let now = s.now_ns();
-                let allowed = s.spec.stop.allowed(next, now - s.start_ns);
+                let origin = match s.origin_ns.load(Relaxed) {
+                    u64::MAX => {
+                        s.origin_ns.store(now, Relaxed);
+                        now
+                    }
+                    o => o,
+                };
+                let decided_at = completed_ns.unwrap_or(now).max(origin);
+                let allowed = s.spec.stop.allowed(next, decided_at - origin);
                 if allowed == 0 {
                     s.issuing_done.store(true, SeqCst);
                     s.check_finished();
@@ -415,12 +426,16 @@ impl Completer {
         let window = s.window();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         let mut at = 0.0f64;
+        let mut previous = 0u64;
         let mut k = 0u64;
         loop {
             let scheduled = s.start_ns + (at * 1e9) as u64;
-            if s.spec.stop.allowed(k, scheduled - s.start_ns) == 0 {
+            // As in LoadGen, the last query is the first one scheduled at or after the
+            // minimum duration.
+            if s.spec.stop.allowed(k, previous) == 0 {
                 break;
             }
+            previous = scheduled - s.start_ns;
             loop {
                 if s.halted.load(SeqCst) {
                     return;
@@ -429,7 +444,10 @@ impl Completer {
                 if now >= scheduled {
                     break;
                 }
-                std::thread::sleep(Duration::from_nanos(scheduled - now));
+                s.last_progress_ns.store(now, Relaxed);
+                std::thread::sleep(
+                    Duration::from_nanos(scheduled - now).min(Duration::from_millis(100)),
+                );
             }
             while s.outstanding.load(SeqCst) >= window {
                 s.issuer_waiting.store(true, SeqCst);
@@ -499,6 +517,7 @@ pub(crate) fn run_pass(
         sut: sut.clone(),
         log: log.clone(),
         start_ns,
+        origin_ns: AtomicU64::new(u64::MAX),
         timeout_ns,
         driving: AtomicBool::new(false),
         next: AtomicU64::new(0),
@@ -523,7 +542,7 @@ pub(crate) fn run_pass(
             let s = &*issuer_done.0;
             match issue {
                 Issue::Closed { .. } => loop {
-                    issuer_done.drive();
+                    issuer_done.drive(None);
                     if s.finished.load(SeqCst) || s.halted.load(SeqCst) {
                         break;
                     }

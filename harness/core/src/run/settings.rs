@@ -45,7 +45,7 @@ impl FromStr for Mode {
 pub enum Scenario {
     /// One query at a time, the next as soon as the previous completes; latency percentiles.
     SingleStream,
-    /// Every query at once (up to `max_in_flight` outstanding); throughput.
+    /// `max_in_flight` queries outstanding all along, the SUT never idle; throughput.
     Offline,
     /// Poisson arrivals at a target rate; whether the latency bound held at that rate.
     Server,

@@ -138,7 +138,7 @@ impl Shared {
         if self.ending.load(SeqCst) {
             return;
         }
-        let (kind, what) = match self.wait_exit(Duration::from_secs(2)) {
+        let (kind, what) = match self.wait_exit(Duration::from_secs(1)) {
             Some(st) if st.success() => (
                 FailureKind::Missing,
                 format!("the SUT exited ({st}) before answering every query"),
@@ -486,9 +486,17 @@ impl Sut for ProcessSut {
             "dataset_root": start.dataset_root.display().to_string(),
             "max_in_flight": start.max_in_flight,
         });
+        let threads = std::cell::RefCell::new(threads);
         let abort = |why: String| {
             self.shared.ending.store(true, SeqCst);
-            self.shared.kill();
+            // A SUT that broke the handshake often explains why on stderr as it exits.
+            if self.shared.wait_exit(Duration::from_millis(500)).is_none() {
+                self.shared.kill();
+            }
+            // The pipes close with the process; wait for its last stderr lines.
+            for t in threads.borrow_mut().drain(..) {
+                let _ = t.join();
+            }
             let tail = self.shared.tail();
             fail(format!("{why}{tail}"))
         };
@@ -542,7 +550,7 @@ impl Sut for ProcessSut {
             *run = Some(Running {
                 stdin: Mutex::new(Some(stdin)),
                 buf: Mutex::new(Vec::with_capacity(1 << 12)),
-                threads,
+                threads: threads.into_inner(),
             });
         }
         Ok(())
