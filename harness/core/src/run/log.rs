@@ -216,6 +216,10 @@ pub struct LogSink {
 }
 
 impl LogSink {
+    pub(crate) fn from_sender(tx: Sender<LogEvent>) -> Self {
+        Self { tx }
+    }
+
     /// Records a line the SUT wrote to stderr.
     pub fn stderr(&self, line: String) {
         let _ = self.tx.send(LogEvent::Stderr(line));

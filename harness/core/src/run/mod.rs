@@ -6,6 +6,7 @@ mod card;
 mod error;
 pub mod log;
 mod merge;
+pub mod overhead;
 mod perf;
 mod query;
 mod runner;
