@@ -1,1 +1,159 @@
-//! placeholder for the nn-chip direction (being written)
+//! jiebang's nn-chip direction (神经网络芯片): kernel suites (GEMM f32/f16/int8, ResNet-50
+//! convolutions, LSTM/RNN sequences) run on the `jiebang-accel` backends, with correctness
+//! decided by the harness against its own CPU reference, output digests, and achieved
+//! TOPS/TFLOPS, fraction of peak and energy efficiency beside the national targets.
+
+pub mod answer;
+pub mod builtin;
+pub mod catalogue;
+pub mod check;
+pub mod dataset_file;
+pub mod error;
+pub mod generate;
+pub mod probe;
+pub mod samples;
+pub mod scoring;
+pub mod spec;
+pub mod suites;
+pub mod tensor;
+
+pub use error::NnChipError;
+pub use samples::KernelSamples;
+pub use spec::WorkloadSpec;
+
+use jiebang_core::{
+    BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, Direction, GenerateParams,
+    SampleSet, SuiteSpec, Task,
+};
+use jiebang_scorecard::TaskPin;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The nn-chip task.
+pub struct NnChip {
+    direction: Direction,
+    suites: Vec<SuiteSpec>,
+}
+
+impl NnChip {
+    /// The task with its catalogue and embedded suites.
+    ///
+    /// # Panics
+    /// Only if an embedded suite file does not parse, which the crate's tests rule out.
+    pub fn new() -> Self {
+        NnChip {
+            direction: catalogue::direction(),
+            suites: suites::embedded().expect("embedded nn-chip suites parse"),
+        }
+    }
+}
+
+impl Default for NnChip {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The task, for the CLI's registry.
+pub fn task() -> Arc<dyn Task> {
+    Arc::new(NnChip::new())
+}
+
+const ALL_SUITES: [&str; 2] = ["nn-chip/kernels", "nn-chip/cnn-rnn-lstm"];
+
+impl Task for NnChip {
+    fn direction(&self) -> &Direction {
+        &self.direction
+    }
+
+    fn pin(&self) -> TaskPin {
+        TaskPin {
+            direction: catalogue::DIRECTION_ID.into(),
+            crate_name: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+
+    fn suites(&self) -> &[SuiteSpec] {
+        &self.suites
+    }
+
+    fn generate(
+        &self,
+        suite: &SuiteSpec,
+        out: &Path,
+        params: &GenerateParams,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<String, CoreError> {
+        let all = suites::workloads(suite)?;
+        let n = params.samples_for(suite)?;
+        if n == 0 || n > all.len() as u64 {
+            return Err(CoreError::invalid(
+                suites::origin(suite),
+                None,
+                format!(
+                    "samples = {n}: expected 1..={} (the suite's workloads, in order)",
+                    all.len()
+                ),
+            ));
+        }
+        Ok(generate::generate(
+            &suite.full_id(),
+            &all[..n as usize],
+            params.seed_for(suite),
+            out,
+            progress,
+        )?)
+    }
+
+    fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Arc<dyn SampleSet>, CoreError> {
+        Ok(Arc::new(KernelSamples::load(suite, dataset)?))
+    }
+
+    fn builtin_systems(&self) -> Vec<BuiltinInfo> {
+        vec![
+            BuiltinInfo {
+                name: builtin::KERNELS,
+                description: "runs each workload on the --backend device (jiebang-accel): warm-up, timed launch+synchronize iterations, readback, digest, probes, RAPL/NVML energy",
+                suites: ALL_SUITES.to_vec(),
+            },
+            BuiltinInfo {
+                name: builtin::TEST_SLOW20,
+                description: "TEST FAULT INJECTION: builtin:kernels with every timed iteration stretched by 20% (for testing `jiebang compare`)",
+                suites: ALL_SUITES.to_vec(),
+            },
+            BuiltinInfo {
+                name: builtin::TEST_BITFLIP,
+                description: "TEST FAULT INJECTION: builtin:kernels with the lowest bit of output element 0 flipped (for testing `jiebang compare`)",
+                suites: ALL_SUITES.to_vec(),
+            },
+        ]
+    }
+
+    fn builtin(
+        &self,
+        name: &str,
+        ctx: &BuiltinContext,
+    ) -> Result<Box<dyn BuiltinSystem>, CoreError> {
+        let name = name.strip_prefix("builtin:").unwrap_or(name);
+        let fault = builtin::Fault::of(name).ok_or_else(|| CoreError::Unknown {
+            kind: "built-in system",
+            name: name.into(),
+            known: [
+                builtin::KERNELS,
+                builtin::TEST_SLOW20,
+                builtin::TEST_BITFLIP,
+            ]
+            .join(", "),
+        })?;
+        Ok(Box::new(builtin::KernelSystem::new(
+            ctx.samples.clone(),
+            ctx.backend.device.clone(),
+            fault,
+        )?))
+    }
+
+    fn demo_declaration(&self) -> Option<&'static str> {
+        Some(include_str!("../../../results/demo/nn-chip.toml"))
+    }
+}

@@ -1,0 +1,243 @@
+//! `builtin:kernels`: runs each query's workload on the `--backend` device — upload once,
+//! warm-up iterations, timed iterations (launch + synchronize; no upload, no readback), then
+//! readback — and answers with the per-iteration seconds, the output digest, the probed
+//! output values, the energy over the timed iterations and the device's theoretical peak.
+//!
+//! Two fault-injecting variants exist only to test `jiebang compare` end to end and are named
+//! as such: `kernels-test-slow20` stretches every timed iteration by 20 % (busy wait), and
+//! `kernels-test-bitflip` flips the lowest bit of output element 0.
+
+use crate::samples::KernelSamples;
+use half::f16;
+use jiebang_accel::{Device, Output, Workload};
+use jiebang_core::{BuiltinSystem, CoreError, SampleSet};
+use serde_json::{Map, Value, json};
+use std::any::Any;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// Name used as `builtin:kernels`.
+pub const KERNELS: &str = "kernels";
+/// Fault injection for tests: every timed iteration takes 20 % longer.
+pub const TEST_SLOW20: &str = "kernels-test-slow20";
+/// Fault injection for tests: the lowest bit of output element 0 is flipped.
+pub const TEST_BITFLIP: &str = "kernels-test-bitflip";
+
+/// Version of the system (bump when its answers change).
+pub const VERSION: &str = "1";
+
+/// A fault the system injects on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// None: the real system.
+    None,
+    /// Each timed iteration is stretched to 1.2× its measured time by a busy wait.
+    Slow20,
+    /// The lowest bit of output element 0 is flipped before digesting and probing.
+    BitFlip,
+}
+
+impl Fault {
+    /// The fault of a built-in name, or `None` for an unknown name.
+    pub fn of(name: &str) -> Option<Fault> {
+        match name {
+            KERNELS => Some(Fault::None),
+            TEST_SLOW20 => Some(Fault::Slow20),
+            TEST_BITFLIP => Some(Fault::BitFlip),
+            _ => None,
+        }
+    }
+}
+
+/// The kernel-running system bound to a sample library and a device.
+pub struct KernelSystem {
+    samples: Arc<dyn SampleSet>,
+    device: Arc<dyn Any + Send + Sync>,
+    fault: Fault,
+    /// Kernels run one at a time, so concurrent queries cannot disturb each other's timing.
+    busy: Mutex<()>,
+}
+
+impl KernelSystem {
+    /// Creates the system; `samples` must be a [`KernelSamples`] and `device` a
+    /// `jiebang_accel::Device`.
+    pub fn new(
+        samples: Arc<dyn SampleSet>,
+        device: Arc<dyn Any + Send + Sync>,
+        fault: Fault,
+    ) -> Result<Self, CoreError> {
+        if samples.as_any().downcast_ref::<KernelSamples>().is_none() {
+            return Err(CoreError::Other(
+                "builtin:kernels: the sample library is not an nn-chip one".into(),
+            ));
+        }
+        if device.downcast_ref::<Device>().is_none() {
+            return Err(CoreError::Other(
+                "builtin:kernels: the backend handle does not hold a jiebang_accel::Device".into(),
+            ));
+        }
+        Ok(KernelSystem {
+            samples,
+            device,
+            fault,
+            busy: Mutex::new(()),
+        })
+    }
+}
+
+fn count(query: &Map<String, Value>, key: &str, max: u64) -> Result<usize, String> {
+    query
+        .get(key)
+        .and_then(Value::as_u64)
+        .filter(|v| *v <= max)
+        .map(|v| v as usize)
+        .ok_or_else(|| format!("query `{key}`: expected an integer up to {max}"))
+}
+
+fn flip_first_bit(out: &mut Output) {
+    match out {
+        Output::F32(v) => {
+            if let Some(x) = v.first_mut() {
+                *x = f32::from_bits(x.to_bits() ^ 1);
+            }
+        }
+        Output::F16(v) => {
+            if let Some(x) = v.first_mut() {
+                *x = f16::from_bits(x.to_bits() ^ 1);
+            }
+        }
+        Output::I32(v) => {
+            if let Some(x) = v.first_mut() {
+                *x ^= 1;
+            }
+        }
+        Output::F64(v) => {
+            if let Some(x) = v.first_mut() {
+                *x = f64::from_bits(x.to_bits() ^ 1);
+            }
+        }
+    }
+}
+
+fn probe_value(out: &Output, pos: usize) -> Result<Value, String> {
+    let missing = || {
+        format!(
+            "probe position {pos} is outside the output ({} elements)",
+            out.len()
+        )
+    };
+    Ok(match out {
+        Output::F32(v) => json!(f64::from(*v.get(pos).ok_or_else(missing)?)),
+        Output::F16(v) => json!(v.get(pos).ok_or_else(missing)?.to_f64()),
+        Output::I32(v) => json!(*v.get(pos).ok_or_else(missing)?),
+        Output::F64(v) => json!(*v.get(pos).ok_or_else(missing)?),
+    })
+}
+
+impl KernelSystem {
+    fn run(
+        &self,
+        device: &Device,
+        workload: &Workload,
+        warmup: usize,
+        iterations: usize,
+    ) -> Result<(Vec<f64>, Output, Value, Value), String> {
+        let e = |e: jiebang_accel::AccelError| e.to_string();
+        let mut prepared = device.prepare(workload).map_err(e)?;
+        for _ in 0..warmup {
+            prepared.launch().map_err(e)?;
+            device.synchronize().map_err(e)?;
+        }
+        let meter = device.energy_meter();
+        let start = match &meter {
+            Ok(m) => Some(m.sample().map_err(e)),
+            Err(_) => None,
+        };
+        let mut seconds = Vec::with_capacity(iterations);
+        for _ in 0..iterations {
+            let t0 = Instant::now();
+            prepared.launch().map_err(e)?;
+            device.synchronize().map_err(e)?;
+            if self.fault == Fault::Slow20 {
+                let target = t0.elapsed().mul_f64(1.2);
+                while t0.elapsed() < target {
+                    std::hint::spin_loop();
+                }
+            }
+            seconds.push(t0.elapsed().as_secs_f64());
+        }
+        let (energy, reason) = match (&meter, start) {
+            (Err(err), _) => (Value::Null, json!(err.to_string())),
+            (Ok(_), Some(Err(err))) => (Value::Null, json!(err)),
+            (Ok(m), Some(Ok(s0))) => match m.sample().and_then(|s1| m.joules_between(&s0, &s1)) {
+                Ok(j) => (json!(j), Value::Null),
+                Err(err) => (Value::Null, json!(err.to_string())),
+            },
+            (Ok(_), None) => (Value::Null, json!("energy counter not sampled")),
+        };
+        let output = prepared.read_output().map_err(e)?;
+        Ok((seconds, output, energy, reason))
+    }
+}
+
+impl BuiltinSystem for KernelSystem {
+    fn version(&self) -> String {
+        match self.fault {
+            Fault::None => VERSION.to_string(),
+            Fault::Slow20 => format!("{VERSION} (TEST FAULT: iterations stretched by 20%)"),
+            Fault::BitFlip => format!("{VERSION} (TEST FAULT: lowest bit of output[0] flipped)"),
+        }
+    }
+
+    fn answer(&self, index: usize, query: &Map<String, Value>) -> Result<Value, String> {
+        let samples = self
+            .samples
+            .as_any()
+            .downcast_ref::<KernelSamples>()
+            .ok_or("the sample library is not an nn-chip one")?;
+        let device = self
+            .device
+            .downcast_ref::<Device>()
+            .ok_or("the backend handle does not hold a jiebang_accel::Device")?;
+        let workload = samples
+            .workload(index)
+            .ok_or_else(|| format!("sample {index} out of range"))?;
+        let warmup = count(query, "warmup", 1000)?;
+        let iterations = count(query, "iterations", 100_000)?.max(1);
+        let positions: Vec<usize> = query
+            .get("probe")
+            .and_then(Value::as_array)
+            .ok_or("query `probe`: expected an array of output positions")?
+            .iter()
+            .map(|p| {
+                p.as_u64()
+                    .map(|p| p as usize)
+                    .ok_or("query `probe`: positions must be integers")
+            })
+            .collect::<Result<_, _>>()?;
+        let (seconds, mut output, energy, energy_reason) = {
+            let _guard = self
+                .busy
+                .lock()
+                .map_err(|_| "a previous kernel run panicked")?;
+            self.run(device, workload, warmup, iterations)?
+        };
+        if self.fault == Fault::BitFlip {
+            flip_first_bit(&mut output);
+        }
+        let probes = positions
+            .iter()
+            .map(|&p| probe_value(&output, p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let peak = device.theoretical_peak(workload.kernel());
+        Ok(json!({
+            "seconds": seconds,
+            "output_digest": output.digest(),
+            "probes": probes,
+            "energy_j": energy,
+            "energy_reason": energy_reason,
+            "peak_ops_per_second": peak.ops_per_second,
+            "peak_basis": peak.basis,
+        }))
+    }
+}

@@ -1,0 +1,336 @@
+//! The nn-chip direction (神经网络芯片): its indicators with the national 2020 targets, and the
+//! catalogue of metrics its suites compute — aggregates by precision plus five metrics per
+//! kernel workload of the embedded suites.
+
+use crate::spec::{Precision, WorkloadSpec};
+use jiebang_core::{Direction, Indicator, MetricKind, MetricSpec, NATIONAL_SOURCE, NationalTarget};
+use jiebang_scorecard::{Better, Comparison};
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+/// Direction id.
+pub const DIRECTION_ID: &str = "nn-chip";
+
+/// Best achieved f32 rate among correct f32 workloads (GEMM, conv2d, LSTM, RNN), TFLOPS.
+pub const THROUGHPUT_F32: &str = "throughput.f32";
+/// Best achieved f16 GEMM rate among correct workloads, TFLOPS (= 16-bit float TOPS).
+pub const THROUGHPUT_F16: &str = "throughput.f16";
+/// Best achieved int8→i32 GEMM rate among correct workloads, TOPS.
+pub const THROUGHPUT_INT8: &str = "throughput.int8";
+/// The device's theoretical f32 peak as the system states it, TFLOPS.
+pub const PEAK_F32: &str = "peak.f32";
+/// `throughput.f32` / `peak.f32`.
+pub const PEAK_FRACTION_F32: &str = "peak_fraction.f32";
+/// Best measured energy efficiency among correct workloads, TOPS/W.
+pub const EFFICIENCY_BEST: &str = "efficiency.best";
+/// Share of workloads whose output the harness accepted.
+pub const CORRECTNESS: &str = "correctness.passed";
+/// 1 when every convolution workload ran and was correct.
+pub const SUPPORT_CNN: &str = "support.cnn";
+/// 1 when every RNN workload ran and was correct.
+pub const SUPPORT_RNN: &str = "support.rnn";
+/// 1 when every LSTM workload ran and was correct.
+pub const SUPPORT_LSTM: &str = "support.lstm";
+/// 1 when all three families are supported.
+pub const SUPPORT_ALL: &str = "support.cnn_rnn_lstm";
+
+/// The per-workload metric suffixes: `kernel.<id>.<suffix>`.
+pub const PER_WORKLOAD: [&str; 5] = ["latency", "rate", "rel_error", "correct", "efficiency"];
+
+/// The id of a per-workload metric, `kernel.<workload>.<suffix>`.
+pub fn workload_metric(workload: &str, suffix: &str) -> String {
+    format!("kernel.{workload}.{suffix}")
+}
+
+fn national(comparison: Comparison, value: f64, unconfirmed: bool) -> Option<NationalTarget> {
+    Some(NationalTarget {
+        comparison,
+        value,
+        source: NATIONAL_SOURCE,
+        unconfirmed,
+    })
+}
+
+fn metric(
+    id: &'static str,
+    unit: &'static str,
+    better: Better,
+    kind: MetricKind,
+    description: &'static str,
+) -> MetricSpec {
+    MetricSpec {
+        id,
+        unit,
+        better,
+        kind,
+        description,
+    }
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// The five metric specs of one workload. Their strings are leaked once per process (the
+/// catalogue is built once, see [`direction`]).
+fn workload_metrics(w: &WorkloadSpec) -> Vec<MetricSpec> {
+    let p = w.precision();
+    let rate_unit = p.rate_unit();
+    let id = |s: &str| leak(workload_metric(&w.id, s));
+    let c = MetricKind::Continuous;
+    vec![
+        metric(
+            id("latency"),
+            "s",
+            Better::Lower,
+            c,
+            leak(format!(
+                "{}: median seconds per timed iteration (launch + completion; bootstrap 95% CI over iterations)",
+                w.id
+            )),
+        ),
+        metric(
+            id("rate"),
+            rate_unit,
+            Better::Higher,
+            c,
+            leak(format!(
+                "{}: operations / median iteration time, {rate_unit} ({} precision)",
+                w.id,
+                p.as_str()
+            )),
+        ),
+        metric(
+            id("rel_error"),
+            "ratio",
+            Better::Lower,
+            c,
+            leak(format!(
+                "{}: normwise relative error of the probed outputs against the harness's CPU reference (0 = exact)",
+                w.id
+            )),
+        ),
+        metric(
+            id("correct"),
+            "bool",
+            Better::Higher,
+            c,
+            leak(format!(
+                "{}: 1 when the harness accepted the output (integers bit-exact, floats within tolerance)",
+                w.id
+            )),
+        ),
+        metric(
+            id("efficiency"),
+            "TOPS/W",
+            Better::Higher,
+            c,
+            leak(format!(
+                "{}: operations per joule of measured device energy over the timed iterations, TOPS/W",
+                w.id
+            )),
+        ),
+    ]
+}
+
+fn build() -> Direction {
+    let c = MetricKind::Continuous;
+    let mut metrics = vec![
+        metric(
+            THROUGHPUT_F32,
+            "TFLOPS",
+            Better::Higher,
+            c,
+            "Achieved f32 rate: best correct f32 workload (GEMM, conv2d, LSTM, RNN), TFLOPS",
+        ),
+        metric(
+            THROUGHPUT_F16,
+            "TFLOPS",
+            Better::Higher,
+            c,
+            "Achieved 16-bit float rate: best correct f16 GEMM, TFLOPS (16-bit float TOPS)",
+        ),
+        metric(
+            THROUGHPUT_INT8,
+            "TOPS",
+            Better::Higher,
+            c,
+            "Achieved int8 rate: best correct int8→i32 GEMM, TOPS",
+        ),
+        metric(
+            PEAK_F32,
+            "TFLOPS",
+            Better::Higher,
+            c,
+            "Theoretical f32 peak of the device where known (as the system derives it), TFLOPS",
+        ),
+        metric(
+            PEAK_FRACTION_F32,
+            "ratio",
+            Better::Higher,
+            c,
+            "Achieved vs. theoretical f32 peak: throughput.f32 / peak.f32 (null where the peak is unknown)",
+        ),
+        metric(
+            EFFICIENCY_BEST,
+            "TOPS/W",
+            Better::Higher,
+            c,
+            "Energy efficiency: best correct workload's operations per joule (RAPL or NVML), TOPS/W; null where no counter is readable",
+        ),
+        metric(
+            CORRECTNESS,
+            "ratio",
+            Better::Higher,
+            MetricKind::Proportion,
+            "Share of workloads whose output the harness accepted (Wilson 95% CI)",
+        ),
+        metric(
+            SUPPORT_CNN,
+            "bool",
+            Better::Higher,
+            c,
+            "1 when every convolution workload ran and was correct",
+        ),
+        metric(
+            SUPPORT_RNN,
+            "bool",
+            Better::Higher,
+            c,
+            "1 when every RNN workload ran and was correct",
+        ),
+        metric(
+            SUPPORT_LSTM,
+            "bool",
+            Better::Higher,
+            c,
+            "1 when every LSTM workload ran and was correct",
+        ),
+        metric(
+            SUPPORT_ALL,
+            "bool",
+            Better::Higher,
+            c,
+            "1 when CNN, RNN and LSTM workloads all ran and were correct",
+        ),
+    ];
+    let mut seen = BTreeSet::new();
+    for suite in crate::suites::embedded().unwrap_or_default() {
+        for w in crate::suites::workloads(&suite).unwrap_or_default() {
+            if seen.insert(w.id.clone()) {
+                metrics.extend(workload_metrics(&w));
+            }
+        }
+    }
+    let indicator = |id, name_zh, name_en, metric, national_target| Indicator {
+        id,
+        name_zh,
+        name_en,
+        metric,
+        national_target,
+    };
+    Direction {
+        id: DIRECTION_ID,
+        name_zh: "神经网络芯片",
+        name_en: "Neural-network chips",
+        indicators: vec![
+            indicator(
+                "chip.performance_f16",
+                "云端芯片性能（16位浮点）",
+                "Cloud chip performance (16-bit float)",
+                THROUGHPUT_F16,
+                national(Comparison::Ge, 128.0, true),
+            ),
+            indicator(
+                "chip.energy_efficiency",
+                "能效比",
+                "Energy efficiency",
+                EFFICIENCY_BEST,
+                national(Comparison::Gt, 1.0, true),
+            ),
+            indicator(
+                "chip.cnn_rnn_lstm",
+                "支持CNN、RNN、LSTM",
+                "Supports CNN, RNN and LSTM (qualitative; 1 = all three run correctly)",
+                SUPPORT_ALL,
+                national(Comparison::Ge, 1.0, false),
+            ),
+            indicator(
+                "chip.throughput_f32",
+                "单精度浮点算力",
+                "Achieved f32 throughput",
+                THROUGHPUT_F32,
+                None,
+            ),
+            indicator(
+                "chip.throughput_int8",
+                "INT8算力",
+                "Achieved int8 throughput",
+                THROUGHPUT_INT8,
+                None,
+            ),
+            indicator(
+                "chip.peak_fraction_f32",
+                "单精度峰值利用率",
+                "Achieved fraction of the theoretical f32 peak",
+                PEAK_FRACTION_F32,
+                None,
+            ),
+            indicator(
+                "chip.correctness",
+                "计算结果正确率",
+                "Share of kernel outputs accepted by the harness",
+                CORRECTNESS,
+                None,
+            ),
+        ],
+        metrics,
+    }
+}
+
+/// The direction with its catalogue (built once per process).
+pub fn direction() -> Direction {
+    static DIRECTION: OnceLock<Direction> = OnceLock::new();
+    DIRECTION.get_or_init(build).clone()
+}
+
+/// The id of the aggregate rate metric of a precision.
+pub fn throughput_metric(p: Precision) -> &'static str {
+    match p {
+        Precision::F32 => THROUGHPUT_F32,
+        Precision::F16 => THROUGHPUT_F16,
+        Precision::Int8 => THROUGHPUT_INT8,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_is_consistent_and_covers_the_suites() {
+        let d = direction();
+        d.check().unwrap();
+        for s in crate::suites::embedded().unwrap() {
+            for m in &s.metrics {
+                assert!(d.metric(m).is_some(), "{}: metric {m}", s.id);
+            }
+            for i in &s.indicators {
+                assert!(d.indicator(i).is_some(), "{}: indicator {i}", s.id);
+            }
+        }
+        let t = d.indicator("chip.performance_f16").unwrap();
+        let n = t.national_target.as_ref().unwrap();
+        assert_eq!(
+            (n.value, n.unconfirmed, n.source),
+            (128.0, true, NATIONAL_SOURCE)
+        );
+        let e = d.indicator("chip.energy_efficiency").unwrap();
+        assert!(e.national_target.as_ref().unwrap().unconfirmed);
+        assert_eq!(d.metric("kernel.gemm-i8-512.rate").unwrap().unit, "TOPS");
+        assert_eq!(
+            d.metric("kernel.lstm-t32-h256.latency").unwrap().better,
+            Better::Lower
+        );
+    }
+}

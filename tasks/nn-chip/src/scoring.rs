@@ -1,0 +1,342 @@
+//! Metrics from decided answers: per workload the median iteration time (bootstrap 95% CI),
+//! the achieved rate, the relative error, the correctness verdict and the energy efficiency;
+//! across workloads the best achieved rate by precision, the fraction of the theoretical peak,
+//! the best efficiency, the share of accepted outputs and CNN/RNN/LSTM support.
+
+use crate::answer::KernelAnswer;
+use crate::catalogue::{self as cat, workload_metric};
+use crate::check::Verdict;
+use crate::spec::{Family, Precision, WorkloadSpec};
+use jiebang_accel::seeded::sub_seed;
+use jiebang_core::{CoreError, Scores};
+use jiebang_metrics::bootstrap::{
+    BootstrapMethod, BootstrapSettings, Units, bootstrap, quantile_linear,
+};
+use jiebang_metrics::proportion::wilson_interval;
+use jiebang_scorecard::Metric;
+
+/// Bootstrap resamples for the interval of a median iteration time.
+pub const RESAMPLES: usize = 2000;
+
+/// One workload of the run with what became of it.
+#[derive(Debug, Clone)]
+pub struct Scored<'a> {
+    /// The workload.
+    pub spec: &'a WorkloadSpec,
+    /// Its position in the dataset (seeds the bootstrap).
+    pub index: usize,
+    /// The answer, when well-formed; `None` for a technical failure.
+    pub answer: Option<KernelAnswer>,
+    /// The harness's decision on the answer.
+    pub verdict: Option<Verdict>,
+}
+
+fn metric(
+    value: Option<f64>,
+    ci95: Option<[f64; 2]>,
+    method: Option<&str>,
+    n: u64,
+    unit: &str,
+    reason: Option<String>,
+) -> Metric {
+    Metric {
+        value,
+        ci95,
+        ci_method: method.map(str::to_string),
+        n,
+        unit: unit.to_string(),
+        reason,
+    }
+}
+
+fn null(n: u64, unit: &str, reason: impl Into<String>) -> Metric {
+    metric(None, None, None, n, unit, Some(reason.into()))
+}
+
+fn exact(value: f64, n: u64, unit: &str) -> Metric {
+    metric(
+        Some(value),
+        Some([value, value]),
+        Some("exact"),
+        n,
+        unit,
+        None,
+    )
+}
+
+/// Median of `seconds` and its bootstrap percentile 95% interval (none for one iteration).
+fn median_with_ci(seconds: &[f64], seed: u64) -> Result<(f64, Option<[f64; 2]>), CoreError> {
+    let err = |e: jiebang_metrics::MetricError| CoreError::Other(format!("scoring: {e}"));
+    let median = quantile_linear(seconds, 0.5).map_err(err)?;
+    if seconds.len() < 2 {
+        return Ok((median, None));
+    }
+    let settings = BootstrapSettings {
+        resamples: RESAMPLES,
+        seed,
+        confidence: 0.95,
+        method: BootstrapMethod::Percentile,
+    };
+    let mut buf = Vec::with_capacity(seconds.len());
+    let r = bootstrap(
+        &Units::samples(seconds.len()),
+        |idx| {
+            buf.clear();
+            buf.extend(idx.iter().map(|&i| seconds[i]));
+            quantile_linear(&buf, 0.5)
+        },
+        &settings,
+    )
+    .map_err(err)?;
+    Ok((median, Some([r.interval.lo, r.interval.hi])))
+}
+
+/// Per-workload results kept for the aggregates.
+struct Row {
+    precision: Precision,
+    family: Family,
+    correct: bool,
+    rate: Option<Metric>,
+    efficiency: Option<f64>,
+    energy_reason: Option<String>,
+    peak: Option<f64>,
+    peak_basis: Option<String>,
+}
+
+/// Scores the decided workloads. `listed` is the suite's metric list: aggregates not in it
+/// are not written. `seed` seeds the bootstrap.
+pub fn score(items: &[Scored<'_>], listed: &[String], seed: u64) -> Result<Scores, CoreError> {
+    let mut s = Scores::default();
+    let mut rows = Vec::with_capacity(items.len());
+    for it in items {
+        let id = &it.spec.id;
+        let m = |suffix: &str| workload_metric(id, suffix);
+        let precision = it.spec.precision();
+        let unit = precision.rate_unit();
+        let correct = it.verdict.as_ref().is_some_and(|v| v.correct);
+        let mut row = Row {
+            precision,
+            family: it.spec.family(),
+            correct,
+            rate: None,
+            efficiency: None,
+            energy_reason: None,
+            peak: None,
+            peak_basis: None,
+        };
+        let mut verdict = exact(if correct { 1.0 } else { 0.0 }, 1, "bool");
+        if !correct {
+            // Says why the harness rejected the output (the value itself is 0).
+            verdict.reason = Some(match &it.verdict {
+                Some(v) => v.detail.clone(),
+                None => "no well-formed answer (technical failure)".into(),
+            });
+        }
+        s.metrics.insert(m("correct"), verdict);
+        let Some(a) = &it.answer else {
+            let why = "no well-formed answer (technical failure; counted as incorrect)";
+            s.metrics.insert(m("latency"), null(0, "s", why));
+            s.metrics.insert(m("rate"), null(0, unit, why));
+            s.metrics.insert(m("rel_error"), null(0, "ratio", why));
+            s.metrics.insert(m("efficiency"), null(0, "TOPS/W", why));
+            row.energy_reason = Some(why.into());
+            rows.push(row);
+            continue;
+        };
+        let n = a.seconds.len() as u64;
+        let (median, ci) = median_with_ci(&a.seconds, sub_seed(seed, it.index as u64))?;
+        let method = "bootstrap-percentile (median of iterations)";
+        s.metrics.insert(
+            m("latency"),
+            metric(Some(median), ci, ci.map(|_| method), n, "s", None),
+        );
+        s.samples.insert(m("latency"), a.seconds.clone());
+        let ops = it.spec.ops() as f64;
+        let tera = |secs: f64| ops / secs / 1e12;
+        let rate = metric(
+            Some(tera(median)),
+            ci.map(|[lo, hi]| [tera(hi), tera(lo)]),
+            ci.map(|_| method),
+            n,
+            unit,
+            None,
+        );
+        s.metrics.insert(m("rate"), rate.clone());
+        row.rate = Some(rate);
+        s.metrics.insert(
+            m("rel_error"),
+            match it.verdict.as_ref().and_then(|v| v.rel_error) {
+                Some(e) => exact(e, 1, "ratio"),
+                None => null(1, "ratio", "a probed output value is not finite"),
+            },
+        );
+        let efficiency = match a.energy_j {
+            Some(j) if j > 0.0 => {
+                let v = ops * n as f64 / j / 1e12;
+                row.efficiency = Some(v);
+                metric(Some(v), None, None, n, "TOPS/W", None)
+            }
+            Some(_) => null(
+                n,
+                "TOPS/W",
+                "the energy counter did not advance during the timed iterations (too short to measure)",
+            ),
+            None => null(
+                n,
+                "TOPS/W",
+                a.energy_reason
+                    .clone()
+                    .unwrap_or_else(|| "the system reported no energy reading".into()),
+            ),
+        };
+        if row.efficiency.is_none() {
+            row.energy_reason = efficiency.reason.clone();
+        }
+        s.metrics.insert(m("efficiency"), efficiency);
+        row.peak = a.peak_ops_per_second;
+        row.peak_basis = a.peak_basis.clone();
+        s.digests
+            .insert(format!("output.{id}"), a.output_digest.clone());
+        rows.push(row);
+    }
+    aggregates(&rows, listed, &mut s)?;
+    Ok(s)
+}
+
+fn aggregates(rows: &[Row], listed: &[String], s: &mut Scores) -> Result<(), CoreError> {
+    let want = |id: &str| listed.iter().any(|m| m == id);
+    let n_all = rows.len() as u64;
+    for p in [Precision::F32, Precision::F16, Precision::Int8] {
+        let id = cat::throughput_metric(p);
+        if !want(id) {
+            continue;
+        }
+        let of_p: Vec<&Row> = rows.iter().filter(|r| r.precision == p).collect();
+        let best = best_rate(&of_p);
+        let m = match best {
+            Some((_, m)) => m.clone(),
+            None if of_p.is_empty() => null(
+                0,
+                p.rate_unit(),
+                format!("no {} workload in this run", p.as_str()),
+            ),
+            None => null(
+                of_p.len() as u64,
+                p.rate_unit(),
+                format!("no {} workload produced a correct output", p.as_str()),
+            ),
+        };
+        s.metrics.insert(id.into(), m);
+        if p == Precision::F32 && (want(cat::PEAK_F32) || want(cat::PEAK_FRACTION_F32)) {
+            let (peak, fraction) = peak_metrics(best);
+            s.metrics.insert(cat::PEAK_F32.into(), peak);
+            s.metrics.insert(cat::PEAK_FRACTION_F32.into(), fraction);
+        }
+    }
+    if want(cat::EFFICIENCY_BEST) {
+        let best = rows
+            .iter()
+            .filter(|r| r.correct)
+            .filter_map(|r| r.efficiency)
+            .fold(None, |b: Option<f64>, e| Some(b.map_or(e, |b| b.max(e))));
+        let m = match best {
+            Some(v) => metric(Some(v), None, None, n_all, "TOPS/W", None),
+            None => null(
+                n_all,
+                "TOPS/W",
+                rows.iter()
+                    .find_map(|r| r.energy_reason.clone())
+                    .unwrap_or_else(|| "no correct workload has an energy reading".into()),
+            ),
+        };
+        s.metrics.insert(cat::EFFICIENCY_BEST.into(), m);
+    }
+    if want(cat::CORRECTNESS) {
+        let ok = rows.iter().filter(|r| r.correct).count() as u64;
+        let m = if n_all == 0 {
+            null(0, "ratio", "no workloads")
+        } else {
+            let ci = wilson_interval(ok as f64, n_all as f64, 0.95)
+                .map_err(|e| CoreError::Other(format!("scoring: {e}")))?;
+            metric(
+                Some(ok as f64 / n_all as f64),
+                Some([ci.lo, ci.hi]),
+                Some("wilson"),
+                n_all,
+                "ratio",
+                None,
+            )
+        };
+        s.metrics.insert(cat::CORRECTNESS.into(), m);
+    }
+    let mut families = Vec::new();
+    for (id, f, name) in [
+        (cat::SUPPORT_CNN, Family::Cnn, "convolution"),
+        (cat::SUPPORT_RNN, Family::Rnn, "RNN"),
+        (cat::SUPPORT_LSTM, Family::Lstm, "LSTM"),
+    ] {
+        let of_f: Vec<&Row> = rows.iter().filter(|r| r.family == f).collect();
+        let m = if of_f.is_empty() {
+            null(0, "bool", format!("no {name} workload in this run"))
+        } else {
+            let all = of_f.iter().all(|r| r.correct);
+            exact(if all { 1.0 } else { 0.0 }, of_f.len() as u64, "bool")
+        };
+        families.push(m.clone());
+        if want(id) {
+            s.metrics.insert(id.into(), m);
+        }
+    }
+    if want(cat::SUPPORT_ALL) {
+        let m = if families.iter().any(|m| m.value == Some(0.0)) {
+            exact(0.0, n_all, "bool")
+        } else if let Some(missing) = families.iter().find(|m| m.value.is_none()) {
+            null(n_all, "bool", missing.reason.clone().unwrap_or_default())
+        } else {
+            exact(1.0, n_all, "bool")
+        };
+        s.metrics.insert(cat::SUPPORT_ALL.into(), m);
+    }
+    Ok(())
+}
+
+/// The correct workload with the highest rate.
+fn best_rate<'r>(rows: &[&'r Row]) -> Option<(&'r Row, &'r Metric)> {
+    rows.iter()
+        .filter(|r| r.correct)
+        .filter_map(|r| r.rate.as_ref().map(|m| (*r, m)))
+        .filter(|(_, m)| m.value.is_some())
+        .max_by(|a, b| {
+            a.1.value
+                .unwrap_or(0.0)
+                .total_cmp(&b.1.value.unwrap_or(0.0))
+        })
+}
+
+fn peak_metrics(best: Option<(&Row, &Metric)>) -> (Metric, Metric) {
+    let Some((row, rate)) = best else {
+        let why = "no f32 workload produced a correct output";
+        return (null(0, "TFLOPS", why), null(0, "ratio", why));
+    };
+    let Some(peak) = row.peak else {
+        let why = row
+            .peak_basis
+            .clone()
+            .map(|b| format!("theoretical peak unknown: {b}"))
+            .unwrap_or_else(|| "the system stated no theoretical peak".into());
+        return (null(1, "TFLOPS", why.clone()), null(rate.n, "ratio", why));
+    };
+    let peak_t = peak / 1e12;
+    let fraction = metric(
+        rate.value.map(|v| v / peak_t),
+        rate.ci95.map(|[lo, hi]| [lo / peak_t, hi / peak_t]),
+        rate.ci_method.as_deref(),
+        rate.n,
+        "ratio",
+        None,
+    );
+    (
+        metric(Some(peak_t), None, None, 1, "TFLOPS", None),
+        fraction,
+    )
+}

@@ -1,0 +1,186 @@
+//! The embedded suites (`kernels@1`, `cnn-rnn-lstm@1`) and what this crate reads from a suite:
+//! its list of kernel workloads (`[[dataset.workloads]]`) and its protocol settings.
+
+use crate::error::NnChipError;
+use crate::spec::WorkloadSpec;
+use jiebang_core::{CoreError, SuiteSpec};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Embedded suite texts with their origin names.
+const EMBEDDED: [(&str, &str); 2] = [
+    (
+        "tasks/nn-chip/suites/kernels.toml",
+        include_str!("../suites/kernels.toml"),
+    ),
+    (
+        "tasks/nn-chip/suites/cnn-rnn-lstm.toml",
+        include_str!("../suites/cnn-rnn-lstm.toml"),
+    ),
+];
+
+/// The generator name suites must give in `dataset.generator`.
+pub const GENERATOR: &str = "kernel-inputs";
+
+/// Parses the embedded suites.
+pub fn embedded() -> Result<Vec<SuiteSpec>, CoreError> {
+    EMBEDDED
+        .iter()
+        .map(|(origin, text)| SuiteSpec::from_toml(Path::new(origin), text))
+        .collect()
+}
+
+/// The pseudo-path naming a suite in messages.
+pub fn origin(suite: &SuiteSpec) -> PathBuf {
+    PathBuf::from(format!("<suite {}>", suite.full_id()))
+}
+
+/// How each workload is run and checked (`[protocol]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Protocol {
+    /// Untimed iterations before the timed ones.
+    pub warmup: usize,
+    /// Timed iterations; each answer carries this many per-iteration seconds.
+    pub iterations: usize,
+    /// Output positions probed when the output is larger than `full_output_max`.
+    pub probes: usize,
+    /// Outputs with at most this many elements are returned whole.
+    pub full_output_max: usize,
+}
+
+fn protocol_usize(
+    suite: &SuiteSpec,
+    key: &str,
+    range: std::ops::RangeInclusive<usize>,
+) -> Result<usize, NnChipError> {
+    suite
+        .protocol
+        .get(key)
+        .and_then(toml::Value::as_integer)
+        .and_then(|i| usize::try_from(i).ok())
+        .filter(|v| range.contains(v))
+        .ok_or_else(|| {
+            NnChipError::invalid(
+                origin(suite),
+                format!(
+                    "protocol.{key}: expected an integer in {}..={}",
+                    range.start(),
+                    range.end()
+                ),
+            )
+        })
+}
+
+/// Reads the suite's `[protocol]` table.
+pub fn protocol(suite: &SuiteSpec) -> Result<Protocol, NnChipError> {
+    Ok(Protocol {
+        warmup: protocol_usize(suite, "warmup", 0..=1000)?,
+        iterations: protocol_usize(suite, "iterations", 1..=100_000)?,
+        probes: protocol_usize(suite, "probes", 2..=1_000_000)?,
+        full_output_max: protocol_usize(suite, "full_output_max", 0..=1_000_000)?,
+    })
+}
+
+/// Reads the suite's workload list (`[[dataset.workloads]]`): ids unique, shapes valid, and
+/// `dataset.generator` naming this crate's generator.
+pub fn workloads(suite: &SuiteSpec) -> Result<Vec<WorkloadSpec>, NnChipError> {
+    let o = origin(suite);
+    match suite.dataset.get("generator").and_then(toml::Value::as_str) {
+        Some(GENERATOR) => {}
+        other => {
+            return Err(NnChipError::invalid(
+                &o,
+                format!("dataset.generator: expected \"{GENERATOR}\", found {other:?}"),
+            ));
+        }
+    }
+    let list = suite
+        .dataset
+        .get("workloads")
+        .and_then(toml::Value::as_array)
+        .filter(|l| !l.is_empty())
+        .ok_or_else(|| {
+            NnChipError::invalid(
+                &o,
+                "dataset.workloads: expected a non-empty array of tables ([[dataset.workloads]])",
+            )
+        })?;
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::with_capacity(list.len());
+    for (i, entry) in list.iter().enumerate() {
+        let what = format!("dataset.workloads[{i}]");
+        let table = serde_json::to_value(entry)
+            .ok()
+            .and_then(|v| match v {
+                Value::Object(m) => Some(m),
+                _ => None,
+            })
+            .ok_or_else(|| NnChipError::invalid(&o, format!("{what}: expected a table")))?;
+        let spec = WorkloadSpec::from_table(&o, &what, &table, &[])?;
+        if !seen.insert(spec.id.clone()) {
+            return Err(NnChipError::invalid(
+                &o,
+                format!("{what}: id `{}` is used twice", spec.id),
+            ));
+        }
+        out.push(spec);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Family;
+
+    #[test]
+    fn embedded_suites_parse_with_their_workloads_and_protocols() {
+        let suites = embedded().unwrap();
+        let ids: Vec<_> = suites.iter().map(|s| s.full_id()).collect();
+        assert_eq!(ids, ["nn-chip/kernels@1", "nn-chip/cnn-rnn-lstm@1"]);
+        for s in &suites {
+            let w = workloads(s).unwrap();
+            assert_eq!(s.dataset_u64("samples"), Some(w.len() as u64), "{}", s.id);
+            let p = protocol(s).unwrap();
+            assert!(p.iterations >= 10 && p.probes == 256, "{p:?}");
+            // The suite lists every per-workload metric the scoring writes.
+            for spec in &w {
+                for m in crate::catalogue::PER_WORKLOAD {
+                    let id = crate::catalogue::workload_metric(&spec.id, m);
+                    assert!(s.metrics.contains(&id), "{}: {id}", s.id);
+                }
+            }
+        }
+        let cnn = workloads(&suites[1]).unwrap();
+        for f in [Family::Cnn, Family::Rnn, Family::Lstm] {
+            assert!(
+                cnn[..3].iter().any(|w| w.family() == f),
+                "{f:?} among the first three"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_suite_settings_name_the_field() {
+        let mut s = embedded().unwrap().remove(0);
+        s.protocol
+            .insert("iterations".into(), toml::Value::Integer(0));
+        let e = protocol(&s).unwrap_err().to_string();
+        assert!(
+            e.contains("protocol.iterations") && e.contains("1..="),
+            "{e}"
+        );
+        s.dataset
+            .insert("generator".into(), toml::Value::String("x".into()));
+        let e = workloads(&s).unwrap_err().to_string();
+        assert!(e.contains("dataset.generator"), "{e}");
+        let mut s = embedded().unwrap().remove(0);
+        let mut list = s.dataset["workloads"].as_array().unwrap().clone();
+        list.push(list[0].clone());
+        s.dataset
+            .insert("workloads".into(), toml::Value::Array(list));
+        let e = workloads(&s).unwrap_err().to_string();
+        assert!(e.contains("used twice") && e.contains("gemm-f32-64"), "{e}");
+    }
+}

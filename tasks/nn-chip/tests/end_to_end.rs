@@ -1,0 +1,333 @@
+//! End to end on the CPU (and on wgpu when an adapter opens): generate a dataset, build and
+//! verify its manifest, load it, answer every query with the built-in system, and score.
+
+use jiebang_accel::{BackendKind, Device, Output, reference};
+use jiebang_core::{
+    BackendHandle, BuiltinContext, Dataset, GenerateParams, Manifest, SampleSet, ScoreContext,
+    Scores, SuiteSpec, Task,
+};
+use jiebang_nn_chip::{KernelSamples, NnChip};
+use jiebang_scorecard::BackendPin;
+use serde_json::Value;
+use std::path::Path;
+use std::sync::Arc;
+
+fn handle(device: Device) -> BackendHandle {
+    let fp = device.fingerprint();
+    BackendHandle {
+        pin: BackendPin {
+            kind: fp.backend.to_string(),
+            device: fp.device_name,
+            vendor: None,
+            api: None,
+            driver: None,
+            driver_info: None,
+            device_type: None,
+        },
+        device: Arc::new(device),
+    }
+}
+
+fn suite(task: &NnChip, id: &str) -> SuiteSpec {
+    task.suites().iter().find(|s| s.id == id).unwrap().clone()
+}
+
+/// A copy of the cnn-rnn-lstm suite with tiny shapes, so the debug-build reference is quick.
+fn tiny_cnn_suite(task: &NnChip) -> SuiteSpec {
+    let mut s = suite(task, "nn-chip/cnn-rnn-lstm");
+    let text = r#"
+        [[w]]
+        id = "rnn-tiny"
+        kernel = "rnn_f32"
+        seq_len = 3
+        batch = 2
+        input_size = 8
+        hidden_size = 8
+        [[w]]
+        id = "lstm-tiny"
+        kernel = "lstm_f32"
+        seq_len = 3
+        batch = 2
+        input_size = 8
+        hidden_size = 8
+        [[w]]
+        id = "conv-tiny"
+        kernel = "conv2d_f32"
+        batch = 1
+        in_channels = 4
+        height = 40
+        width = 40
+        out_channels = 8
+        kernel_h = 3
+        kernel_w = 3
+        stride = 2
+        padding = 1
+    "#;
+    let t: toml::Table = toml::from_str(text).unwrap();
+    s.dataset.insert("workloads".into(), t["w"].clone());
+    s.dataset.insert("samples".into(), toml::Value::Integer(3));
+    s
+}
+
+fn make_dataset(task: &NnChip, suite: &SuiteSpec, samples: Option<u64>, dir: &Path) -> Dataset {
+    let params = GenerateParams {
+        samples,
+        seed: None,
+    };
+    let generator = task.generate(suite, dir, &params, &|_, _| {}).unwrap();
+    assert!(
+        generator.starts_with("kernel-inputs:v1 seed="),
+        "{generator}"
+    );
+    Manifest::build(dir, Default::default())
+        .unwrap()
+        .write(dir)
+        .unwrap();
+    Dataset::open_verified(dir).unwrap()
+}
+
+struct Run {
+    samples: Arc<dyn SampleSet>,
+    answers: Vec<(usize, Option<Value>)>,
+    scores: Scores,
+}
+
+fn run(
+    task: &NnChip,
+    suite: &SuiteSpec,
+    dataset: &Dataset,
+    backend: &BackendHandle,
+    system: &str,
+) -> Run {
+    let samples = task.load(suite, dataset).unwrap();
+    let ctx = BuiltinContext {
+        suite: suite.clone(),
+        samples: samples.clone(),
+        backend: backend.clone(),
+    };
+    let sys = task.builtin(system, &ctx).unwrap();
+    let mut answers = Vec::new();
+    for i in 0..samples.len() {
+        let a = sys.answer(i, &samples.query(i)).unwrap();
+        samples.check_answer(i, &a).unwrap();
+        answers.push((i, Some(a)));
+    }
+    let scores = score(&samples, suite, backend, &answers);
+    Run {
+        samples,
+        answers,
+        scores,
+    }
+}
+
+fn score(
+    samples: &Arc<dyn SampleSet>,
+    suite: &SuiteSpec,
+    backend: &BackendHandle,
+    answers: &[(usize, Option<Value>)],
+) -> Scores {
+    let ctx = ScoreContext {
+        suite: suite.clone(),
+        seed: 7,
+        backend: backend.clone(),
+    };
+    samples.score(answers, &ctx).unwrap()
+}
+
+fn value(s: &Scores, id: &str) -> Option<f64> {
+    s.metrics
+        .get(id)
+        .unwrap_or_else(|| panic!("metric {id} missing"))
+        .value
+}
+
+#[test]
+fn kernels_prefix_is_correct_on_cpu_with_digests_samples_and_rates() {
+    let task = NnChip::new();
+    let suite = suite(&task, "nn-chip/kernels");
+    let dir = tempfile::tempdir().unwrap();
+    let data = make_dataset(&task, &suite, Some(3), dir.path());
+    let cpu = handle(Device::cpu());
+    let r = run(&task, &suite, &data, &cpu, "builtin:kernels");
+    assert_eq!(r.samples.len(), 3);
+    let s = &r.scores;
+    for id in ["gemm-f32-64", "gemm-f16-64", "gemm-i8-64"] {
+        let c = &s.metrics[&format!("kernel.{id}.correct")];
+        assert_eq!(c.value, Some(1.0), "{id}: {:?}", c.reason);
+        assert_eq!(s.samples[&format!("kernel.{id}.latency")].len(), 20);
+        assert!(value(s, &format!("kernel.{id}.rate")).unwrap() > 0.0);
+        let lat = &s.metrics[&format!("kernel.{id}.latency")];
+        let [lo, hi] = lat.ci95.unwrap();
+        assert!(
+            lo <= lat.value.unwrap() && lat.value.unwrap() <= hi,
+            "{lat:?}"
+        );
+        assert_eq!(s.digests[&format!("output.{id}")].len(), 64);
+    }
+    assert_eq!(value(s, "kernel.gemm-i8-64.rel_error"), Some(0.0));
+    // The int8 digest is the reference's: the harness checked it bit for bit.
+    let ks = r.samples.as_any().downcast_ref::<KernelSamples>().unwrap();
+    let want = reference::run(ks.workload(2).unwrap()).unwrap();
+    assert!(matches!(want, Output::I32(_)));
+    assert_eq!(s.digests["output.gemm-i8-64"], want.digest());
+    assert_eq!(value(s, "correctness.passed"), Some(1.0));
+    for p in ["throughput.f32", "throughput.f16", "throughput.int8"] {
+        assert!(value(s, p).unwrap() > 0.0, "{p}");
+    }
+    // Energy and peak are measured or null with the reason, never filled in.
+    for id in ["efficiency.best", "peak_fraction.f32"] {
+        let m = &s.metrics[id];
+        assert!(m.value.is_some() != m.reason.is_some(), "{id}: {m:?}");
+    }
+    // Scoring is deterministic for the same answers.
+    assert_eq!(score(&r.samples, &suite, &cpu, &r.answers), r.scores);
+}
+
+#[test]
+fn the_harness_not_the_system_decides_correctness() {
+    let task = NnChip::new();
+    let suite = suite(&task, "nn-chip/kernels");
+    let dir = tempfile::tempdir().unwrap();
+    let data = make_dataset(&task, &suite, Some(3), dir.path());
+    let cpu = handle(Device::cpu());
+    let good = run(&task, &suite, &data, &cpu, "kernels");
+    // The bit-flipping system: the int8 output is rejected (exact), the f32 output passes the
+    // tolerance but its digest differs from the clean run's.
+    let flip = run(&task, &suite, &data, &cpu, "kernels-test-bitflip");
+    assert_eq!(value(&flip.scores, "kernel.gemm-i8-64.correct"), Some(0.0));
+    assert_eq!(value(&flip.scores, "kernel.gemm-f32-64.correct"), Some(1.0));
+    assert_ne!(
+        flip.scores.digests["output.gemm-f32-64"],
+        good.scores.digests["output.gemm-f32-64"]
+    );
+    assert!(value(&flip.scores, "correctness.passed").unwrap() < 1.0);
+    // A system that lies: right digest but a wrong value at a probe position.
+    let mut answers = good.answers.clone();
+    let a = answers[0].1.as_mut().unwrap();
+    a["probes"][5] = serde_json::json!(a["probes"][5].as_f64().unwrap() + 1.0);
+    // A technical failure counts as incorrect, with the latency not measured.
+    answers[1].1 = None;
+    let s = score(&good.samples, &suite, &cpu, &answers);
+    let c = &s.metrics["kernel.gemm-f32-64.correct"];
+    assert_eq!(c.value, Some(0.0));
+    assert!(
+        c.reason.as_deref().unwrap().contains("not the digest")
+            || c.reason.as_deref().unwrap().contains("exceeds"),
+        "{c:?}"
+    );
+    assert_eq!(value(&s, "kernel.gemm-f16-64.correct"), Some(0.0));
+    assert!(s.metrics["kernel.gemm-f16-64.latency"].reason.is_some());
+    assert!(!s.digests.contains_key("output.gemm-f16-64"));
+    // Malformed answers are refused by the shape check.
+    let mut bad = good.answers[2].1.clone().unwrap();
+    bad["probes"] = serde_json::json!([1]);
+    assert!(
+        good.samples
+            .check_answer(2, &bad)
+            .unwrap_err()
+            .contains("positions")
+    );
+}
+
+#[test]
+fn cnn_rnn_lstm_support_on_cpu() {
+    let task = NnChip::new();
+    let suite = tiny_cnn_suite(&task);
+    let dir = tempfile::tempdir().unwrap();
+    let data = make_dataset(&task, &suite, None, dir.path());
+    let cpu = handle(Device::cpu());
+    let r = run(&task, &suite, &data, &cpu, "kernels");
+    for id in [
+        "support.cnn",
+        "support.rnn",
+        "support.lstm",
+        "support.cnn_rnn_lstm",
+    ] {
+        assert_eq!(
+            value(&r.scores, id),
+            Some(1.0),
+            "{id}: {:?}",
+            r.scores.metrics[id]
+        );
+    }
+    // conv-tiny has 8·20·20 = 3200 outputs ≤ full_output_max: returned whole.
+    let ks = r.samples.as_any().downcast_ref::<KernelSamples>().unwrap();
+    assert_eq!(ks.positions(2).unwrap().len(), 3200);
+    // One wrong LSTM answer removes LSTM support and the combined indicator.
+    let mut answers = r.answers.clone();
+    answers[1].1 = None;
+    let s = score(&r.samples, &suite, &cpu, &answers);
+    assert_eq!(value(&s, "support.lstm"), Some(0.0));
+    assert_eq!(value(&s, "support.cnn_rnn_lstm"), Some(0.0));
+    assert_eq!(value(&s, "support.rnn"), Some(1.0));
+}
+
+#[test]
+fn loader_rejects_datasets_that_do_not_fit_the_suite() {
+    let task = NnChip::new();
+    let suite = suite(&task, "nn-chip/kernels");
+    let dir = tempfile::tempdir().unwrap();
+    make_dataset(&task, &suite, Some(2), dir.path());
+    // A truncated tensor whose manifest was rebuilt: the loader names the file and the size.
+    let a = dir.path().join("inputs/gemm-f16-64/a.f16");
+    let bytes = std::fs::read(&a).unwrap();
+    std::fs::write(&a, &bytes[..bytes.len() - 2]).unwrap();
+    Manifest::build(dir.path(), Default::default())
+        .unwrap()
+        .write(dir.path())
+        .unwrap();
+    let data = Dataset::open_verified(dir.path()).unwrap();
+    let e = task.load(&suite, &data).err().unwrap().to_string();
+    assert!(e.contains("a.f16") && e.contains("expected 8192"), "{e}");
+    // The index made for another suite is refused.
+    let idx = dir.path().join("workloads.json");
+    let text = std::fs::read_to_string(&idx).unwrap();
+    std::fs::write(
+        &idx,
+        text.replace("nn-chip/kernels@1", "nn-chip/cnn-rnn-lstm@1"),
+    )
+    .unwrap();
+    Manifest::build(dir.path(), Default::default())
+        .unwrap()
+        .write(dir.path())
+        .unwrap();
+    let data = Dataset::open_verified(dir.path()).unwrap();
+    let e = task.load(&suite, &data).err().unwrap().to_string();
+    assert!(
+        e.contains("workloads.json") && e.contains("field `suite`"),
+        "{e}"
+    );
+    // Too many samples for the suite.
+    let out = tempfile::tempdir().unwrap();
+    let params = GenerateParams {
+        samples: Some(99),
+        seed: None,
+    };
+    let e = task
+        .generate(&suite, out.path(), &params, &|_, _| {})
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("samples = 99"), "{e}");
+}
+
+#[test]
+fn wgpu_agrees_with_the_reference_when_an_adapter_opens() {
+    let device = match Device::open(BackendKind::Wgpu) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("skipped: {e}");
+            return;
+        }
+    };
+    let task = NnChip::new();
+    let suite = suite(&task, "nn-chip/kernels");
+    let dir = tempfile::tempdir().unwrap();
+    let data = make_dataset(&task, &suite, Some(3), dir.path());
+    let r = run(&task, &suite, &data, &handle(device), "kernels");
+    assert_eq!(
+        value(&r.scores, "correctness.passed"),
+        Some(1.0),
+        "{:?}",
+        r.scores.metrics
+    );
+}
