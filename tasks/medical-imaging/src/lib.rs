@@ -1,1 +1,150 @@
-//! placeholder for the medical-imaging direction (being written)
+//! jiebang's medical-imaging direction (医疗影像辅助诊断系统): the indicator catalogue with the
+//! national 2020 targets, the case-detection and lesion-FROC suites, a seeded CT-like DICOM
+//! generator and loader, and the built-in LoG blob detector.
+
+pub mod annotation;
+pub mod answer;
+pub mod builtin;
+pub mod catalogue;
+pub mod detector;
+pub mod dicom_io;
+pub mod error;
+pub mod generate;
+pub mod image;
+pub mod phantom;
+pub mod samples;
+pub mod scoring;
+pub mod suites;
+
+pub use annotation::{ANNOTATIONS_FILE, AnnotationFile, LesionAnnotation, StudyAnnotation};
+pub use error::ImagingError;
+pub use samples::{ImagingSamples, StudyRecord};
+
+use jiebang_core::{
+    BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, Direction, GenerateParams,
+    SampleSet, SuiteSpec, Task,
+};
+use jiebang_scorecard::TaskPin;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The medical-imaging task.
+pub struct MedicalImaging {
+    direction: Direction,
+    suites: Vec<SuiteSpec>,
+}
+
+impl MedicalImaging {
+    /// The task with its catalogue and embedded suites.
+    ///
+    /// # Panics
+    /// Only if an embedded suite file does not parse, which the crate's tests rule out.
+    pub fn new() -> Self {
+        MedicalImaging {
+            direction: catalogue::direction(),
+            suites: suites::embedded().expect("embedded medical-imaging suites parse"),
+        }
+    }
+}
+
+impl Default for MedicalImaging {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The task, for the CLI's registry.
+pub fn task() -> Arc<dyn Task> {
+    Arc::new(MedicalImaging::new())
+}
+
+impl Task for MedicalImaging {
+    fn direction(&self) -> &Direction {
+        &self.direction
+    }
+
+    fn pin(&self) -> TaskPin {
+        TaskPin {
+            direction: catalogue::DIRECTION_ID.into(),
+            crate_name: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+
+    fn suites(&self) -> &[SuiteSpec] {
+        &self.suites
+    }
+
+    fn generate(
+        &self,
+        suite: &SuiteSpec,
+        out: &Path,
+        params: &GenerateParams,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<String, CoreError> {
+        suites::SuiteKind::of(suite)?;
+        let studies = params.samples_for(suite)?;
+        if !(1..=1_000_000).contains(&studies) {
+            return Err(CoreError::invalid(
+                format!("<suite {}>", suite.full_id()),
+                None,
+                format!("samples = {studies}: expected 1..=1000000 studies"),
+            ));
+        }
+        let spec = generate::GenerateSpec {
+            phantom: suites::phantom_params(suite)?,
+            studies,
+            seed: params.seed_for(suite),
+            positive_fraction: suites::positive_fraction(suite)?,
+        };
+        Ok(generate::generate_dataset(out, &spec, progress)?)
+    }
+
+    fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Arc<dyn SampleSet>, CoreError> {
+        Ok(Arc::new(ImagingSamples::load(suite, dataset)?))
+    }
+
+    fn builtin_systems(&self) -> Vec<BuiltinInfo> {
+        vec![BuiltinInfo {
+            name: builtin::LOG_BLOB,
+            description: "multi-scale Laplacian-of-Gaussian blob detector (Hessian roundness, HU context rules) on the --backend device's conv2d",
+            suites: vec![
+                "medical-imaging/case-detection",
+                "medical-imaging/lesion-froc",
+            ],
+        }]
+    }
+
+    fn builtin(
+        &self,
+        name: &str,
+        ctx: &BuiltinContext,
+    ) -> Result<Box<dyn BuiltinSystem>, CoreError> {
+        let name = name.strip_prefix("builtin:").unwrap_or(name);
+        if name != builtin::LOG_BLOB {
+            return Err(CoreError::Unknown {
+                kind: "built-in system",
+                name: name.into(),
+                known: builtin::LOG_BLOB.into(),
+            });
+        }
+        let samples = ctx
+            .samples
+            .as_any()
+            .downcast_ref::<ImagingSamples>()
+            .ok_or_else(|| {
+                CoreError::Other(
+                    "builtin:log-blob: the sample library is not a medical-imaging one".into(),
+                )
+            })?;
+        Ok(Box::new(builtin::LogBlobSystem::new(
+            samples.root().to_path_buf(),
+            ctx.backend.device.clone(),
+            detector::DetectorConfig::default(),
+        )?))
+    }
+
+    fn demo_declaration(&self) -> Option<&'static str> {
+        Some(include_str!("../../../results/demo/medical-imaging.toml"))
+    }
+}

@@ -1,0 +1,97 @@
+//! `builtin:log-blob`: the built-in system. It reads the query's DICOM files, runs the LoG
+//! blob detector on the `--backend` device, and answers with the case call, the case score
+//! (best mark) and every mark.
+
+use crate::detector::{DetectorConfig, LogBlobDetector};
+use crate::dicom_io::read_image;
+use jiebang_accel::Device;
+use jiebang_core::{BuiltinSystem, CoreError};
+use serde_json::{Map, Value, json};
+use std::any::Any;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Name used as `builtin:log-blob`.
+pub const LOG_BLOB: &str = "log-blob";
+
+/// Version of the system (bump when its answers change).
+pub const LOG_BLOB_VERSION: &str = "1";
+
+/// The LoG blob system bound to a dataset root and a device.
+pub struct LogBlobSystem {
+    root: PathBuf,
+    device: Arc<dyn Any + Send + Sync>,
+    config: DetectorConfig,
+}
+
+fn round(v: f64, digits: i32) -> f64 {
+    let s = 10f64.powi(digits);
+    (v * s).round() / s
+}
+
+impl LogBlobSystem {
+    /// Creates the system; `device` must hold a `jiebang_accel::Device`.
+    pub fn new(
+        root: PathBuf,
+        device: Arc<dyn Any + Send + Sync>,
+        config: DetectorConfig,
+    ) -> Result<Self, CoreError> {
+        if device.downcast_ref::<Device>().is_none() {
+            return Err(CoreError::Other(
+                "builtin:log-blob: the backend handle does not hold a jiebang_accel::Device".into(),
+            ));
+        }
+        Ok(LogBlobSystem {
+            root,
+            device,
+            config,
+        })
+    }
+
+    fn device(&self) -> Result<&Device, String> {
+        self.device
+            .downcast_ref::<Device>()
+            .ok_or_else(|| "backend handle does not hold a jiebang_accel::Device".to_string())
+    }
+}
+
+impl BuiltinSystem for LogBlobSystem {
+    fn version(&self) -> String {
+        format!(
+            "{LOG_BLOB_VERSION} (sigmas {:?} px per 128 px, min_score {}, threshold {})",
+            self.config.sigmas, self.config.min_score, self.config.threshold
+        )
+    }
+
+    fn answer(&self, _index: usize, query: &Map<String, Value>) -> Result<Value, String> {
+        let files = query
+            .get("files")
+            .and_then(Value::as_array)
+            .ok_or("query has no `files` array")?;
+        let detector = LogBlobDetector::new(self.device()?, self.config.clone());
+        let mut marks = Vec::new();
+        let mut best = 0.0f64;
+        for (k, f) in files.iter().enumerate() {
+            let rel = f
+                .as_str()
+                .ok_or_else(|| format!("query `files[{k}]` is {f}, not a path"))?;
+            let img = read_image(&self.root.join(rel)).map_err(|e| e.to_string())?;
+            for b in detector.detect(&img).map_err(|e| e.to_string())? {
+                best = best.max(b.score);
+                marks.push(json!({
+                    "slice": k,
+                    "x": b.x,
+                    "y": b.y,
+                    "r": round(b.r, 3),
+                    "score": round(b.score, 4),
+                }));
+            }
+        }
+        let score = round(best, 4);
+        Ok(json!({
+            "positive": score >= self.config.threshold,
+            "score": score,
+            "lesions": marks,
+        }))
+    }
+}

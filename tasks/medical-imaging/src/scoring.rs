@@ -1,0 +1,257 @@
+//! Scoring through jiebang-metrics: case-level rates with Wilson intervals (overall and per
+//! disease category) and ROC AUC with DeLong's interval; lesion-level FROC and CPM with the
+//! LUNA16 case bootstrap. Technical failures count as wrong answers, never as right ones.
+
+use crate::answer::Answer;
+use crate::catalogue::{
+    AUC, FNR, FPR, FROC_CPM, PPV, SENSITIVITY, SPECIFICITY, category_sensitivity_id,
+    froc_sensitivity_id,
+};
+use crate::samples::StudyRecord;
+use jiebang_core::{CoreError, Scores};
+use jiebang_metrics::detection::{ConfusionCounts, roc_auc_delong};
+use jiebang_metrics::froc::{
+    Candidate, FrocSettings, LUNA16_FP_RATES, Lesion, LesionKind, froc, froc_bootstrap,
+};
+use jiebang_metrics::proportion::{ProportionInterval, rate_estimate};
+use jiebang_metrics::{Estimate, MetricError};
+use jiebang_scorecard::Metric;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A study with its parsed answer (`None`: technical failure or malformed answer).
+pub type Scored<'a> = (&'a StudyRecord, Option<Answer>);
+
+fn measured(e: &Estimate, method: &str) -> Metric {
+    Metric {
+        value: Some(e.value),
+        ci95: e.ci95.map(|(lo, hi)| [lo, hi]),
+        ci_method: e.ci95.map(|_| method.to_string()),
+        n: e.n,
+        unit: "ratio".into(),
+        reason: None,
+    }
+}
+
+fn not_measured(n: u64, reason: String) -> Metric {
+    Metric {
+        value: None,
+        ci95: None,
+        ci_method: None,
+        n,
+        unit: "ratio".into(),
+        reason: Some(reason),
+    }
+}
+
+fn rate(result: Result<Estimate, MetricError>, n: u64, why: &str) -> Metric {
+    match result {
+        Ok(e) => measured(&e, "wilson"),
+        Err(e) => not_measured(n, format!("{why} ({e})")),
+    }
+}
+
+/// Case-level metrics. A failed positive study counts as missed and a failed negative as a
+/// false alarm; for the AUC a failed positive ranks below and a failed negative above every
+/// answered study.
+pub fn score_cases(scored: &[Scored<'_>]) -> Scores {
+    let labels: Vec<bool> = scored.iter().map(|(s, _)| s.positive).collect();
+    let calls: Vec<bool> = scored
+        .iter()
+        .map(|(s, a)| match a.as_ref().and_then(|a| a.positive) {
+            Some(p) => p,
+            None => !s.positive,
+        })
+        .collect();
+    let mut metrics = BTreeMap::new();
+    let counts = ConfusionCounts::from_decisions(&calls, &labels);
+    let wilson = ProportionInterval::Wilson;
+    let (p, n) = (
+        labels.iter().filter(|l| **l).count() as u64,
+        labels.iter().filter(|l| !**l).count() as u64,
+    );
+    match counts {
+        Ok(c) => {
+            let no_pos = "no positive study in this run";
+            let no_neg = "no negative study in this run";
+            metrics.insert(
+                SENSITIVITY.into(),
+                rate(c.sensitivity_estimate(wilson), p, no_pos),
+            );
+            metrics.insert(
+                FNR.into(),
+                rate(c.false_negative_rate_estimate(wilson), p, no_pos),
+            );
+            metrics.insert(
+                FPR.into(),
+                rate(c.false_positive_rate_estimate(wilson), n, no_neg),
+            );
+            metrics.insert(
+                SPECIFICITY.into(),
+                rate(c.specificity_estimate(wilson), n, no_neg),
+            );
+            let called = c.true_positives + c.false_positives;
+            metrics.insert(
+                PPV.into(),
+                rate(
+                    rate_estimate(c.true_positives, called, wilson),
+                    called,
+                    "no study was called positive",
+                ),
+            );
+        }
+        Err(e) => {
+            for id in [SENSITIVITY, FNR, FPR, SPECIFICITY, PPV] {
+                metrics.insert(
+                    id.into(),
+                    not_measured(0, format!("no studies scored ({e})")),
+                );
+            }
+        }
+    }
+    // Per disease category: detection rate among that category's positive studies.
+    let categories: BTreeSet<&str> = scored
+        .iter()
+        .filter_map(|(s, _)| s.category.as_deref())
+        .collect();
+    for cat in categories {
+        let (hit, total) = scored
+            .iter()
+            .zip(&calls)
+            .filter(|((s, _), _)| s.positive && s.category.as_deref() == Some(cat))
+            .fold((0u64, 0u64), |(h, t), (_, &call)| {
+                (h + u64::from(call), t + 1)
+            });
+        metrics.insert(
+            category_sensitivity_id(cat),
+            rate(
+                rate_estimate(hit, total, wilson),
+                total,
+                "no study of this category in this run",
+            ),
+        );
+    }
+    // AUC of the scores; failures rank at the wrong end.
+    let answered: Vec<f64> = scored
+        .iter()
+        .filter_map(|(_, a)| a.as_ref().and_then(|a| a.score))
+        .collect();
+    let lo = answered.iter().copied().fold(0.0f64, f64::min) - 1.0;
+    let hi = answered.iter().copied().fold(0.0f64, f64::max) + 1.0;
+    let scores: Vec<f64> = scored
+        .iter()
+        .map(|(s, a)| match a.as_ref().and_then(|a| a.score) {
+            Some(v) => v,
+            None if s.positive => lo,
+            None => hi,
+        })
+        .collect();
+    let auc = match roc_auc_delong(&scores, &labels, 0.95) {
+        Ok(a) => measured(&a.to_estimate(), "delong"),
+        Err(e) => not_measured(
+            p + n,
+            format!("AUC needs at least two positive and two negative studies ({e})"),
+        ),
+    };
+    metrics.insert(AUC.into(), auc);
+    Scores {
+        metrics,
+        ..Scores::default()
+    }
+}
+
+/// FROC protocol settings from the suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrocProtocol {
+    /// Marks kept per study (LUNA16: 100).
+    pub max_marks: usize,
+    /// Bootstrap resamples over studies (LUNA16: 1000).
+    pub resamples: usize,
+}
+
+/// Slices are kept apart in the FROC's 3-D matching by this distance (pixels), far beyond
+/// any radius, so a mark only hits lesions on its own slice.
+const SLICE_SEPARATION: f64 = 1.0e7;
+
+/// Lesion-level FROC over the scored studies (positions in pixels; radius as the hit
+/// distance). A failed study contributes no marks, so its lesions count as missed.
+pub fn score_froc(
+    scored: &[Scored<'_>],
+    protocol: &FrocProtocol,
+    seed: u64,
+) -> Result<Scores, CoreError> {
+    let mut lesions = Vec::new();
+    let mut candidates = Vec::new();
+    for (case, (study, answer)) in scored.iter().enumerate() {
+        for l in &study.lesions {
+            lesions.push(Lesion {
+                case,
+                center: [l.x, l.y, l.slice as f64 * SLICE_SEPARATION],
+                diameter_mm: 2.0 * l.r,
+                kind: LesionKind::Included,
+            });
+        }
+        if let Some(a) = answer {
+            for m in &a.lesions {
+                candidates.push(Candidate {
+                    case,
+                    center: [m.x, m.y, m.slice as f64 * SLICE_SEPARATION],
+                    probability: m.score,
+                });
+            }
+        }
+    }
+    let settings = FrocSettings {
+        max_candidates_per_case: Some(protocol.max_marks),
+        fp_rates: LUNA16_FP_RATES.to_vec(),
+    };
+    let cases = scored.len() as u64;
+    let mut metrics = BTreeMap::new();
+    let ids: Vec<String> = LUNA16_FP_RATES
+        .iter()
+        .map(|&r| froc_sensitivity_id(r))
+        .collect();
+    let result = froc(scored.len(), &lesions, &candidates, &settings).and_then(|r| {
+        froc_bootstrap(
+            scored.len(),
+            &lesions,
+            &candidates,
+            &settings,
+            protocol.resamples,
+            seed,
+            0.95,
+        )
+        .map(|b| (r, b))
+    });
+    match result {
+        Ok((r, b)) => {
+            let method = format!("bootstrap-cases-luna16 (B={})", b.replicates);
+            let metric = |value: f64, iv: jiebang_metrics::Interval| Metric {
+                value: Some(value),
+                ci95: Some([iv.lo, iv.hi]),
+                ci_method: Some(method.clone()),
+                n: cases,
+                unit: "ratio".into(),
+                reason: None,
+            };
+            metrics.insert(FROC_CPM.into(), metric(r.cpm, b.cpm_interval));
+            for ((id, (_, s)), (_, iv)) in ids
+                .iter()
+                .zip(&r.sensitivities)
+                .zip(&b.sensitivity_intervals)
+            {
+                metrics.insert(id.clone(), metric(*s, *iv));
+            }
+        }
+        Err(e) => {
+            let reason = format!("FROC not computable on this run's studies ({e})");
+            metrics.insert(FROC_CPM.into(), not_measured(cases, reason.clone()));
+            for id in ids {
+                metrics.insert(id, not_measured(cases, reason.clone()));
+            }
+        }
+    }
+    Ok(Scores {
+        metrics,
+        ..Scores::default()
+    })
+}
