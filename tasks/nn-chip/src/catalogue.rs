@@ -327,7 +327,7 @@ mod tests {
         );
         let e = d.indicator("chip.energy_efficiency").unwrap();
         assert!(e.national_target.as_ref().unwrap().unconfirmed);
-        assert_eq!(d.metric("kernel.gemm-i8-512.rate").unwrap().unit, "TOPS");
+        assert_eq!(d.metric("kernel.gemm-i8-256.rate").unwrap().unit, "TOPS");
         assert_eq!(
             d.metric("kernel.lstm-t32-h256.latency").unwrap().better,
             Better::Lower

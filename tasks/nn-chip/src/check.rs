@@ -24,18 +24,34 @@ pub struct Verdict {
     pub detail: String,
 }
 
+/// Whether `x` is `value` up to the decimal rounding of a transport (the run log writes
+/// floats with 12 significant digits, far finer than an f32 or f16 ulp).
+fn same_after_rounding(x: f64, value: f64) -> bool {
+    (x - value).abs() <= value.abs() * 1e-9
+}
+
+/// The digest of the returned values as `dtype`: each value is taken as the nearest
+/// element of that type, and must be it up to decimal rounding.
 fn digest_of(dtype: DType, values: &[f64]) -> Result<String, String> {
     match dtype {
         DType::F32 => {
             let v: Vec<f32> = values.iter().map(|&x| x as f32).collect();
-            if let Some(i) = v.iter().zip(values).position(|(a, b)| f64::from(*a) != *b) {
+            if let Some(i) = v
+                .iter()
+                .zip(values)
+                .position(|(a, b)| !same_after_rounding(f64::from(*a), *b))
+            {
                 return Err(format!("output value {} is not an f32", values[i]));
             }
             Ok(digest(&v))
         }
         DType::F16 => {
             let v: Vec<f16> = values.iter().map(|&x| f16::from_f64(x)).collect();
-            if let Some(i) = v.iter().zip(values).position(|(a, b)| a.to_f64() != *b) {
+            if let Some(i) = v
+                .iter()
+                .zip(values)
+                .position(|(a, b)| !same_after_rounding(a.to_f64(), *b))
+            {
                 return Err(format!("output value {} is not an f16", values[i]));
             }
             Ok(digest(&v))
@@ -208,6 +224,32 @@ mod tests {
         );
         assert!(v.correct, "{v:?}");
         assert!((v.rel_error.unwrap() - 2.5e-5).abs() < 1e-6);
+        // Values rounded to 12 significant digits in transit still stand for their f32.
+        let rounded: Vec<_> = vals
+            .iter()
+            .map(|&v| Some(format!("{:.11e}", f64::from(v)).parse::<f64>().unwrap()))
+            .collect();
+        assert_ne!(rounded[2], probes[2]);
+        let v = decide(
+            KernelKind::GemmF32,
+            DType::F32,
+            &r,
+            &[0, 1, 2],
+            true,
+            &answer(rounded, d.clone()),
+        );
+        assert!(v.correct, "{v:?}");
+        // A value that is no f32 at all is rejected.
+        let odd = vec![Some(1.0), Some(-2.0), Some(4.000_000_01)];
+        let v = decide(
+            KernelKind::GemmF32,
+            DType::F32,
+            &r,
+            &[0, 1, 2],
+            true,
+            &answer(odd, d.clone()),
+        );
+        assert!(!v.correct && v.detail.contains("not an f32"), "{v:?}");
         // A digest that is not the digest of the returned values is rejected.
         let v = decide(
             KernelKind::GemmF32,

@@ -120,7 +120,7 @@ pub struct TensorSpec {
 /// A kernel workload: id, kernel and shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkloadSpec {
-    /// Id, unique in a suite (`gemm-f32-512`); used in metric ids and file names.
+    /// Id, unique in a suite (`gemm-f32-256`); used in metric ids and file names.
     pub id: String,
     /// The kernel.
     pub kernel: KernelKind,

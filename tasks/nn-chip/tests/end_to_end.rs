@@ -109,6 +109,10 @@ fn run(
     let mut answers = Vec::new();
     for i in 0..samples.len() {
         let a = sys.answer(i, &samples.query(i)).unwrap();
+        // The runner's log writes answers as canonical JSON (floats to 12 significant
+        // digits) and scoring reads them back from there.
+        let a: Value =
+            serde_json::from_str(&jiebang_scorecard::to_canonical_string(&a).unwrap()).unwrap();
         samples.check_answer(i, &a).unwrap();
         answers.push((i, Some(a)));
     }
@@ -154,7 +158,7 @@ fn kernels_prefix_is_correct_on_cpu_with_digests_samples_and_rates() {
     for id in ["gemm-f32-64", "gemm-f16-64", "gemm-i8-64"] {
         let c = &s.metrics[&format!("kernel.{id}.correct")];
         assert_eq!(c.value, Some(1.0), "{id}: {:?}", c.reason);
-        assert_eq!(s.samples[&format!("kernel.{id}.latency")].len(), 20);
+        assert_eq!(s.samples[&format!("kernel.{id}.latency")].len(), 15);
         assert!(value(s, &format!("kernel.{id}.rate")).unwrap() > 0.0);
         let lat = &s.metrics[&format!("kernel.{id}.latency")];
         let [lo, hi] = lat.ci95.unwrap();
