@@ -156,7 +156,11 @@ impl AnnotationFile {
         for s in &self.studies {
             for f in &s.files {
                 check_relative_path(path, f).map_err(|e| {
-                    ImagingError::annotation(path, format!("study `{}`: {e}", s.id))
+                    let why = match e {
+                        jiebang_core::CoreError::Invalid { message, .. } => message,
+                        other => other.to_string(),
+                    };
+                    ImagingError::annotation(path, format!("study `{}`: {why}", s.id))
                 })?;
             }
             let missing: Vec<&String> = s.files.iter().filter(|f| !dataset.contains(f)).collect();

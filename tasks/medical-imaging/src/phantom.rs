@@ -554,7 +554,7 @@ fn lesions(
 
 /// Adds correlated noise of standard deviation `sd`: white Gaussian noise through a separable
 /// 5-tap Gaussian (σ ≈ 0.85 px), rescaled so the filtered noise has exactly `sd`.
-fn add_noise(rng: &mut ChaCha8Rng, img: &mut [f64], size: usize, sd: f64) {
+pub(crate) fn add_noise(rng: &mut ChaCha8Rng, img: &mut [f64], size: usize, sd: f64) {
     let k = [0.0431, 0.2235, 0.4667, 0.2235, 0.0431];
     // The 2-D kernel is k⊗k, so filtered unit noise has sd sqrt((Σk²)²) = Σk².
     let norm: f64 = k.iter().map(|v: &f64| v * v).sum();
@@ -661,5 +661,70 @@ pub fn to_image(size: usize, hu: &[i16]) -> Image {
         rows: size,
         cols: size,
         data: hu.iter().map(|&v| f32::from(v)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(slices: usize) -> PhantomParams {
+        PhantomParams {
+            slices,
+            ..PhantomParams::default()
+        }
+    }
+
+    #[test]
+    fn positives_show_their_lesions_negatives_none() {
+        for (i, cat) in CATEGORIES.iter().enumerate() {
+            let s = render_study(&params(1), 3, i as u64, Some(cat));
+            assert!(!s.lesions.is_empty(), "{cat}");
+            assert_eq!(s.category, Some(*cat));
+            let want = if *cat == "liver-lesion" {
+                Level::Abdomen
+            } else {
+                Level::Chest
+            };
+            assert_eq!(s.level, want);
+            for l in &s.lesions {
+                assert!(
+                    l.r >= 1.0 && l.x > l.r && l.y > l.r && l.x < 128.0 - l.r,
+                    "{l:?}"
+                );
+            }
+        }
+        let s = render_study(&params(1), 3, 9, None);
+        assert!(s.lesions.is_empty() && s.category.is_none());
+        assert_eq!(s.slices.len(), 1);
+        assert_eq!(s.slices[0].len(), 128 * 128);
+    }
+
+    #[test]
+    fn multi_slice_studies_annotate_cross_sections() {
+        let s = render_study(&params(4), 8, 2, Some("lung-mass"));
+        assert_eq!(s.slices.len(), 4);
+        assert!(s.lesions.iter().all(|l| l.slice < 4));
+        // A sphere crosses neighbouring slices with smaller radii.
+        assert!(!s.lesions.is_empty());
+    }
+
+    #[test]
+    fn rendering_is_seeded() {
+        let a = render_study(&params(1), 5, 1, Some("lung-nodule"));
+        let b = render_study(&params(1), 5, 1, Some("lung-nodule"));
+        let c = render_study(&params(1), 6, 1, Some("lung-nodule"));
+        assert_eq!(a.slices, b.slices);
+        assert_eq!(a.lesions, b.lesions);
+        assert_ne!(a.slices, c.slices);
+    }
+
+    #[test]
+    fn noise_has_the_requested_sd() {
+        let mut rng = study_rng(1, 1);
+        let mut img = vec![0.0; 128 * 128];
+        add_noise(&mut rng, &mut img, 128, 10.0);
+        let var = img.iter().map(|v| v * v).sum::<f64>() / img.len() as f64;
+        assert!((var.sqrt() - 10.0).abs() < 0.5, "{}", var.sqrt());
     }
 }
