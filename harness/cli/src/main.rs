@@ -55,6 +55,10 @@ enum Cmd {
     Keygen(cmd::keys::KeygenArgs),
     /// Sign a scorecard with a secret key.
     Sign(cmd::keys::SignArgs),
+    /// Run a suite against a system under test; write its per-query log and scorecard.
+    Run(Box<cmd::run::Args>),
+    /// Merge the shard logs of one run into the scorecard the unsharded run gives.
+    Merge(cmd::merge::Args),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +71,8 @@ fn main() -> ExitCode {
         Cmd::Show(a) => cmd::show::run(a).map(|_| true),
         Cmd::Keygen(a) => cmd::keys::keygen(a).map(|_| true),
         Cmd::Sign(a) => cmd::keys::sign(a).map(|_| true),
+        Cmd::Run(a) => cmd::run::run(a, &reg, cli.quiet).map(|_| true),
+        Cmd::Merge(a) => cmd::merge::run(a, &reg, cli.quiet).map(|_| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -2,6 +2,8 @@
 
 pub mod data;
 pub mod keys;
+pub mod merge;
+pub mod run;
 pub mod show;
 pub mod tasks;
 pub mod verify;

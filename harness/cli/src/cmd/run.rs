@@ -1,0 +1,356 @@
+//! `jiebang run`: one suite against one system under test — accuracy or a timed scenario —
+//! with a per-query log that `--resume` continues and `jiebang merge` combines, and a sealed
+//! (optionally signed) scorecard written atomically next to it.
+
+use crate::context::{self, Registry};
+use crate::progress::Progress;
+use crate::{pins, report};
+use anyhow::{Context as _, Result, anyhow};
+use jiebang_core::run::{
+    self, Mode, RunInputs, RunObserver, RunSettings, Scenario, ScorecardInputs, Shard, SutSpec,
+};
+use jiebang_core::{BackendHandle, GenerateParams};
+use jiebang_scorecard::{KeyPair, Scorecard, seal};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+const EXAMPLES: &str = "\
+Examples:
+  # A unit's own system (any language, JSON Lines over stdin/stdout; see docs/PROTOCOL.md):
+  jiebang run --suite medical-imaging/case-detection --sut 'python3 my_sut.py' \\
+      --sut-file model.bin --declaration unit.toml --out results/mine
+
+  # A built-in baseline, timed one query at a time, then with Poisson arrivals:
+  jiebang run --suite medical-imaging/case-detection --sut builtin:log-blob --mode performance
+  jiebang run --suite medical-imaging/case-detection --sut builtin:log-blob \\
+      --mode performance --scenario server --target-qps 50 --latency-bound 0.1
+
+  # Answers computed elsewhere (JSON Lines or CSV keyed by `sample`):
+  jiebang run --suite medical-imaging/case-detection --sut predictions:answers.jsonl
+
+  # An agency's certified run on sequestered data, signed:
+  jiebang run --suite medical-imaging/case-detection --data /sequestered/ct-2020 \\
+      --sut 'python3 sut.py' --round 2020-r1 --sign agency.key --out round/
+
+  # Continue a run that crashed or was killed (same command plus --resume):
+  jiebang run --suite medical-imaging/case-detection --sut 'python3 my_sut.py' --resume
+
+  # Split over 4 machines, then merge the shard logs into the single run's scorecard:
+  jiebang run ... --shard 2/4 --out shards/
+  jiebang merge shards/*.log.jsonl --out results/
+
+Settings (--set KEY=VALUE, or the suite's [settings]; flags override both):
+  timeout_s, max_in_flight, startup_timeout_s, max_line_bytes, max_consecutive_timeouts,
+  min_duration_s, min_query_count, max_query_count, warmup_queries, latency_percentile,
+  server_target_qps, server_latency_bound_s, server_percentile, early_stopping_confidence.
+  The effective values are pinned in the scorecard (pins.settings).
+
+A SUT that crashes, hangs or closes its output ends the run with exit status 2; the log keeps
+every query recorded so far (those in flight count as failures), and --resume finishes the rest.";
+
+/// Arguments of `jiebang run`.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Suite, `direction/name` or `direction/name@version` (see `jiebang tasks`).
+    #[arg(long, required_unless_present = "suite_file")]
+    suite: Option<String>,
+    /// A suite spec file (TOML) instead of an embedded suite; pinned by its hash and path.
+    #[arg(long, conflicts_with = "suite")]
+    suite_file: Option<PathBuf>,
+    /// The system under test: a command (`'python3 my_sut.py --fast'`, split like a shell
+    /// would, run without one), `builtin:NAME`, or `predictions:FILE` (.jsonl or .csv).
+    #[arg(long)]
+    sut: String,
+    /// A file that makes up the system (model weights, executable); pinned by sha256.
+    /// Repeatable. Words of the command that name files are pinned too.
+    #[arg(long = "sut-file", value_name = "FILE")]
+    sut_files: Vec<PathBuf>,
+    /// Dataset root with a manifest.json (default: the suite's generated dataset).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Samples in the generated default dataset (ignored with --data).
+    #[arg(long)]
+    samples: Option<u64>,
+    /// The unit's declaration (TOML): current level and 2020 target per indicator.
+    #[arg(long)]
+    declaration: Option<PathBuf>,
+    /// Compute backend for built-in systems and scoring.
+    #[arg(long, default_value = "cpu", value_parser = ["cpu", "wgpu", "cuda"])]
+    backend: String,
+    /// accuracy: every sample once, scored; performance: timed under --scenario.
+    #[arg(long, default_value = "accuracy", value_parser = ["accuracy", "performance"])]
+    mode: String,
+    /// Performance scenario (default: the suite's, else single-stream).
+    #[arg(long, value_parser = ["single-stream", "offline", "server"])]
+    scenario: Option<String>,
+    /// Seed of sample order, arrivals and any resampling in scoring.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Run only shard i of n (samples with index % n == i-1); accuracy only.
+    #[arg(long, value_name = "i/n")]
+    shard: Option<String>,
+    /// The round this run belongs to (e.g. 2020-r1), pinned in the scorecard.
+    #[arg(long)]
+    round: Option<String>,
+    /// Sign the scorecard with this secret key (from `jiebang keygen`).
+    #[arg(long, value_name = "KEY")]
+    sign: Option<PathBuf>,
+    /// Output directory for the scorecard and the log.
+    #[arg(long, default_value = "jiebang-out")]
+    out: PathBuf,
+    /// The per-query log (default: next to the scorecard, `<name>.log.jsonl`).
+    #[arg(long)]
+    log: Option<PathBuf>,
+    /// Continue the run in the log: skip recorded samples, redo a torn last line.
+    #[arg(long)]
+    resume: bool,
+    /// Per-query timeout in seconds (setting timeout_s).
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<String>,
+    /// Most queries outstanding (setting max_in_flight).
+    #[arg(long)]
+    max_in_flight: Option<String>,
+    /// Shortest timed pass in seconds (setting min_duration_s).
+    #[arg(long, value_name = "SECONDS")]
+    min_duration: Option<String>,
+    /// Fewest timed queries (setting min_query_count).
+    #[arg(long)]
+    min_queries: Option<String>,
+    /// Server scenario arrival rate, queries per second (setting server_target_qps).
+    #[arg(long, value_name = "QPS")]
+    target_qps: Option<String>,
+    /// Server scenario latency bound in seconds (setting server_latency_bound_s).
+    #[arg(long, value_name = "SECONDS")]
+    latency_bound: Option<String>,
+    /// Any setting, KEY=VALUE; repeatable (listed below).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Print a JSON summary instead of the report.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Opens the `--backend` device. Now that `jiebang-accel` is wired into the CLI this is
+/// `jiebang_accel::Device` through `crate::backend` (no silent fallback to another backend).
+fn open_backend(kind: &str) -> Result<BackendHandle> {
+    crate::backend::open(kind)
+}
+
+/// Shows run phases with `progress.rs`: bars on a terminal, plain lines otherwise.
+struct Bars {
+    quiet: bool,
+    current: Mutex<Option<Progress>>,
+}
+
+impl RunObserver for Bars {
+    fn phase(&self, label: &str, planned: u64) {
+        if let Ok(mut c) = self.current.lock() {
+            *c = Some(Progress::new(planned, label, self.quiet));
+        }
+    }
+    fn progress(&self, done: u64, planned: u64) {
+        if let Ok(c) = self.current.lock()
+            && let Some(p) = c.as_ref()
+        {
+            p.set(done, planned);
+        }
+    }
+    fn phase_done(&self, summary: &str) {
+        if let Ok(mut c) = self.current.lock()
+            && let Some(p) = c.take()
+        {
+            p.finish(summary);
+        }
+    }
+    fn note(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+}
+
+fn settings(args: &Args) -> Result<RunSettings> {
+    let mut s = RunSettings {
+        mode: args.mode.parse::<Mode>().map_err(|e| anyhow!(e))?,
+        scenario: args
+            .scenario
+            .as_deref()
+            .map(str::parse::<Scenario>)
+            .transpose()
+            .map_err(|e| anyhow!(e))?,
+        seed: args.seed,
+        shard: args
+            .shard
+            .as_deref()
+            .map(str::parse::<Shard>)
+            .transpose()
+            .map_err(|e| anyhow!("--shard: {e}"))?,
+        values: Default::default(),
+    };
+    for (flag, key) in [
+        (&args.timeout, "timeout_s"),
+        (&args.max_in_flight, "max_in_flight"),
+        (&args.min_duration, "min_duration_s"),
+        (&args.min_queries, "min_query_count"),
+        (&args.target_qps, "server_target_qps"),
+        (&args.latency_bound, "server_latency_bound_s"),
+    ] {
+        if let Some(v) = flag {
+            s.set(key, v)?;
+        }
+    }
+    for kv in &args.set {
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| anyhow!("--set `{kv}`: expected KEY=VALUE, e.g. timeout_s=30"))?;
+        s.set(k.trim(), v.trim())?;
+    }
+    Ok(s)
+}
+
+/// The file stem of a run's outputs: `<direction>.<name>@<v>.<sut>.<mode>[.<scenario>][.shard-i-of-n]`.
+fn stem(
+    suite_id: &str,
+    version: u32,
+    sut: &SutSpec,
+    s: &RunSettings,
+    scenario: Option<&str>,
+) -> String {
+    let mut out = format!(
+        "{}@{version}.{}.{}",
+        suite_id.replace('/', "."),
+        sut.slug(),
+        s.mode.as_str()
+    );
+    if let Some(sc) = scenario {
+        out.push('.');
+        out.push_str(sc);
+    }
+    if let Some(sh) = s.shard {
+        out.push_str(&format!(".shard-{}-of-{}", sh.index, sh.count));
+    }
+    out
+}
+
+/// Reads a secret key for `--sign`.
+pub fn read_key(path: &Path) -> Result<KeyPair> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("--sign {}", path.display()))?;
+    Ok(KeyPair::from_file_text(&path.display().to_string(), &text)?)
+}
+
+/// Seals (and signs) a scorecard and writes it atomically; returns its id.
+pub fn write_scorecard(sc: &mut Scorecard, key: Option<&KeyPair>, path: &Path) -> Result<String> {
+    let bytes = seal(sc, key)?;
+    jiebang_core::atomic::write(path, &bytes)?;
+    Ok(sc.id.clone().unwrap_or_default())
+}
+
+/// Prints what was written: a JSON object with `--json`, else a summary and the report.
+pub fn print_outcome(sc: &Scorecard, path: &Path, log: &[PathBuf], json: bool, quiet: bool) {
+    let q = &sc.run.queries;
+    if json {
+        let out = serde_json::json!({
+            "scorecard": path,
+            "id": sc.id,
+            "log": log,
+            "mode": sc.run.mode,
+            "scenario": sc.run.scenario,
+            "queries": q,
+            "metrics": sc.metrics,
+        });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        return;
+    }
+    let f = &q.failures;
+    println!("scorecard  {}", path.display());
+    for l in log {
+        println!("log        {}", l.display());
+    }
+    println!(
+        "queries    {} issued, {} answered; failures: crash {}, timeout {}, malformed {}, missing {}, unknown id {}, duplicate {}",
+        q.issued, q.answered, f.crash, f.timeout, f.malformed, f.missing, f.unknown_id, f.duplicate
+    );
+    if !quiet {
+        println!();
+        print!("{}", report::render(sc, report::Format::Text));
+    }
+}
+
+/// Runs the command.
+pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<()> {
+    let (task, suite, source) = match &args.suite_file {
+        Some(f) => {
+            let (t, s) = context::suite_from_file(reg, f)?;
+            (t, s, f.display().to_string())
+        }
+        None => {
+            let name = args.suite.as_deref().unwrap_or_default();
+            let (t, s) = reg.suite(name)?;
+            (t, s, "embedded".to_string())
+        }
+    };
+    let settings = settings(args)?;
+    let eff = settings.normalise(&suite)?;
+    let spec = SutSpec::parse(&args.sut)?;
+    let key = args.sign.as_deref().map(read_key).transpose()?;
+    let declaration = args
+        .declaration
+        .as_deref()
+        .map(|p| reg.declaration(p))
+        .transpose()?;
+    let backend = open_backend(&args.backend)?;
+    let params = GenerateParams {
+        samples: args.samples,
+        seed: None,
+    };
+    let dataset = context::dataset(task.as_ref(), &suite, args.data.as_deref(), &params, quiet)?;
+    let samples = task.load(&suite, &dataset)?;
+    let sut = run::sut::open(
+        &spec,
+        &args.sut_files,
+        task.as_ref(),
+        &suite,
+        &samples,
+        &backend,
+    )?;
+    let name = stem(
+        &suite.id,
+        suite.version,
+        &spec,
+        &settings,
+        eff.scenario.map(Scenario::as_str),
+    );
+    let log = args
+        .log
+        .clone()
+        .unwrap_or_else(|| args.out.join(format!("{name}.log.jsonl")));
+    let path = args.out.join(format!("{name}.scorecard.json"));
+    let inputs = RunInputs {
+        task,
+        suite,
+        suite_source: source,
+        dataset,
+        samples,
+        backend,
+        settings,
+        log,
+        resume: args.resume,
+    };
+    let card = ScorecardInputs {
+        harness: pins::harness(),
+        host: pins::host(),
+        round: args.round.clone(),
+        declaration,
+    };
+    let bars = Bars {
+        quiet: quiet || args.json,
+        current: Mutex::new(None),
+    };
+    let report = run::run(&inputs, sut, &card, &bars)?;
+    let mut sc = report.scorecard;
+    write_scorecard(&mut sc, key.as_ref(), &path)?;
+    print_outcome(&sc, &path, &[report.log], args.json, quiet);
+    Ok(())
+}
