@@ -45,7 +45,7 @@ fn builtin_oracle_answers_everything_right() {
 }
 
 #[test]
-fn worker_count_does_not_change_metrics() {
+fn in_flight_limit_does_not_change_metrics() {
     let w = World::new(50, "");
     let one = w
         .run(

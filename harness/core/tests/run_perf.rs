@@ -108,6 +108,26 @@ fn offline_throughput_with_queries_in_flight() {
 }
 
 #[test]
+fn builtin_systems_answer_on_worker_threads_offline() {
+    let w = World::new(40, "");
+    let s = perf(
+        Scenario::Offline,
+        &[
+            ("min_duration_s", "0.1"),
+            ("min_query_count", "200"),
+            ("max_in_flight", "4"),
+        ],
+    );
+    let sc = w
+        .run(w.open("builtin:parity"), s, "bo.log", false)
+        .unwrap()
+        .scorecard;
+    assert!(sc.run.queries.issued >= 200);
+    assert_eq!(sc.run.queries.answered, sc.run.queries.issued);
+    assert!(value(&sc, "perf.throughput") > 0.0);
+}
+
+#[test]
 fn server_bound_held_or_not() {
     let w = World::new(40, "");
     let run = |bound: &str, log: &str| {

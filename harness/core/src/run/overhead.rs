@@ -93,6 +93,7 @@ impl Started {
             startup_timeout: Duration::from_secs(30),
             max_line_bytes: 1 << 20,
             max_in_flight,
+            parallel: max_in_flight > 1,
             shard: None,
             fresh: true,
         })?;

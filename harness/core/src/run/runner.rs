@@ -194,6 +194,7 @@ fn start(
         startup_timeout: Duration::from_secs_f64(eff.startup_timeout_s),
         max_line_bytes: eff.max_line_bytes,
         max_in_flight: eff.max_in_flight,
+        parallel: matches!(eff.scenario, Some(Scenario::Offline | Scenario::Server)),
         shard: eff.shard,
         fresh,
     })

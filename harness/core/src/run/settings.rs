@@ -209,7 +209,7 @@ pub const SETTINGS: &[SettingSpec] = &[
     },
     SettingSpec {
         name: "max_in_flight",
-        doc: "most queries outstanding at once (process: queries written but not answered; built-in: worker threads); single-stream is always 1",
+        doc: "most queries outstanding at once (process: written but not answered; built-in: worker threads in offline and server runs, else one at a time); single-stream is always 1",
         kind: Kind::PositiveCount,
         applies: always,
         default: |m, s| {

@@ -1,6 +1,6 @@
 //! The `builtin:NAME` adapter: a Rust system registered by a task crate, called in-process with
-//! pre-built queries. One worker answers inline on the issuing thread; more workers share a
-//! queue (offline and server scenarios).
+//! pre-built queries. One query at a time, inline on the issuing thread, except in offline and
+//! server performance runs, where up to min(max_in_flight, cores) workers share a queue.
 
 use super::{Sut, SutStart};
 use crate::run::{Completer, Outcome, Query, RunError};
@@ -95,7 +95,11 @@ impl Sut for BuiltinSut {
 
     fn start(&self, start: &SutStart) -> Result<(), RunError> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let n = start.max_in_flight.min(cores).max(1);
+        let n = if start.parallel {
+            start.max_in_flight.min(cores).max(1)
+        } else {
+            1
+        };
         if let Ok(mut w) = self.workers.lock() {
             *w = n;
         }

@@ -32,8 +32,12 @@ pub struct SutStart {
     pub startup_timeout: Duration,
     /// Longest answer line accepted.
     pub max_line_bytes: usize,
-    /// Most queries outstanding (built-in systems: worker threads).
+    /// Most queries outstanding.
     pub max_in_flight: usize,
+    /// Whether queries may be answered concurrently in-process: only in offline and server
+    /// performance runs. Otherwise a built-in system answers one query at a time, so that a
+    /// system that times itself (nn-chip's kernels) is never disturbed by its own other calls.
+    pub parallel: bool,
     /// The shard of the run (a predictions file counts its stray lines once across shards).
     pub shard: Option<super::Shard>,
     /// Whether this is the first session of the run (not a resume).
