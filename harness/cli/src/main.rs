@@ -55,6 +55,9 @@ enum Cmd {
     Keygen(cmd::keys::KeygenArgs),
     /// Sign a scorecard with a secret key.
     Sign(cmd::keys::SignArgs),
+    /// Compare a new scorecard with a baseline: per-metric ratios with bootstrap intervals, a
+    /// noise threshold, output-digest mismatches as hard failures (exit 1 on regression).
+    Compare(cmd::compare::Args),
     /// Run a suite against a system under test; write its per-query log and scorecard.
     Run(Box<cmd::run::Args>),
     /// Merge the shard logs of one run into the scorecard the unsharded run gives.
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Cmd::Show(a) => cmd::show::run(a).map(|_| true),
         Cmd::Keygen(a) => cmd::keys::keygen(a).map(|_| true),
         Cmd::Sign(a) => cmd::keys::sign(a).map(|_| true),
+        Cmd::Compare(a) => cmd::compare::run(a, &reg),
         Cmd::Run(a) => cmd::run::run(a, &reg, cli.quiet).map(|_| true),
         Cmd::Merge(a) => cmd::merge::run(a, &reg, cli.quiet).map(|_| true),
     };

@@ -6,5 +6,5 @@ use std::sync::Arc;
 
 /// Every registered task.
 pub fn tasks() -> Vec<Arc<dyn Task>> {
-    vec![jiebang_medical_imaging::task()]
+    vec![jiebang_nn_chip::task(), jiebang_medical_imaging::task()]
 }

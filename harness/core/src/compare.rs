@@ -425,7 +425,7 @@ fn compare_entry(
     };
     match (e.base.and_then(|m| m.ci95), e.new.and_then(|m| m.ci95)) {
         (Some([bl, bh]), Some([nl, nh])) => {
-            out.method = "95% intervals overlap".into();
+            out.method = "own 95% intervals (disjoint = significant)".into();
             let disjoint = nh < bl || nl > bh;
             out.status = judge(better, ratio, disjoint, settings.noise);
         }

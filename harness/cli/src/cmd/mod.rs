@@ -1,5 +1,6 @@
 //! One module per `jiebang` command.
 
+pub mod compare;
 pub mod data;
 pub mod keys;
 pub mod merge;

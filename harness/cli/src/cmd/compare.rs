@@ -1,0 +1,383 @@
+//! `jiebang compare BASELINE NEW`: verifies both scorecards, compares them metric by metric
+//! (bootstrap ratio intervals, noise threshold, digest mismatches as hard failures) and reports
+//! in Markdown, JSON or JUnit XML. Exit code 0 pass, 1 regression, 2 error.
+
+use crate::context::Registry;
+use anyhow::{Context as _, Result, bail};
+use jiebang_core::compare::{
+    CompareSettings, Comparison, DEFAULT_NOISE, DigestStatus, MetricChange, MetricStatus, compare,
+    unit_rule,
+};
+use jiebang_scorecard::{Better, Scorecard, verify_bytes};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum CompareFormat {
+    /// A Markdown report (tables), for people and CI summaries.
+    Markdown,
+    /// The full comparison as JSON, for tools.
+    Json,
+    /// JUnit XML: one test case per metric and per digest, for CI test reporters.
+    Junit,
+}
+
+/// Arguments of `jiebang compare`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// BASELINE NEW, or only NEW when `--baseline` is given.
+    #[arg(required = true, num_args = 1..=2, value_name = "SCORECARD")]
+    scorecards: Vec<PathBuf>,
+    /// The baseline scorecard (alternative to giving it first).
+    #[arg(long, value_name = "SCORECARD")]
+    baseline: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "markdown")]
+    format: CompareFormat,
+    /// Noise threshold: relative changes smaller than this never count as regressions
+    /// (0.05 = 5 %). Set it from the run-to-run spread measured on the machine.
+    #[arg(long, default_value_t = DEFAULT_NOISE)]
+    noise: f64,
+    /// Seed of the bootstrap resampling.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+fn read_verified(path: &Path) -> Result<Scorecard> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    let v = verify_bytes(&path.display().to_string(), &bytes, None).with_context(|| {
+        format!(
+            "{} failed its integrity check; `jiebang verify` says more",
+            path.display()
+        )
+    })?;
+    Ok(v.scorecard)
+}
+
+/// Runs the command; returns whether the new run passed.
+pub fn run(args: &Args, reg: &Registry) -> Result<bool> {
+    let (base_path, new_path) = match (&args.baseline, args.scorecards.as_slice()) {
+        (Some(b), [n]) => (b.clone(), n.clone()),
+        (None, [b, n]) => (b.clone(), n.clone()),
+        (Some(_), _) => bail!("with --baseline, give exactly one scorecard: the new run"),
+        (None, _) => bail!("give two scorecards: BASELINE NEW"),
+    };
+    let baseline = read_verified(&base_path)?;
+    let new = read_verified(&new_path)?;
+    let direction = reg.task(&new.pins.task.direction);
+    let better = |id: &str, unit: &str| -> Option<Better> {
+        direction
+            .as_ref()
+            .and_then(|t| t.direction().metric(id).map(|m| m.better))
+            .or_else(|| unit_rule(unit))
+    };
+    let settings = CompareSettings {
+        noise: args.noise,
+        seed: args.seed,
+        ..CompareSettings::default()
+    };
+    let c = compare(&baseline, &new, &better, &settings).with_context(|| {
+        format!(
+            "comparing {} with {}",
+            new_path.display(),
+            base_path.display()
+        )
+    })?;
+    let text = match args.format {
+        CompareFormat::Markdown => markdown(&c),
+        CompareFormat::Json => json(&c)?,
+        CompareFormat::Junit => junit(&c),
+    };
+    match &args.out {
+        Some(path) => {
+            jiebang_core::atomic::write(path, text.as_bytes())?;
+            println!("{} ({})", summary(&c), path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(c.passed())
+}
+
+fn summary(c: &Comparison) -> String {
+    let r = c.regressions().count();
+    let d = c.digest_failures().count();
+    format!(
+        "{}: {} — {r} regression(s), {d} digest failure(s), {} metric(s) compared, noise {}",
+        c.suite,
+        if c.passed() { "PASS" } else { "REGRESSION" },
+        c.metrics.len(),
+        pct(c.noise)
+    )
+}
+
+fn pct(x: f64) -> String {
+    let s = format!("{:.2}", x * 100.0);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("{s}%")
+}
+
+fn num(v: Option<f64>) -> String {
+    match v {
+        None => "—".into(),
+        Some(0.0) => "0".into(),
+        Some(x) if (1e-2..1e5).contains(&x.abs()) => {
+            let s = format!("{x:.4}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+        Some(x) => format!("{x:.3e}"),
+    }
+}
+
+fn ci(c: Option<[f64; 2]>) -> String {
+    c.map_or("—".into(), |[a, b]| format!("[{:.4}, {:.4}]", a, b))
+}
+
+fn better_word(b: Option<Better>) -> &'static str {
+    match b {
+        Some(Better::Lower) => "lower",
+        Some(Better::Higher) => "higher",
+        None => "?",
+    }
+}
+
+fn short(id: &Option<String>) -> String {
+    id.as_deref()
+        .map_or("—".into(), |s| s.chars().take(16).collect())
+}
+
+fn metric_table(out: &mut String, rows: &[&MetricChange]) {
+    out.push_str(
+        "| metric | unit | better | baseline | new | ratio | 95% CI | status | method |\n",
+    );
+    out.push_str("|---|---|---|---:|---:|---:|---|---|---|\n");
+    for m in rows {
+        let status = match &m.note {
+            Some(n) => format!("{} ({})", m.status.word(), n.replace('|', "/")),
+            None => m.status.word().to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
+            m.id,
+            m.unit,
+            better_word(m.better),
+            num(m.baseline),
+            num(m.new),
+            num(m.ratio),
+            ci(m.ci),
+            status,
+            m.method
+        );
+    }
+}
+
+/// The Markdown report.
+pub fn markdown(c: &Comparison) -> String {
+    let mut o = String::new();
+    let verdict = if c.passed() { "PASS" } else { "REGRESSION" };
+    let _ = writeln!(o, "# jiebang compare: {} — {verdict}\n", c.suite);
+    let _ = writeln!(o, "{}\n", summary(c));
+    o.push_str("| | baseline | new |\n|---|---|---|\n");
+    let _ = writeln!(
+        o,
+        "| scorecard | `{}` | `{}` |",
+        short(&c.baseline.id),
+        short(&c.new.id)
+    );
+    let _ = writeln!(
+        o,
+        "| backend | {} | {} |",
+        c.baseline.backend, c.new.backend
+    );
+    let _ = writeln!(o, "| system | {} | {} |", c.baseline.sut, c.new.sut);
+    let _ = writeln!(
+        o,
+        "| started | {} | {} |\n",
+        c.baseline.started_at, c.new.started_at
+    );
+    let _ = writeln!(
+        o,
+        "A metric regresses when it is worse by more than the noise threshold ({}) and its {}% \
+         interval excludes no change. Intervals of metrics with per-iteration samples are \
+         bootstrap intervals of the ratio of medians; other metrics compare their own 95% \
+         intervals. A changed or missing output digest is a hard failure.\n",
+        pct(c.noise),
+        num(Some(c.confidence * 100.0))
+    );
+    if !c.differences.is_empty() {
+        o.push_str("## Differences between the runs\n\n");
+        for d in &c.differences {
+            let _ = writeln!(o, "- {d}");
+        }
+        o.push('\n');
+    }
+    let failed: Vec<_> = c.digest_failures().collect();
+    if !failed.is_empty() {
+        o.push_str("## Hard failures: output digests\n\n| digest | baseline | new | status |\n|---|---|---|---|\n");
+        for d in failed {
+            let _ = writeln!(
+                o,
+                "| `{}` | `{}` | `{}` | {} |",
+                d.name,
+                short(&d.baseline),
+                short(&d.new),
+                digest_word(d.status)
+            );
+        }
+        o.push('\n');
+    }
+    for (title, status) in [
+        ("Regressions", MetricStatus::Regressed),
+        ("Improvements", MetricStatus::Improved),
+    ] {
+        let rows: Vec<_> = c.metrics.iter().filter(|m| m.status == status).collect();
+        if !rows.is_empty() {
+            let _ = writeln!(o, "## {title}\n");
+            metric_table(&mut o, &rows);
+            o.push('\n');
+        }
+    }
+    let same = c
+        .digests
+        .iter()
+        .filter(|d| d.status == DigestStatus::Same)
+        .count();
+    let _ = writeln!(
+        o,
+        "## All metrics\n\n{same} of {} output digest(s) identical.\n",
+        c.digests.len()
+    );
+    let all: Vec<_> = c.metrics.iter().collect();
+    metric_table(&mut o, &all);
+    o
+}
+
+fn digest_word(s: DigestStatus) -> &'static str {
+    match s {
+        DigestStatus::Same => "same",
+        DigestStatus::Changed => "changed",
+        DigestStatus::Missing => "missing in new",
+        DigestStatus::Added => "only in new",
+    }
+}
+
+/// The JSON report: verdict counts plus the whole comparison.
+pub fn json(c: &Comparison) -> Result<String> {
+    let v = serde_json::json!({
+        "schema_version": 1,
+        "passed": c.passed(),
+        "regressions": c.regressions().count(),
+        "digest_failures": c.digest_failures().count(),
+        "comparison": c,
+    });
+    Ok(serde_json::to_string_pretty(&v)? + "\n")
+}
+
+fn xml(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// The JUnit XML report: a test case per metric (failure = regression, skipped = not judged)
+/// and per digest (failure = changed or missing).
+pub fn junit(c: &Comparison) -> String {
+    let tests = c.metrics.len() + c.digests.len();
+    let failures = c.regressions().count() + c.digest_failures().count();
+    let skipped = c
+        .metrics
+        .iter()
+        .filter(|m| m.status == MetricStatus::NotJudged)
+        .count();
+    let suite = xml(&c.suite);
+    let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        o,
+        "<testsuites name=\"jiebang compare\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">"
+    );
+    let _ = writeln!(
+        o,
+        "  <testsuite name=\"{suite}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">"
+    );
+    for m in &c.metrics {
+        let detail = format!(
+            "{}: baseline {} {u}, new {} {u}, ratio {} {} ({}), noise {}",
+            m.status.word(),
+            num(m.baseline),
+            num(m.new),
+            num(m.ratio),
+            ci(m.ci),
+            m.method,
+            pct(c.noise),
+            u = m.unit
+        );
+        let _ = write!(
+            o,
+            "    <testcase classname=\"{suite}.metrics\" name=\"{}\"",
+            xml(&m.id)
+        );
+        match m.status {
+            MetricStatus::Regressed => {
+                let _ = writeln!(
+                    o,
+                    ">\n      <failure type=\"regression\" message=\"{}\"/>\n    </testcase>",
+                    xml(&detail)
+                );
+            }
+            MetricStatus::NotJudged => {
+                let why = m.note.clone().unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    xml(&why)
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    o,
+                    ">\n      <system-out>{}</system-out>\n    </testcase>",
+                    xml(&detail)
+                );
+            }
+        }
+    }
+    for d in &c.digests {
+        let _ = write!(
+            o,
+            "    <testcase classname=\"{suite}.digests\" name=\"{}\"",
+            xml(&d.name)
+        );
+        match d.status {
+            DigestStatus::Changed | DigestStatus::Missing => {
+                let msg = format!(
+                    "output digest {}: baseline {}, new {}",
+                    digest_word(d.status),
+                    d.baseline.as_deref().unwrap_or("-"),
+                    d.new.as_deref().unwrap_or("-")
+                );
+                let _ = writeln!(
+                    o,
+                    ">\n      <failure type=\"digest-mismatch\" message=\"{}\"/>\n    </testcase>",
+                    xml(&msg)
+                );
+            }
+            _ => o.push_str("/>\n"),
+        }
+    }
+    o.push_str("  </testsuite>\n</testsuites>\n");
+    o
+}
