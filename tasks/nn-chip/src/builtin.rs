@@ -5,7 +5,7 @@
 //!
 //! Two fault-injecting variants exist only to test `jiebang compare` end to end and are named
 //! as such: `kernels-test-slow20` stretches every timed iteration by 20 % (busy wait), and
-//! `kernels-test-bitflip` flips the lowest bit of output element 0.
+//! `kernels-test-bitflip` flips the lowest bit of output element 0 of the first workload only.
 
 use crate::samples::KernelSamples;
 use half::f16;
@@ -20,7 +20,7 @@ use std::time::Instant;
 pub const KERNELS: &str = "kernels";
 /// Fault injection for tests: every timed iteration takes 20 % longer.
 pub const TEST_SLOW20: &str = "kernels-test-slow20";
-/// Fault injection for tests: the lowest bit of output element 0 is flipped.
+/// Fault injection for tests: the lowest bit of output element 0 of sample 0 is flipped.
 pub const TEST_BITFLIP: &str = "kernels-test-bitflip";
 
 /// Version of the system (bump when its answers change).
@@ -33,7 +33,8 @@ pub enum Fault {
     None,
     /// Each timed iteration is stretched to 1.2× its measured time by a busy wait.
     Slow20,
-    /// The lowest bit of output element 0 is flipped before digesting and probing.
+    /// The lowest bit of output element 0 of sample 0 (one bit in the whole run) is flipped
+    /// before digesting and probing.
     BitFlip,
 }
 
@@ -185,7 +186,9 @@ impl BuiltinSystem for KernelSystem {
         match self.fault {
             Fault::None => VERSION.to_string(),
             Fault::Slow20 => format!("{VERSION} (TEST FAULT: iterations stretched by 20%)"),
-            Fault::BitFlip => format!("{VERSION} (TEST FAULT: lowest bit of output[0] flipped)"),
+            Fault::BitFlip => {
+                format!("{VERSION} (TEST FAULT: lowest bit of sample 0's output[0] flipped)")
+            }
         }
     }
 
@@ -222,7 +225,7 @@ impl BuiltinSystem for KernelSystem {
                 .map_err(|_| "a previous kernel run panicked")?;
             self.run(device, workload, warmup, iterations)?
         };
-        if self.fault == Fault::BitFlip {
+        if self.fault == Fault::BitFlip && index == 0 {
             flip_first_bit(&mut output);
         }
         let probes = positions

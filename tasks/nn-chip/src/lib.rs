@@ -124,7 +124,7 @@ impl Task for NnChip {
             },
             BuiltinInfo {
                 name: builtin::TEST_BITFLIP,
-                description: "TEST FAULT INJECTION: builtin:kernels with the lowest bit of output element 0 flipped (for testing `jiebang compare`)",
+                description: "TEST FAULT INJECTION: builtin:kernels with the lowest bit of the first workload's output element 0 flipped (for testing `jiebang compare`)",
                 suites: ALL_SUITES.to_vec(),
             },
         ]
