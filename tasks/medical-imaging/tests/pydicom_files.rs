@@ -1,7 +1,8 @@
 //! The loader on DICOM written by another implementation (pydicom's bundled test files), and
 //! pydicom reading what the generator writes. The files are not committed: set
-//! `JIEBANG_PYDICOM_CT` to `CT_small.dcm`, or have `python3 -c "import pydicom"` work. Without
-//! them the tests print why and pass, unless `JIEBANG_REQUIRE_PYDICOM=1` (set in CI).
+//! `JIEBANG_PYDICOM_CT` to `CT_small.dcm` (`scripts/fetch-dicom-testfiles.sh` prints it), or
+//! have `python3 -c "import pydicom"` work. Without them the tests print why and pass, unless
+//! `JIEBANG_REQUIRE_PYDICOM=1` (set in CI).
 
 mod common;
 
