@@ -24,9 +24,7 @@ pub fn pin(fp: &Fingerprint) -> BackendPin {
 /// Opens the device named by `--backend` (`cpu`, `wgpu`, `cuda`). A missing GPU or driver is a
 /// clear error, never a silent fallback to another backend.
 pub fn open(name: &str) -> Result<BackendHandle> {
-    let kind: BackendKind = name
-        .parse()
-        .map_err(|e| anyhow!("--backend {name}: {e}"))?;
+    let kind: BackendKind = name.parse().map_err(|e| anyhow!("--backend {name}: {e}"))?;
     let device = Device::open(kind).map_err(|e| anyhow!("--backend {name}: {e}"))?;
     Ok(BackendHandle {
         pin: pin(&device.fingerprint()),

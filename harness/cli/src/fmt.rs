@@ -1,6 +1,6 @@
 //! Number and verdict formatting shared by the human-readable reports.
 
-use jiebang_scorecard::{Comparison, Target, Verdict, VerdictStatus};
+use jiebang_scorecard::{Target, Verdict, VerdictStatus};
 
 /// A value in its unit: ratios as percentages, other units as 4 significant digits.
 pub fn value(v: Option<f64>, unit: &str) -> String {
@@ -42,11 +42,6 @@ pub fn target(t: &Target, unit: &str) -> String {
         value(Some(t.value), unit),
         if t.unconfirmed { " (unconfirmed)" } else { "" }
     )
-}
-
-/// A threshold with its comparison.
-pub fn threshold(c: Comparison, v: f64, unit: &str) -> String {
-    format!("{} {}", c.symbol(), value(Some(v), unit))
 }
 
 /// A verdict word with the samples that would decide it.

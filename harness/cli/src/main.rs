@@ -42,6 +42,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// The main job on a fresh machine: every suite on its embedded default data with the
+    /// built-in systems; scorecards, a leaderboard and charts (no data or GPU needed).
+    Demo(cmd::demo::Args),
     /// List directions, suites, indicators with national targets, and built-in systems.
     Tasks(cmd::tasks::Args),
     /// Generate, hash or verify datasets.
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let reg = context::Registry::new();
     let result: anyhow::Result<bool> = match &cli.cmd {
+        Cmd::Demo(a) => cmd::demo::run(a, &reg, cli.quiet),
         Cmd::Tasks(a) => cmd::tasks::run(a, &reg).map(|_| true),
         Cmd::Data(c) => cmd::data::run(c, &reg, cli.quiet).map(|_| true),
         Cmd::Verify(a) => cmd::verify::run(a, &reg),

@@ -2,6 +2,7 @@
 
 pub mod compare;
 pub mod data;
+pub mod demo;
 pub mod keys;
 pub mod merge;
 pub mod run;

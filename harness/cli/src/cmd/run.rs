@@ -278,8 +278,35 @@ pub fn print_outcome(sc: &Scorecard, path: &Path, log: &[PathBuf], json: bool, q
     }
 }
 
+/// `jiebang run`'s arguments parsed on their own, so that `jiebang demo` runs exactly what a
+/// user's `jiebang run ...` would.
+#[derive(clap::Parser)]
+#[command(name = "run")]
+pub struct Cli {
+    /// The arguments.
+    #[command(flatten)]
+    pub args: Args,
+}
+
+/// What a run wrote.
+pub struct Written {
+    /// The sealed scorecard.
+    pub scorecard: Scorecard,
+    /// Where it was written.
+    pub path: PathBuf,
+    /// The per-query log.
+    pub log: PathBuf,
+}
+
 /// Runs the command.
 pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<()> {
+    let w = execute(args, reg, quiet)?;
+    print_outcome(&w.scorecard, &w.path, &[w.log], args.json, quiet);
+    Ok(())
+}
+
+/// Runs a suite and writes its sealed scorecard; prints only progress.
+pub fn execute(args: &Args, reg: &Registry, quiet: bool) -> Result<Written> {
     let (task, suite, source) = match &args.suite_file {
         Some(f) => {
             let (t, s) = context::suite_from_file(reg, f)?;
@@ -351,6 +378,9 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<()> {
     let report = run::run(&inputs, sut, &card, &bars)?;
     let mut sc = report.scorecard;
     write_scorecard(&mut sc, key.as_ref(), &path)?;
-    print_outcome(&sc, &path, &[report.log], args.json, quiet);
-    Ok(())
+    Ok(Written {
+        scorecard: sc,
+        path,
+        log: report.log,
+    })
 }
