@@ -69,13 +69,19 @@ pub fn run(args: &Args, reg: &Registry) -> Result<()> {
         for b in t.builtin_systems() {
             println!("    builtin:{:<24} {}", b.name, b.description);
         }
+        const SHOWN: usize = 12;
+        let ids: Vec<_> = d.metrics.iter().map(|m| m.id).collect();
+        let more = if ids.len() > SHOWN {
+            format!(
+                " … ({} in all: `jiebang tasks --json` lists them)",
+                ids.len()
+            )
+        } else {
+            String::new()
+        };
         println!(
-            "  metrics (for custom indicators): {}",
-            d.metrics
-                .iter()
-                .map(|m| m.id)
-                .collect::<Vec<_>>()
-                .join(", ")
+            "  metrics (for custom indicators): {}{more}",
+            ids[..ids.len().min(SHOWN)].join(", ")
         );
         println!();
     }
