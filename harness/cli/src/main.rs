@@ -67,7 +67,19 @@ enum Cmd {
     Merge(cmd::merge::Args),
 }
 
+/// Restores the default SIGPIPE action so that `jiebang verify ... | head` ends quietly
+/// instead of panicking on a closed stdout, as command-line tools are expected to.
+#[allow(unsafe_code)]
+fn reset_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal disposition to SIG_DFL at start-up, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    reset_sigpipe();
     let cli = Cli::parse();
     let reg = context::Registry::new();
     let result: anyhow::Result<bool> = match &cli.cmd {
