@@ -39,6 +39,19 @@ print("giving up", file=sys.stderr, flush=True)
 sys.exit(3)
 "#;
 
+/// Answers the first query after closing its stdin, then keeps running: the next query the
+/// harness writes hits a closed pipe.
+const DEAF_SUT: &str = r#"
+import json, os, sys, time
+sys.stdin.readline()
+print(json.dumps({"type": "ready", "name": "deaf"}), flush=True)
+q = json.loads(sys.stdin.readline())
+os.close(0)
+time.sleep(0.3)
+print(json.dumps({"type": "result", "id": q["id"], "positive": True, "score": 0.5}), flush=True)
+time.sleep(30)
+"#;
+
 const SUITE: &str = "medical-imaging/case-detection";
 
 struct Dir {
@@ -52,6 +65,7 @@ impl Dir {
         };
         std::fs::write(d.path("fixed.py"), FIXED_SUT).unwrap();
         std::fs::write(d.path("dying.py"), DYING_SUT).unwrap();
+        std::fs::write(d.path("deaf.py"), DEAF_SUT).unwrap();
         d
     }
 
@@ -322,6 +336,29 @@ fn a_dying_sut_exits_2_and_keeps_its_log() {
     let text = std::fs::read_to_string(&logs[0]).unwrap();
     assert!(text.contains("\"outcome\":\"crash\""));
     assert!(text.contains("\"type\":\"stderr\""));
+}
+
+#[test]
+fn a_sut_that_closes_its_stdin_is_reported_not_fatal() {
+    // The binary restores the default SIGPIPE action for its own stdout; writing a query to a
+    // SUT that closed its stdin must still end in a message and exit status 2.
+    let d = Dir::new();
+    let t0 = std::time::Instant::now();
+    d.jiebang()
+        .args([
+            "run",
+            "--suite",
+            SUITE,
+            "--sut",
+            "python3 deaf.py",
+            "--samples",
+            "6",
+        ])
+        .args(["--out", "out", "--quiet", "--max-in-flight", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("stopped reading its stdin"));
+    assert!(t0.elapsed() < std::time::Duration::from_secs(20));
 }
 
 #[test]

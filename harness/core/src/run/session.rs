@@ -539,6 +539,7 @@ pub(crate) fn run_pass(
     let issuer = std::thread::Builder::new()
         .name("jiebang-issue".into())
         .spawn(move || {
+            super::sut::block_sigpipe();
             let s = &*issuer_done.0;
             match issue {
                 Issue::Closed { .. } => loop {

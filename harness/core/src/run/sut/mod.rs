@@ -11,6 +11,7 @@ pub use builtin::BuiltinSut;
 pub use mock::{MockReply, MockSut};
 pub use predictions::PredictionsSut;
 pub use process::ProcessSut;
+pub(crate) use process::block_sigpipe;
 
 use super::{Completer, LogSink, Query, RunError};
 use crate::{BackendHandle, BuiltinContext, SampleSet, SuiteSpec, Task};

@@ -26,6 +26,33 @@ const STDERR_TOTAL_MAX: usize = 1 << 20;
 /// Stderr lines kept for error messages.
 const STDERR_TAIL: usize = 8;
 
+/// Blocks SIGPIPE on the calling thread, so that writing to a SUT that has gone away returns
+/// `EPIPE` (reported as a lost SUT) instead of killing jiebang, even when the binary restored
+/// the default SIGPIPE action for its own stdout. Every thread that writes to a SUT's stdin
+/// calls this first; the signal stays pending on that thread and is never delivered.
+pub(crate) fn block_sigpipe() {
+    #[cfg(unix)]
+    {
+        use nix::sys::signal::{SigSet, SigmaskHow, Signal, pthread_sigmask};
+        let mut set = SigSet::empty();
+        set.add(Signal::SIGPIPE);
+        let _ = pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&set), None);
+    }
+}
+
+/// Writes `bytes` to the SUT from a short-lived thread that blocks SIGPIPE, for the writes
+/// made outside the issuing threads (the hello, the end).
+fn write_guarded(stdin: &mut ChildStdin, bytes: &[u8]) -> std::io::Result<()> {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            block_sigpipe();
+            stdin.write_all(bytes)
+        })
+        .join()
+        .unwrap_or_else(|_| Err(std::io::ErrorKind::Other.into()))
+    })
+}
+
 /// A command speaking SUT protocol v1.
 pub struct ProcessSut {
     text: String,
@@ -315,6 +342,8 @@ fn reader_loop(
     first_tx: Sender<First>,
     log: LogSink,
 ) {
+    // This thread issues queries too (in closed-loop scenarios a completion issues the next).
+    block_sigpipe();
     let mut r = BufReader::with_capacity(1 << 16, out);
     let mut buf = Vec::with_capacity(4096);
     let mut first = Some(first_tx);
@@ -500,7 +529,7 @@ impl Sut for ProcessSut {
             let tail = self.shared.tail();
             fail(format!("{why}{tail}"))
         };
-        if let Err(e) = writeln!(stdin, "{hello}") {
+        if let Err(e) = write_guarded(&mut stdin, format!("{hello}\n").as_bytes()) {
             let st = self.shared.wait_exit(Duration::from_secs(1));
             return Err(abort(format!(
                 "writing the hello failed ({e}){}",
@@ -626,7 +655,7 @@ impl Sut for ProcessSut {
         if let Ok(mut stdin) = run.stdin.lock()
             && let Some(mut w) = stdin.take()
         {
-            let _ = w.write_all(b"{\"type\":\"end\"}\n");
+            let _ = write_guarded(&mut w, b"{\"type\":\"end\"}\n");
         }
         if self.shared.wait_exit(Duration::from_secs(5)).is_none() {
             self.shared.kill();
