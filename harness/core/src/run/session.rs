@@ -260,15 +260,15 @@ impl Shared {
         });
     }
 
-    /// Ends slot `k` with `code` if it is still pending. Returns false when it was not.
-    fn finish_slot(&self, k: u64, code: u8, outcome: Outcome, now: u64) -> bool {
+    /// Ends slot `k` with `code` if it is still pending; otherwise hands the outcome back.
+    fn try_finish(&self, k: u64, code: u8, outcome: Outcome, now: u64) -> Result<(), Outcome> {
         let slot = self.slot(k);
         if slot
             .state
             .compare_exchange(PENDING, code, AcqRel, Acquire)
             .is_err()
         {
-            return false;
+            return Err(outcome);
         }
         slot.completed_ns.store(now, Release);
         if code == ANSWERED {
@@ -290,7 +290,12 @@ impl Shared {
         self.last_progress_ns.store(now, Relaxed);
         self.done.fetch_add(1, Relaxed);
         self.outstanding.fetch_sub(1, SeqCst);
-        true
+        Ok(())
+    }
+
+    /// Ends slot `k` with `code` if it is still pending. Returns false when it was not.
+    fn finish_slot(&self, k: u64, code: u8, outcome: Outcome, now: u64) -> bool {
+        self.try_finish(k, code, outcome, now).is_ok()
     }
 }
 
@@ -315,17 +320,20 @@ impl Completer {
             Outcome::Answer(_) => ANSWERED,
             Outcome::Failed(kind, _) => code_of(*kind),
         };
-        if s.finish_slot(k, code, outcome.clone(), now) {
-            if s.closed() {
-                self.drive(Some(now));
-            } else if s.issuer_waiting.load(SeqCst)
-                && let Some(t) = s.issuer.get()
-            {
-                t.unpark();
+        let outcome = match s.try_finish(k, code, outcome, now) {
+            Ok(()) => {
+                if s.closed() {
+                    self.drive(Some(now));
+                } else if s.issuer_waiting.load(SeqCst)
+                    && let Some(t) = s.issuer.get()
+                {
+                    t.unpark();
+                }
+                s.check_finished();
+                return;
             }
-            s.check_finished();
-            return;
-        }
+            Err(back) => back,
+        };
         let kind = match s.slot(k).state.load(Acquire) {
             TIMEOUT => "late",
             UNISSUED => "unknown_id",
