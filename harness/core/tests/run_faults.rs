@@ -65,7 +65,7 @@ fn a_crash_mid_run_keeps_the_log_and_resume_finishes() {
 #[test]
 fn a_hung_sut_is_stopped_and_its_queries_time_out() {
     let w = World::new(20, "");
-    let s = with(&[("max_in_flight", "1"), ("timeout_s", "0.3")]);
+    let s = with(&[("max_in_flight", "1"), ("timeout_s", "1")]);
     let err = timed(Duration::from_secs(15), || {
         w.run(w.open(&fixture("hang.py", "3")), s, "h.log", false)
     })
@@ -85,7 +85,7 @@ fn a_hung_sut_is_stopped_and_its_queries_time_out() {
 #[test]
 fn garbage_and_wrong_shapes_are_recorded_not_trusted() {
     let w = World::new(15, "");
-    let s = with(&[("timeout_s", "0.4"), ("max_consecutive_timeouts", "0")]);
+    let s = with(&[("timeout_s", "1"), ("max_consecutive_timeouts", "0")]);
     let r = timed(Duration::from_secs(15), || {
         w.run(w.open(&fixture("garbage.py", "")), s, "g.log", false)
     })
@@ -107,7 +107,7 @@ fn garbage_and_wrong_shapes_are_recorded_not_trusted() {
 #[test]
 fn unknown_and_duplicate_ids_are_counted() {
     let w = World::new(8, "");
-    let s = with(&[("timeout_s", "0.4"), ("max_consecutive_timeouts", "0")]);
+    let s = with(&[("timeout_s", "1"), ("max_consecutive_timeouts", "0")]);
     let r = timed(Duration::from_secs(15), || {
         w.run(w.open(&fixture("unknown_dup.py", "")), s, "u.log", false)
     })

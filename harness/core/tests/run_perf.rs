@@ -57,7 +57,11 @@ fn single_stream_latency_percentiles() {
         let v = value(sc, id);
         // The mock sleeps 2 ms; the harness and the OS add a little (more in the tail when
         // other tests share the machine).
-        let most = if id.ends_with("p99") { 0.1 } else { 0.012 };
+        let most = match id {
+            "perf.latency.p50" => 0.012,
+            "perf.latency.p90" => 0.05,
+            _ => 0.2,
+        };
         assert!((0.002..most).contains(&v), "{id} = {v}");
         assert_eq!(sc.metrics[id].unit, "s");
         assert_eq!(sc.metrics[id].n, n);
@@ -67,7 +71,7 @@ fn single_stream_latency_percentiles() {
     assert!(lo <= p50 && p50 <= hi);
     assert!(value(sc, "perf.latency.p90_early_stopping") >= value(sc, "perf.latency.p90"));
     let qps = value(sc, "perf.throughput");
-    assert!((80.0..520.0).contains(&qps), "{qps}");
+    assert!((20.0..520.0).contains(&qps), "{qps}");
     assert_eq!(value(sc, "perf.min_duration_met"), 1.0);
     assert!(value(sc, "perf.duration") >= 0.4);
     assert_eq!(sc.samples["perf.latency"].len() as u64, n);
@@ -143,10 +147,10 @@ fn server_bound_held_or_not() {
         );
         w.run(fixed(1), s, log, false).unwrap().scorecard
     };
-    let ok = run("0.05", "s1.log");
+    let ok = run("0.2", "s1.log");
     assert_eq!(value(&ok, "perf.server.bound_met"), 1.0);
     let rate = value(&ok, "perf.server.achieved_qps");
-    assert!((700.0..1300.0).contains(&rate), "{rate}");
+    assert!((400.0..1300.0).contains(&rate), "{rate}");
     assert!(ok.run.queries.issued >= 500);
     assert!(value(&ok, "perf.duration") >= 0.3);
     let tight = run("0.0005", "s2.log");
@@ -188,7 +192,7 @@ fn failed_queries_count_as_infinitely_slow() {
             ("min_duration_s", "0.05"),
             ("min_query_count", "40"),
             ("max_query_count", "40"),
-            ("timeout_s", "0.2"),
+            ("timeout_s", "0.5"),
             ("max_consecutive_timeouts", "0"),
             ("warmup_queries", "0"),
         ],
