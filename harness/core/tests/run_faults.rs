@@ -229,6 +229,8 @@ fn a_sut_that_never_says_ready_is_refused_with_its_output() {
     assert!(msg.contains("loading model"), "{msg}");
     assert!(msg.contains("stderr, not stdout"), "{msg}");
     assert!(msg.contains("model loaded"), "stderr tail missing: {msg}");
+    // Nothing was recorded: the new log is removed, so the same command can simply be rerun.
+    assert!(!w.path("n.log").exists());
     let err = w
         .run(
             w.open("no-such-program-jiebang"),

@@ -40,8 +40,9 @@ pub enum RunError {
     /// The SUT died, hung or closed its output during the run. The log keeps every query
     /// recorded so far, including the ones in flight (counted as crash/missing/timeout).
     #[error(
-        "{message}\n  log kept: {} ({recorded} of {planned} samples recorded)\n  {hint}",
-        log.display()
+        "{message}\n  log kept: {}{}\n  {hint}",
+        log.display(),
+        recorded_of(*recorded, *planned)
     )]
     SutLost {
         /// What happened.
@@ -68,6 +69,14 @@ pub enum RunError {
     /// Something the run was asked to do is not supported in this mode or with this adapter.
     #[error("{0}")]
     Unsupported(String),
+}
+
+fn recorded_of(recorded: u64, planned: u64) -> String {
+    if planned == 0 {
+        String::new()
+    } else {
+        format!(" ({recorded} of {planned} samples recorded)")
+    }
 }
 
 impl RunError {

@@ -287,8 +287,18 @@ fn run_accuracy(
                 .sink()
                 .send(LogEvent::Line(LogLine::Header(Box::new(expected.clone()))));
         }
-        sut.load(&inp.samples, &remaining)?;
-        start(inp, eff, &sut, logger.sink(), existing.is_none())?;
+        let started = sut
+            .load(&inp.samples, &remaining)
+            .and_then(|()| start(inp, eff, &sut, logger.sink(), existing.is_none()));
+        if let Err(e) = started {
+            // A new log holding nothing but its header is removed, so the same command can be
+            // run again without --resume; the error quotes the SUT's stderr.
+            let _ = logger.close();
+            if existing.is_none() {
+                let _ = std::fs::remove_file(&inp.log);
+            }
+            return Err(e);
+        }
         let pin = sut.pin();
         if let Some((_, name, version)) = &first_session
             && (name != &pin.name || version != &pin.version)
@@ -512,11 +522,25 @@ fn run_performance(
     order.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(eff.seed));
     let plan = Plan::Cycle(order.clone().into());
     let expected = header(inp, eff, sut.as_ref(), &sc.harness, n as u64);
+    if inp.log.exists() {
+        return Err(RunError::log(
+            &inp.log,
+            None,
+            "a log is already there; a performance run cannot be resumed: remove the file (or choose another --out) to run again",
+        ));
+    }
     let logger = Logger::open(&inp.log, None, inp.samples.clone(), 1, false)?;
     let sink = logger.sink().clone();
     sink.send(LogEvent::Line(LogLine::Header(Box::new(expected.clone()))));
-    sut.load(&inp.samples, &order)?;
-    start(inp, eff, &sut, &sink, true)?;
+    let started = sut
+        .load(&inp.samples, &order)
+        .and_then(|()| start(inp, eff, &sut, &sink, true));
+    if let Err(e) = started {
+        drop(sink);
+        let _ = logger.close();
+        let _ = std::fs::remove_file(&inp.log);
+        return Err(e);
+    }
     let pin = sut.pin();
     sink.send(LogEvent::Line(LogLine::Session(SessionRecord {
         session: 1,
