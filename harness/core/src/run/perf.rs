@@ -1,9 +1,14 @@
-//! Performance metrics of a timed pass: latency percentiles with distribution-free intervals,
-//! MLPerf's early-stopping percentile estimate, throughput, and the server scenario's verdict
-//! on its latency bound. A failed query counts as an infinitely slow one, never a fast one.
+//! Performance metrics of a timed pass: latency percentiles (LoadGen's definition, from
+//! `jiebang_metrics::latency`) with distribution-free intervals, MLPerf's early-stopping
+//! percentile estimate, throughput, and the server scenario's verdict on its latency bound.
+//! A failed query counts as an infinitely slow one, never a fast one.
 
 use super::session::SlotState;
 use super::{Effective, Scenario};
+use jiebang_metrics::MetricError;
+use jiebang_metrics::latency::{
+    PercentileMethod, early_stopping_estimate, percentile_of_sorted, server_early_stopping,
+};
 use jiebang_scorecard::Metric;
 use std::collections::BTreeMap;
 
@@ -13,26 +18,34 @@ pub const MAX_LATENCY_SAMPLES: usize = 10_000;
 /// 97.5% point of the standard normal.
 const Z95: f64 = 1.959_963_984_540_054;
 
-/// Latencies of a pass sorted ascending, failed queries as `+inf` at the end.
+/// The latency recorded for a failed query: above every real one.
+const FAILED: u64 = u64::MAX;
+
+/// Latencies of a pass in nanoseconds, sorted ascending, failed queries as [`FAILED`].
 pub(crate) struct Latencies {
-    sorted: Vec<f64>,
+    sorted: Vec<u64>,
     failed: usize,
 }
 
+fn seconds(ns: u64) -> f64 {
+    ns as f64 / 1e9
+}
+
 impl Latencies {
-    /// From per-query (latency seconds or `None` for a failure).
-    pub(crate) fn new(lat: impl IntoIterator<Item = Option<f64>>) -> Self {
+    /// From per-query latencies in ns, `None` for a failure.
+    pub(crate) fn new(lat: impl IntoIterator<Item = Option<u64>>) -> Self {
         let mut failed = 0;
-        let mut sorted: Vec<f64> = lat
+        let mut sorted: Vec<u64> = lat
             .into_iter()
-            .map(|l| {
-                l.unwrap_or_else(|| {
+            .map(|l| match l {
+                Some(ns) => ns.min(FAILED - 1),
+                None => {
                     failed += 1;
-                    f64::INFINITY
-                })
+                    FAILED
+                }
             })
             .collect();
-        sorted.sort_by(f64::total_cmp);
+        sorted.sort_unstable();
         Self { sorted, failed }
     }
 
@@ -40,14 +53,9 @@ impl Latencies {
         self.sorted.len()
     }
 
-    /// The `p` percentile as LoadGen reports it: the value at 0-based rank `floor(n·p)`.
-    fn percentile(&self, p: f64) -> Option<f64> {
-        let n = self.n();
-        if n == 0 {
-            return None;
-        }
-        let i = ((n as f64 * p).floor() as usize).min(n - 1);
-        Some(self.sorted[i])
+    /// The `p` percentile as LoadGen reports it (0-based index `floor(n·p)`).
+    fn percentile(&self, p: f64) -> Option<u64> {
+        percentile_of_sorted(&self.sorted, p, PercentileMethod::LoadGen).ok()
     }
 
     /// A distribution-free 95% interval for the `p` percentile: the order statistics at ranks
@@ -61,14 +69,14 @@ impl Latencies {
         let lo = ((n * p - Z95 * sd).floor().max(1.0) as usize) - 1;
         let hi = ((n * p + Z95 * sd).ceil() + 1.0).min(n) as usize - 1;
         let (a, b) = (self.sorted[lo], self.sorted[hi]);
-        (a.is_finite() && b.is_finite()).then_some([a, b])
+        (a != FAILED && b != FAILED).then(|| [seconds(a), seconds(b)])
     }
 
     fn metric(&self, p: f64) -> Metric {
         let n = self.n() as u64;
         match self.percentile(p) {
-            Some(v) if v.is_finite() => Metric {
-                value: Some(v),
+            Some(v) if v != FAILED => Metric {
+                value: Some(seconds(v)),
                 ci95: self.percentile_ci(p),
                 ci_method: Some("order-statistic".into()),
                 n,
@@ -110,61 +118,6 @@ fn point(v: f64, n: u64, unit: &str) -> Metric {
     }
 }
 
-/// Probability of at most `t` over-latency queries among `h + t` when each query is within the
-/// bound with probability `p`: `I_p(h, t + 1)` (LoadGen's early-stopping odds, tolerance 0).
-fn odds(h: u64, t: u64, p: f64) -> f64 {
-    jiebang_metrics::special::beta_inc(h as f64, t as f64 + 1.0, p).unwrap_or(1.0)
-}
-
-/// The fewest passing queries `h` such that seeing `t` failures among `h + t` queries rules
-/// out, with confidence `c`, that the true `p` percentile is above the bound.
-pub(crate) fn min_passing(t: u64, p: f64, c: f64) -> u64 {
-    let passes = |h: u64| odds(h, t, p) < 1.0 - c;
-    let mut hi = 1u64;
-    while !passes(hi) {
-        if hi > 1 << 50 {
-            return u64::MAX / 4;
-        }
-        hi *= 2;
-    }
-    let mut lo = hi / 2;
-    if lo == 0 {
-        return hi;
-    }
-    // passes(hi) holds, passes(lo) does not.
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        if passes(mid) {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    hi
-}
-
-/// MLPerf's early-stopping estimate of the `p` percentile with confidence `c`: the largest `t`
-/// with `n >= min_passing(t) + t`, then the `t`-th largest latency. `Err(needed)` when fewer
-/// than `needed` queries were run.
-pub(crate) fn early_stopping_estimate(sorted: &[f64], p: f64, c: f64) -> Result<f64, u64> {
-    let n = sorted.len() as u64;
-    let h1 = min_passing(1, p, c);
-    if n < h1 + 1 {
-        return Err(h1 + 1);
-    }
-    let (mut lo, mut hi) = (1u64, n);
-    // lo satisfies n >= min_passing(lo) + lo; find the largest such t.
-    while lo < hi {
-        let mid = lo + (hi - lo).div_ceil(2);
-        if n >= min_passing(mid, p, c).saturating_add(mid) {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    Ok(sorted[(n - lo) as usize])
-}
-
 fn pct_name(p: f64) -> String {
     let x = p * 100.0;
     if (x - x.round()).abs() < 1e-9 {
@@ -192,7 +145,7 @@ pub(crate) fn metrics(
         .iter()
         .filter(|q| q.2 == SlotState::Answered)
         .collect();
-    let duration = last.saturating_sub(first) as f64 / 1e9;
+    let duration = seconds(last.saturating_sub(first));
     m.insert("perf.duration".into(), point(duration, n, "s"));
     m.insert(
         "perf.min_duration_met".into(),
@@ -214,7 +167,7 @@ pub(crate) fn metrics(
     let lat = Latencies::new(
         queries
             .iter()
-            .map(|q| (q.2 == SlotState::Answered).then(|| q.1.saturating_sub(q.0) as f64 / 1e9)),
+            .map(|q| (q.2 == SlotState::Answered).then(|| q.1.saturating_sub(q.0))),
     );
     for p in [0.5, 0.9, 0.99] {
         m.insert(format!("perf.latency.{}", pct_name(p)), lat.metric(p));
@@ -222,7 +175,8 @@ pub(crate) fn metrics(
     m.insert(
         "perf.latency.mean".into(),
         if lat.failed == 0 && n > 0 {
-            point(lat.sorted.iter().sum::<f64>() / n as f64, n, "s")
+            let total: f64 = lat.sorted.iter().map(|&ns| seconds(ns)).sum();
+            point(total / n as f64, n, "s")
         } else {
             not_measured(
                 n,
@@ -239,39 +193,44 @@ pub(crate) fn metrics(
         Scenario::SingleStream => {
             let p = eff.latency_percentile;
             let name = format!("perf.latency.{}_early_stopping", pct_name(p));
-            let metric = match early_stopping_estimate(&lat.sorted, p, c) {
-                Ok(v) if v.is_finite() => point(v, n, "s"),
+            let metric = match early_stopping_estimate(&lat.sorted, p, c, 0.0) {
+                Ok(e) if e.estimate != FAILED => point(seconds(e.estimate), n, "s"),
                 Ok(_) => not_measured(n, "s", "the estimate falls on failed queries".into()),
-                Err(need) => not_measured(
+                Err(MetricError::InsufficientSamples { needed, .. }) => not_measured(
                     n,
                     "s",
-                    format!("early stopping needs at least {need} queries; raise min_query_count"),
+                    format!(
+                        "early stopping needs at least {needed} queries; raise min_query_count"
+                    ),
                 ),
+                Err(e) => not_measured(n, "s", e.to_string()),
             };
             m.insert(name, metric);
             m.insert("perf.throughput".into(), rate);
         }
         Scenario::Server => {
-            let bound = eff.server_latency_bound_s;
+            let bound_ns = (eff.server_latency_bound_s * 1e9) as u64;
             let p = eff.server_percentile;
-            let over = lat.sorted.iter().filter(|&&l| l > bound).count() as u64;
-            let h = min_passing(over, p, c);
-            let met = match lat.percentile(p) {
-                Some(v) if v > bound => point(0.0, n, "bool"),
-                Some(_) if n >= h.saturating_add(over) => point(1.0, n, "bool"),
-                Some(_) => not_measured(
+            let es = server_early_stopping(&lat.sorted, bound_ns, p, c, 0.0);
+            let met = match (lat.percentile(p), es) {
+                (Some(v), _) if v > bound_ns => point(0.0, n, "bool"),
+                (Some(_), Ok(es)) if es.passed => point(1.0, n, "bool"),
+                (Some(_), Ok(es)) => not_measured(
                     n,
                     "bool",
                     format!(
-                        "the {} latency is within the bound, but early stopping needs {} more queries \
-                         ({} over the bound so far) to show it at {c} confidence; raise min_query_count",
+                        "the {} latency is within the bound, but early stopping needs {} more \
+                         queries ({} over the bound so far) to show it at {c} confidence; raise \
+                         min_query_count",
                         pct_name(p),
-                        h.saturating_add(over) - n,
-                        over
+                        es.required_queries.saturating_sub(n),
+                        es.overlatency
                     ),
                 ),
-                None => not_measured(0, "bool", "no timed queries".into()),
+                (Some(_), Err(e)) => not_measured(n, "bool", e.to_string()),
+                (None, _) => not_measured(0, "bool", "no timed queries".into()),
             };
+            let over = lat.sorted.iter().filter(|&&l| l > bound_ns).count();
             m.insert("perf.server.bound_met".into(), met);
             m.insert(
                 "perf.server.over_bound".into(),
@@ -285,7 +244,7 @@ pub(crate) fn metrics(
     let kept: Vec<f64> = answered
         .iter()
         .step_by(step)
-        .map(|q| q.1.saturating_sub(q.0) as f64 / 1e9)
+        .map(|q| seconds(q.1.saturating_sub(q.0)))
         .collect();
     if !kept.is_empty() {
         samples.insert("perf.latency".into(), kept);
@@ -298,34 +257,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn early_stopping_matches_loadgen_figures() {
-        // LoadGen's summaries report "Processed at least 64 queries" for the 90th percentile at
-        // 99% confidence: h(1) = 63 passing queries.
-        assert_eq!(min_passing(1, 0.9, 0.99) + 1, 64);
-        // ...and "Would discard 172 highest latency queries" with 2048 queries (t = 173).
-        let sorted: Vec<f64> = (0..2048).map(|i| i as f64).collect();
-        let est = early_stopping_estimate(&sorted, 0.9, 0.99).unwrap();
-        assert_eq!(est, (2048 - 173) as f64);
-        assert_eq!(early_stopping_estimate(&sorted[..10], 0.9, 0.99), Err(64));
-        // Two more summaries: 2116 queries discard 178, 2145 discard 181.
-        for (n, discard) in [(2116u64, 178u64), (2145, 181)] {
-            let sorted: Vec<f64> = (0..n).map(|i| i as f64).collect();
-            let est = early_stopping_estimate(&sorted, 0.9, 0.99).unwrap();
-            assert_eq!(est, (n - discard - 1) as f64, "n = {n}");
-        }
+    fn percentiles_and_intervals() {
+        let lat = Latencies::new((1..=100).map(Some));
+        assert_eq!(lat.percentile(0.5), Some(51));
+        assert_eq!(lat.percentile(0.99), Some(100));
+        let [a, b] = lat.percentile_ci(0.5).unwrap();
+        assert!(
+            a < 51e-9 && b > 51e-9 && a >= 38e-9 && b <= 64e-9,
+            "{a} {b}"
+        );
+        let with_fail = Latencies::new((1..=10).map(|i| (i < 10).then_some(i)));
+        assert_eq!(with_fail.percentile(0.99), Some(FAILED));
+        assert!(with_fail.metric(0.99).value.is_none());
+        assert_eq!(with_fail.metric(0.5).value, Some(6e-9));
     }
 
     #[test]
-    fn percentiles_and_intervals() {
-        let lat = Latencies::new((1..=100).map(|i| Some(i as f64)));
-        assert_eq!(lat.percentile(0.5), Some(51.0));
-        assert_eq!(lat.percentile(0.99), Some(100.0));
-        let [a, b] = lat.percentile_ci(0.5).unwrap();
-        assert!(a < 51.0 && b > 51.0 && a >= 38.0 && b <= 64.0, "{a} {b}");
-        let with_fail = Latencies::new((1..=10).map(|i| (i < 10).then_some(i as f64)));
-        assert_eq!(with_fail.percentile(0.99), Some(f64::INFINITY));
-        assert!(with_fail.metric(0.99).value.is_none());
-        assert_eq!(with_fail.metric(0.5).value, Some(6.0));
+    fn early_stopping_figures_match_loadgen_summaries() {
+        // LoadGen summaries of single-stream runs: 2048 queries "would discard 172 highest
+        // latency queries"; 2116 discard 178; fewer than 64 give no estimate.
+        for (n, discard) in [(2048u64, 172u64), (2116, 178)] {
+            let lat = Latencies::new((0..n).map(Some));
+            let e = early_stopping_estimate(&lat.sorted, 0.9, 0.99, 0.0).unwrap();
+            assert_eq!(e.discarded, discard);
+            assert_eq!(e.estimate, n - discard - 1);
+        }
     }
 
     #[test]
