@@ -412,8 +412,11 @@ impl RunSettings {
                         spec.name,
                         "command line",
                         format!(
-                            "does not apply to a {} run{}",
-                            self.mode.as_str(),
+                            "does not apply to {} run{}",
+                            match self.mode {
+                                Mode::Accuracy => "an accuracy",
+                                Mode::Performance => "a performance",
+                            },
                             scenario
                                 .map(|s| format!(" in the {} scenario", s.as_str()))
                                 .unwrap_or_default()
@@ -536,6 +539,9 @@ mod tests {
         rs.set("timeout_s", "2.5").unwrap();
         assert_eq!(rs.normalise(&s).unwrap().timeout_s, 2.5);
         assert!(rs.set("timeuot_s", "1").is_err());
+        rs.set("server_target_qps", "5").unwrap();
+        let err = rs.normalise(&s).unwrap_err().to_string();
+        assert!(err.contains("does not apply to an accuracy run"), "{err}");
     }
 
     #[test]
