@@ -18,6 +18,9 @@ fn unsigned_copy(dir: &Path) -> PathBuf {
     let bytes = std::fs::read(golden()).unwrap();
     let v = jiebang_scorecard::verify_bytes("golden", &bytes, None).unwrap();
     let mut sc = v.scorecard;
+    // The golden card pins a made-up suite hash; name a suite no build has, so that these
+    // tests exercise integrity and signatures (demo_verify.rs covers the suite check).
+    sc.pins.suite.id = "example/not-registered".into();
     let out = jiebang_scorecard::seal(&mut sc, None).unwrap();
     let p = dir.join("card.scorecard.json");
     std::fs::write(&p, out).unwrap();
