@@ -5,6 +5,14 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// The tests of this file run one at a time, so that one's kernels do not disturb another's
+/// timings.
+fn serial() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn jiebang(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("jiebang").unwrap();
@@ -57,6 +65,7 @@ fn metric(card: &Path, id: &str) -> serde_json::Value {
 
 #[test]
 fn cpu_and_wgpu_scorecards_verify() {
+    let _serial = serial();
     let dir = tempdir();
     let d = dir.path();
     let mut backends = vec!["cpu"];
@@ -88,6 +97,7 @@ const NOISE: &str = "0.10";
 
 #[test]
 fn compare_passes_unchanged_and_flags_slowdown_and_bit_flip() {
+    let _serial = serial();
     let dir = tempdir();
     let d = dir.path();
     let base = run(d, "cpu", "kernels", 1, "base");
@@ -141,4 +151,48 @@ fn compare_passes_unchanged_and_flags_slowdown_and_bit_flip() {
             predicate::str::contains("type=\"digest-mismatch\"")
                 .and(predicate::str::contains("output.gemm-f32-64")),
         );
+}
+
+/// A system outside jiebang (NumPy through the process adapter) answers the same protocol and
+/// is judged by the harness's reference: int8 bit-exact, floats within tolerance.
+#[test]
+fn numpy_process_sut_is_judged_by_the_harness() {
+    let _serial = serial();
+    let numpy = std::process::Command::new("python3")
+        .args(["-c", "import numpy"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !numpy {
+        eprintln!("skipped: python3 with numpy is not available");
+        return;
+    }
+    let dir = tempdir();
+    let d = dir.path();
+    let sut =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tasks/nn-chip/scripts/numpy_sut.py");
+    jiebang(d)
+        .args([
+            "run",
+            "--suite",
+            "nn-chip/kernels",
+            "-q",
+            "--samples",
+            "3",
+            "--out",
+            "np",
+        ])
+        .arg("--sut")
+        .arg(format!("python3 {}", sut.display()))
+        .assert()
+        .success();
+    let card = std::fs::read_dir(d.join("np"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".scorecard.json"))
+        .unwrap();
+    jiebang(d).arg("verify").arg(&card).assert().success();
+    assert_eq!(metric(&card, "correctness.passed")["value"], 1.0);
+    assert_eq!(metric(&card, "kernel.gemm-i8-64.rel_error")["value"], 0.0);
+    let eff = metric(&card, "kernel.gemm-f32-64.efficiency");
+    assert!(eff["value"].is_null() && eff["reason"].as_str().unwrap().contains("numpy_sut"));
 }
