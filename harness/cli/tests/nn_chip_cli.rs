@@ -95,49 +95,91 @@ fn cpu_and_wgpu_scorecards_verify() {
 /// kernels moved by up to 2×; so the timing comparison uses that one workload and 10%.
 const NOISE: &str = "0.10";
 
+/// How many times the timing half of the test may be tried. The suite times only 15 iterations
+/// of about 50 µs, so one burst of load on a shared CI machine can move a whole run by 30% (seen
+/// once in CI: the baseline ran slower than the 20%-stretched run). Each attempt takes fresh,
+/// interleaved runs; the test fails when no attempt both passes the unchanged pair and flags the
+/// slowed one, so a `compare` that cannot tell them apart still fails every attempt.
+const TIMING_ATTEMPTS: usize = 4;
+
+/// One attempt: fresh baseline, slowed and unchanged runs, interleaved. Returns the JSON verdict
+/// of the slowed latency when both comparisons came out as expected, or why not.
+fn timing_attempt(d: &Path, attempt: usize) -> Result<serde_json::Value, String> {
+    let base = run(d, "cpu", "kernels", 1, &format!("base{attempt}"));
+    let slow = run(
+        d,
+        "cpu",
+        "kernels-test-slow20",
+        1,
+        &format!("slow{attempt}"),
+    );
+    let same = run(d, "cpu", "kernels", 1, &format!("same{attempt}"));
+    let compare = |new: &Path| {
+        let out = jiebang(d)
+            .arg("compare")
+            .args([base.as_path(), new])
+            .args(["--noise", NOISE, "--format", "json"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "compare printed no JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (out.status.code(), v)
+    };
+    let (code, v) = compare(&same);
+    if code != Some(0) || v["passed"] != true {
+        return Err(format!("unchanged pair not passed (exit {code:?}): {v}"));
+    }
+    assert_eq!(v["digest_failures"], 0, "{v}");
+    let (code, v) = compare(&slow);
+    let lat = v["comparison"]["metrics"]
+        .as_array()
+        .and_then(|ms| ms.iter().find(|m| m["id"] == "kernel.gemm-f32-64.latency"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no gemm-f32-64 latency in {v}"));
+    // 1.2 injected; the machine's own noise moves it a little either way.
+    let ratio = lat["ratio"].as_f64().unwrap_or(0.0);
+    if code != Some(1) || lat["status"] != "regressed" || ratio <= 1.1 {
+        return Err(format!("slowed pair not flagged (exit {code:?}): {lat}"));
+    }
+    Ok(lat)
+}
+
 #[test]
 fn compare_passes_unchanged_and_flags_slowdown_and_bit_flip() {
     let _serial = serial();
     let dir = tempdir();
     let d = dir.path();
     let base = run(d, "cpu", "kernels", 1, "base");
-    let same = run(d, "cpu", "kernels", 1, "same");
-    let slow = run(d, "cpu", "kernels-test-slow20", 1, "slow");
     let flip = run(d, "cpu", "kernels-test-bitflip", 1, "flip");
 
-    jiebang(d)
+    // The human-readable verdict of an unchanged pair: digests are compared whatever the timing.
+    let same = run(d, "cpu", "kernels", 1, "same");
+    let text = jiebang(d)
         .arg("compare")
         .args([&base, &same])
         .args(["--noise", NOISE])
-        .assert()
-        .code(0)
-        .stdout(
-            predicate::str::contains("— PASS").and(predicate::str::contains(
-                "1 of 1 output digest(s) identical",
-            )),
-        );
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(text.contains("1 of 1 output digest(s) identical"), "{text}");
 
-    let out = jiebang(d)
-        .arg("compare")
-        .args([&base, &slow])
-        .args(["--noise", NOISE, "--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    let lat = v["comparison"]["metrics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == "kernel.gemm-f32-64.latency")
-        .unwrap()
-        .clone();
-    assert_eq!(lat["status"], "regressed", "{lat}");
-    // 1.2 injected; the machine's own noise moves it a little either way.
-    assert!(lat["ratio"].as_f64().unwrap() > 1.1, "{lat}");
-    assert_eq!(v["digest_failures"], 0);
+    let mut failures = Vec::new();
+    let _slowed_latency = (1..=TIMING_ATTEMPTS)
+        .find_map(|attempt| match timing_attempt(d, attempt) {
+            Ok(v) => Some(v),
+            Err(why) => {
+                failures.push(format!("attempt {attempt}: {why}"));
+                None
+            }
+        })
+        .unwrap_or_else(|| panic!("no attempt came out as expected:\n{}", failures.join("\n")));
+    for f in &failures {
+        eprintln!("noisy timing, retried: {f}");
+    }
 
     // One flipped bit: the result is still within tolerance (correct), but the digest differs.
     assert_eq!(metric(&flip, "kernel.gemm-f32-64.correct")["value"], 1.0);
