@@ -7,6 +7,7 @@ mod chart;
 mod cmd;
 mod context;
 mod fmt;
+mod peak_chart;
 mod pins;
 mod progress;
 mod registry;
@@ -91,7 +92,7 @@ fn main() -> ExitCode {
         Cmd::Keygen(a) => cmd::keys::keygen(a).map(|_| true),
         Cmd::Sign(a) => cmd::keys::sign(a).map(|_| true),
         Cmd::Compare(a) => cmd::compare::run(a, &reg),
-        Cmd::Run(a) => cmd::run::run(a, &reg, cli.quiet).map(|_| true),
+        Cmd::Run(a) => cmd::run::run(a, &reg, cli.quiet),
         Cmd::Merge(a) => cmd::merge::run(a, &reg, cli.quiet).map(|_| true),
     };
     match result {

@@ -5,6 +5,7 @@ pub mod data;
 pub mod demo;
 pub mod keys;
 pub mod merge;
+pub mod peak;
 pub mod run;
 pub mod show;
 pub mod tasks;

@@ -35,6 +35,10 @@ Examples:
   # Continue a run that crashed or was killed (same command plus --resume):
   jiebang run --suite medical-imaging/case-detection --sut 'python3 my_sut.py' --resume
 
+  # The highest Poisson arrival rate whose p99 latency stays within 0.1 s (peak search):
+  jiebang run --suite medical-imaging/case-detection --sut builtin:log-blob \\
+      --find-peak --target-qps 20 --latency-bound 0.1 --min-duration 5
+
   # Split over 4 machines, then merge the shard logs into the single run's scorecard:
   jiebang run ... --shard 2/4 --out shards/
   jiebang merge shards/*.log.jsonl --out results/
@@ -49,7 +53,7 @@ A SUT that crashes, hangs or closes its output ends the run with exit status 2; 
 every query recorded so far (those in flight count as failures), and --resume finishes the rest.";
 
 /// Arguments of `jiebang run`.
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     /// Suite, `direction/name` or `direction/name@version` (see `jiebang tasks`).
@@ -78,18 +82,18 @@ pub struct Args {
     /// Compute backend for built-in systems and scoring.
     #[arg(long, default_value = "cpu", value_parser = ["cpu", "wgpu", "cuda"])]
     backend: String,
-    /// accuracy: every sample once, scored; performance: timed under --scenario.
-    #[arg(long, default_value = "accuracy", value_parser = ["accuracy", "performance"])]
-    mode: String,
+    /// accuracy (the default): every sample once, scored; performance: timed under --scenario.
+    #[arg(long, value_parser = ["accuracy", "performance"])]
+    pub(crate) mode: Option<String>,
     /// Performance scenario (default: the suite's, else single-stream).
     #[arg(long, value_parser = ["single-stream", "offline", "server"])]
-    scenario: Option<String>,
+    pub(crate) scenario: Option<String>,
     /// Seed of sample order, arrivals and any resampling in scoring.
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Run only shard i of n (samples with index % n == i-1); accuracy only.
     #[arg(long, value_name = "i/n")]
-    shard: Option<String>,
+    pub(crate) shard: Option<String>,
     /// The round this run belongs to (e.g. 2020-r1), pinned in the scorecard.
     #[arg(long)]
     round: Option<String>,
@@ -98,13 +102,13 @@ pub struct Args {
     sign: Option<PathBuf>,
     /// Output directory for the scorecard and the log.
     #[arg(long, default_value = "jiebang-out")]
-    out: PathBuf,
+    pub(crate) out: PathBuf,
     /// The per-query log (default: next to the scorecard, `<name>.log.jsonl`).
     #[arg(long)]
-    log: Option<PathBuf>,
+    pub(crate) log: Option<PathBuf>,
     /// Continue the run in the log: skip recorded samples, redo a torn last line.
     #[arg(long)]
-    resume: bool,
+    pub(crate) resume: bool,
     /// Per-query timeout in seconds (setting timeout_s).
     #[arg(long, value_name = "SECONDS")]
     timeout: Option<String>,
@@ -119,16 +123,33 @@ pub struct Args {
     min_queries: Option<String>,
     /// Server scenario arrival rate, queries per second (setting server_target_qps).
     #[arg(long, value_name = "QPS")]
-    target_qps: Option<String>,
+    pub(crate) target_qps: Option<String>,
     /// Server scenario latency bound in seconds (setting server_latency_bound_s).
     #[arg(long, value_name = "SECONDS")]
     latency_bound: Option<String>,
     /// Any setting, KEY=VALUE; repeatable (listed below).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    /// Search the server scenario for the highest arrival rate whose latency percentile meets
+    /// the bound: doubles from --target-qps (default 10) until a run fails, then bisects. Each
+    /// trial is a full run under `<out>/peak-trials/`; the peak trial's scorecard, a
+    /// `.peak.json` summary and a `.peak.svg` chart go to --out. Exit 1 if no rate met it.
+    #[arg(long)]
+    pub(crate) find_peak: bool,
+    /// Relative precision at which the peak search stops (highest pass vs lowest failure).
+    #[arg(
+        long,
+        default_value_t = 0.05,
+        value_name = "FRACTION",
+        requires = "find_peak"
+    )]
+    pub(crate) peak_precision: f64,
+    /// Most trials the peak search may run.
+    #[arg(long, default_value_t = 16, value_name = "N", requires = "find_peak")]
+    pub(crate) peak_trials: usize,
     /// Print a JSON summary instead of the report.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 }
 
 /// Opens the `--backend` device. Now that `jiebang-accel` is wired into the CLI this is
@@ -172,7 +193,12 @@ impl RunObserver for Bars {
 
 fn settings(args: &Args) -> Result<RunSettings> {
     let mut s = RunSettings {
-        mode: args.mode.parse::<Mode>().map_err(|e| anyhow!(e))?,
+        mode: args
+            .mode
+            .as_deref()
+            .unwrap_or("accuracy")
+            .parse::<Mode>()
+            .map_err(|e| anyhow!(e))?,
         scenario: args
             .scenario
             .as_deref()
@@ -298,11 +324,14 @@ pub struct Written {
     pub log: PathBuf,
 }
 
-/// Runs the command.
-pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<()> {
+/// Runs the command; false when a peak search found no rate that met the bound.
+pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
+    if args.find_peak {
+        return super::peak::run(args, reg, quiet);
+    }
     let w = execute(args, reg, quiet)?;
     print_outcome(&w.scorecard, &w.path, &[w.log], args.json, quiet);
-    Ok(())
+    Ok(true)
 }
 
 /// Runs a suite and writes its sealed scorecard; prints only progress.

@@ -1,12 +1,13 @@
 //! Runs: SUT adapters behind one boundary, the load generator (accuracy, single-stream,
 //! offline, server), the append-only per-query log with resume, shard merging, and the
-//! scorecard a run produces. `jiebang run` and `jiebang merge` are thin layers over this.
+//! scorecard a run produces, and the server scenario's peak search. `jiebang run` and `jiebang merge` are thin layers over this.
 
 mod card;
 mod error;
 pub mod log;
 mod merge;
 pub mod overhead;
+pub mod peak;
 mod perf;
 mod query;
 mod runner;
@@ -18,7 +19,7 @@ pub use card::ScorecardInputs;
 pub use error::RunError;
 pub use log::{LogContents, LogHeader, LogSink, LogTally, read_log};
 pub use merge::read_shard_logs;
-pub use perf::MAX_LATENCY_SAMPLES;
+pub use perf::{MAX_LATENCY_SAMPLES, latency_metric_id};
 pub use query::{FailureKind, Outcome, Query};
 pub use runner::{
     RunInputs, RunObserver, RunReport, Silent, dataset_pin, now_rfc3339, run, score_logs,

@@ -118,6 +118,11 @@ fn point(v: f64, n: u64, unit: &str) -> Metric {
     }
 }
 
+/// The metric id of a latency percentile, e.g. `perf.latency.p99` for 0.99.
+pub fn latency_metric_id(p: f64) -> String {
+    format!("perf.latency.{}", pct_name(p))
+}
+
 fn pct_name(p: f64) -> String {
     let x = p * 100.0;
     if (x - x.round()).abs() < 1e-9 {
@@ -170,7 +175,7 @@ pub(crate) fn metrics(
             .map(|q| (q.2 == SlotState::Answered).then(|| q.1.saturating_sub(q.0))),
     );
     for p in [0.5, 0.9, 0.99] {
-        m.insert(format!("perf.latency.{}", pct_name(p)), lat.metric(p));
+        m.insert(latency_metric_id(p), lat.metric(p));
     }
     m.insert(
         "perf.latency.mean".into(),

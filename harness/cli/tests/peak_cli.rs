@@ -1,0 +1,119 @@
+//! `jiebang run --find-peak` through the real binary, against a process SUT of known capacity
+//! (one query at a time, 4 ms each: about 250 queries/s): the search brackets the peak, writes
+//! its summary, chart and the peak trial's verifiable scorecard, and refuses flags that do not
+//! apply.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fixed_service.py")
+}
+
+fn jiebang(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("jiebang").unwrap();
+    c.current_dir(dir).env("JIEBANG_DATA", dir.join("data"));
+    c
+}
+
+fn sut() -> String {
+    format!("python3 {} 0.004", fixture().display())
+}
+
+#[test]
+fn peak_search_brackets_a_known_capacity() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = jiebang(d)
+        .args([
+            "run",
+            "--suite",
+            "medical-imaging/case-detection",
+            "--samples",
+            "8",
+        ])
+        .args(["--sut", &sut(), "--find-peak", "--target-qps", "40"])
+        .args([
+            "--latency-bound",
+            "0.05",
+            "--min-duration",
+            "1",
+            "--min-queries",
+            "64",
+        ])
+        // p90 at 90% confidence: early stopping can decide with the 64 queries of a short trial.
+        .args([
+            "--set",
+            "server_percentile=0.9",
+            "--set",
+            "early_stopping_confidence=0.9",
+        ])
+        .args([
+            "--peak-precision",
+            "0.15",
+            "--out",
+            "out",
+            "--json",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(s["end"], "converged", "{s:#}");
+    let peak = s["peak_qps"].as_f64().unwrap();
+    let fail = s["lowest_failing_qps"].as_f64().unwrap();
+    // The true capacity is at most 250 qps (sleeps only add time); the search must have passed
+    // well below it and failed above it.
+    assert!((40.0..=260.0).contains(&peak), "peak {peak}: {s:#}");
+    assert!(fail > peak && (fail - peak) / peak <= 0.15 + 1e-9, "{s:#}");
+    let trials = s["trials"].as_array().unwrap();
+    assert!(trials.len() >= 3, "{s:#}");
+    assert!(trials.iter().any(|t| t["passed"] == false));
+    // Every trial is an ordinary, verifiable run; the peak trial is copied out.
+    let best = d.join(s["best_scorecard"].as_str().unwrap());
+    jiebang(d).arg("verify").arg(&best).assert().success();
+    let card: Value = serde_json::from_slice(&std::fs::read(&best).unwrap()).unwrap();
+    assert_eq!(card["metrics"]["perf.server.bound_met"]["value"], 1.0);
+    assert_eq!(card["pins"]["settings"]["server_target_qps"], peak);
+    let stem = best.file_name().unwrap().to_str().unwrap();
+    let stem = stem.strip_suffix(".scorecard.json").unwrap();
+    for ext in ["peak.json", "peak.svg", "peak.png"] {
+        assert!(
+            d.join("out").join(format!("{stem}.{ext}")).is_file(),
+            "{ext}"
+        );
+    }
+}
+
+#[test]
+fn peak_search_refuses_what_does_not_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (extra, expect) in [
+        (vec!["--mode", "accuracy"], "--mode accuracy does not apply"),
+        (
+            vec!["--scenario", "offline"],
+            "--scenario offline does not apply",
+        ),
+        (vec!["--resume"], "--resume does not apply"),
+    ] {
+        let o = jiebang(d)
+            .args([
+                "run",
+                "--suite",
+                "medical-imaging/case-detection",
+                "--samples",
+                "4",
+            ])
+            .args(["--sut", &sut(), "--find-peak", "--latency-bound", "0.05"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(expect), "{stderr}");
+    }
+}
