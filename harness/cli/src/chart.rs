@@ -1,5 +1,6 @@
 //! Charts people would rather look at than read: one panel per indicator, each system's
-//! measurement with its 95% interval, the national target as a dashed line, colour by verdict.
+//! measurement with its 95% interval, its declared current level and own 2020 target as marks,
+//! the national target as a dashed line, colour by verdict against it.
 //! Rendered with plotters to SVG and PNG; text uses the embedded DejaVu Sans (no system fonts).
 
 use anyhow::{Result, anyhow};
@@ -23,6 +24,8 @@ struct Point {
     value: f64,
     ci: Option<[f64; 2]>,
     status: Option<VerdictStatus>,
+    /// The unit's declared current level and own 2020 target, scaled like `value`.
+    declared: [Option<f64>; 2],
 }
 
 /// One panel: an indicator across systems.
@@ -38,7 +41,7 @@ fn panels(cards: &[&Scorecard]) -> Vec<Panel> {
     for sc in cards {
         for ind in &sc.indicators {
             let Some(value) = ind.measured else { continue };
-            let title = format!("{} ({})", ind.name_en, ind.id);
+            let title = short(&format!("{} ({})", ind.name_en, ind.id), 64);
             let idx = match out.iter().position(|p| p.title == title) {
                 Some(i) => i,
                 None => {
@@ -52,15 +55,81 @@ fn panels(cards: &[&Scorecard]) -> Vec<Panel> {
                 }
             };
             let scale = if ind.unit == "ratio" { 100.0 } else { 1.0 };
+            let suite = sc.pins.suite.id.rsplit('/').next().unwrap_or_default();
             out[idx].points.push(Point {
-                label: format!("{}:{}", sc.pins.sut.adapter, sc.pins.sut.name),
+                label: short(
+                    &format!("{}:{} · {suite}", sc.pins.sut.adapter, sc.pins.sut.name),
+                    34,
+                ),
                 value: value * scale,
                 ci: ind.ci95.map(|[a, b]| [a * scale, b * scale]),
                 status: ind.verdicts.national.as_ref().map(|v| v.status),
+                declared: [
+                    ind.declared_current.map(|v| v * scale),
+                    ind.declared_target_2020.map(|v| v * scale),
+                ],
             });
         }
     }
     out
+}
+
+/// `text` cut to `max` characters with an ellipsis, so titles and labels fit their space.
+fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max - 1).collect();
+    s.push('…');
+    s
+}
+
+const TARGET: RGBColor = RGBColor(0x80, 0x00, 0x80);
+const DECLARED: RGBColor = RGBColor(0x1f, 0x4e, 0x9a);
+
+/// A strip across the top that says what the marks mean, instead of a legend in every panel
+/// (where it would cover the data).
+fn key<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| anyhow!("drawing chart: {e:?}");
+    let style = ("sans-serif", 13).into_font().color(&BLACK);
+    let y = 18;
+    let mut x = 16;
+    let text = |x: &mut i32, t: &str| -> Result<()> {
+        area.draw(&Text::new(t.to_string(), (*x, y - 7), style.clone()))
+            .map_err(err)?;
+        *x += 8 * t.chars().count() as i32 + 18;
+        Ok(())
+    };
+    for (c, t) in [
+        (colour(Some(VerdictStatus::Met)), "met"),
+        (colour(Some(VerdictStatus::NotMet)), "not met"),
+        (colour(Some(VerdictStatus::Inconclusive)), "inconclusive"),
+        (colour(None), "no national target"),
+    ] {
+        area.draw(&Circle::new((x, y), 5, c.filled()))
+            .map_err(err)?;
+        x += 10;
+        text(&mut x, t)?;
+    }
+    area.draw(&PathElement::new(
+        vec![(x, y), (x + 20, y)],
+        ShapeStyle::from(&TARGET).stroke_width(2),
+    ))
+    .map_err(err)?;
+    x += 26;
+    text(&mut x, "national 2020 target")?;
+    area.draw(&Cross::new((x, y), 5, DECLARED.stroke_width(2)))
+        .map_err(err)?;
+    x += 10;
+    text(&mut x, "declared current level")?;
+    area.draw(&TriangleMarker::new((x, y), 6, DECLARED.filled()))
+        .map_err(err)?;
+    x += 10;
+    text(&mut x, "own 2020 target")?;
+    Ok(())
 }
 
 fn colour(s: Option<VerdictStatus>) -> RGBColor {
@@ -81,9 +150,11 @@ where
 {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| anyhow!("drawing chart: {e:?}");
     root.fill(&WHITE).map_err(err)?;
+    let (header, body) = root.split_vertically(36);
+    key(&header)?;
     let cols = 2usize;
     let rows = panels.len().div_ceil(cols).max(1);
-    let areas = root.split_evenly((rows, cols));
+    let areas = body.split_evenly((rows, cols));
     for (panel, area) in panels.iter().zip(areas) {
         let pct = panel.unit == "ratio";
         let scale = if pct { 100.0 } else { 1.0 };
@@ -93,6 +164,10 @@ where
             let [a, b] = p.ci.unwrap_or([p.value, p.value]);
             lo = lo.min(a).min(p.value);
             hi = hi.max(b).max(p.value);
+            for d in p.declared.iter().flatten() {
+                lo = lo.min(*d);
+                hi = hi.max(*d);
+            }
         }
         if let Some(t) = panel.target {
             lo = lo.min(t * scale);
@@ -105,7 +180,7 @@ where
             .caption(&panel.title, ("sans-serif", 16))
             .margin(12)
             .x_label_area_size(32)
-            .y_label_area_size(150)
+            .y_label_area_size(230)
             .build_cartesian_2d(x0..x1, -0.5f64..(n as f64 - 0.5))
             .map_err(err)?;
         let labels: Vec<String> = panel.points.iter().map(|p| p.label.clone()).collect();
@@ -136,13 +211,9 @@ where
                     vec![(t, -0.5), (t, n as f64 - 0.5)],
                     6,
                     4,
-                    ShapeStyle::from(&RGBColor(0x80, 0x00, 0x80)).stroke_width(2),
+                    ShapeStyle::from(&TARGET).stroke_width(2),
                 ))
-                .map_err(err)?
-                .label("national 2020 target")
-                .legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 16, y)], RGBColor(0x80, 0x00, 0x80))
-                });
+                .map_err(err)?;
         }
         for (i, p) in panel.points.iter().enumerate() {
             let y = i as f64;
@@ -155,17 +226,26 @@ where
                     )))
                     .map_err(err)?;
             }
+            if let Some(d) = p.declared[0] {
+                chart
+                    .draw_series(std::iter::once(Cross::new(
+                        (d, y + 0.22),
+                        5,
+                        DECLARED.stroke_width(2),
+                    )))
+                    .map_err(err)?;
+            }
+            if let Some(d) = p.declared[1] {
+                chart
+                    .draw_series(std::iter::once(TriangleMarker::new(
+                        (d, y + 0.22),
+                        6,
+                        DECLARED.filled(),
+                    )))
+                    .map_err(err)?;
+            }
             chart
                 .draw_series(std::iter::once(Circle::new((p.value, y), 5, c.filled())))
-                .map_err(err)?;
-        }
-        if panel.target.is_some() {
-            chart
-                .configure_series_labels()
-                .label_font(("sans-serif", 11))
-                .background_style(WHITE.mix(0.8))
-                .border_style(BLACK)
-                .draw()
                 .map_err(err)?;
         }
     }
@@ -182,7 +262,7 @@ pub fn indicators(cards: &[&Scorecard], dir: &Path, stem: &str) -> Result<bool> 
         return Ok(false);
     }
     let rows = panels.len().div_ceil(2) as u32;
-    let size = (1200u32, 60 + rows * (110 + 40 * cards.len().max(1) as u32));
+    let size = (1200u32, 96 + rows * (110 + 40 * cards.len().max(1) as u32));
     std::fs::create_dir_all(dir)?;
     let svg = dir.join(format!("{stem}.svg"));
     draw(SVGBackend::new(&svg, size).into_drawing_area(), &panels)?;
@@ -209,6 +289,7 @@ mod tests {
         assert!(indicators(&[&sc, &sc], dir.path(), "ind").unwrap());
         let svg = std::fs::read_to_string(dir.path().join("ind.svg")).unwrap();
         assert!(svg.contains("detection rate") && svg.contains("national 2020 target"));
+        assert!(svg.contains("declared current level") && svg.contains("own 2020 target"));
         let png = std::fs::read(dir.path().join("ind.png")).unwrap();
         if let Some(keep) = std::env::var_os("JIEBANG_KEEP_CHART") {
             std::fs::write(keep, &png).unwrap();

@@ -66,6 +66,9 @@ enum Cmd {
     Run(Box<cmd::run::Args>),
     /// Merge the shard logs of one run into the scorecard the unsharded run gives.
     Merge(cmd::merge::Args),
+    /// Publish a leaderboard from scorecards: each verified, standings against the national
+    /// targets, every indicator ranked with statistical ties; Markdown, CSV, JSON and a chart.
+    Board(cmd::board::Args),
 }
 
 /// Restores the default SIGPIPE action so that `jiebang verify ... | head` ends quietly
@@ -94,6 +97,7 @@ fn main() -> ExitCode {
         Cmd::Compare(a) => cmd::compare::run(a, &reg),
         Cmd::Run(a) => cmd::run::run(a, &reg, cli.quiet),
         Cmd::Merge(a) => cmd::merge::run(a, &reg, cli.quiet).map(|_| true),
+        Cmd::Board(a) => cmd::board::run(a, cli.quiet),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -76,7 +76,8 @@ pub struct Pins {
 pub struct HarnessPin {
     /// jiebang version (Cargo package version).
     pub version: String,
-    /// Git commit the binary was built from, when known.
+    /// Git commit the binary was built from, when known; `-dirty` appended when tracked files
+    /// differed from that commit at build time.
     pub git_commit: Option<String>,
 }
 

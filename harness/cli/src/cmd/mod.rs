@@ -1,5 +1,6 @@
 //! One module per `jiebang` command.
 
+pub mod board;
 pub mod compare;
 pub mod data;
 pub mod demo;

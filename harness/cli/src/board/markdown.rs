@@ -1,0 +1,142 @@
+//! The leaderboard as Markdown for publishing: per suite, the standings against the national
+//! targets, then each indicator ranked with measured value, interval and all three verdicts.
+
+use super::model::{Board, Place, SuiteBoard};
+use crate::fmt;
+use std::fmt::Write as _;
+
+fn place(p: Option<Place>) -> String {
+    match p {
+        Some(Place { place, tied: true }) => format!("={place}"),
+        Some(Place { place, .. }) => place.to_string(),
+        None => "—".into(),
+    }
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn suite(out: &mut String, s: &SuiteBoard<'_>) {
+    let _ = writeln!(out, "## {}\n", s.suite);
+    let _ = writeln!(
+        out,
+        "Suite hash `{}`; {} scorecard(s).\n",
+        &s.hash.chars().take(16).collect::<String>(),
+        s.entries.len()
+    );
+    let _ = writeln!(out, "### Standings against the national 2020 targets\n");
+    out.push_str("| rank | unit | system | met | inconclusive | not met | not measured | own 2020 targets met | declared levels supported |\n|---|---|---|---|---|---|---|---|---|\n");
+    for st in &s.standings {
+        let e = &s.entries[st.entry];
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} of {} | {} of {} |",
+            place(st.place),
+            cell(&e.unit()),
+            cell(&e.system()),
+            st.met,
+            st.inconclusive,
+            st.not_met,
+            st.not_measured,
+            st.own_met,
+            st.own_declared,
+            st.current_supported,
+            st.current_declared
+        );
+    }
+    out.push('\n');
+    for t in &s.indicators {
+        let h = t.head;
+        let target = h
+            .national_target
+            .as_ref()
+            .map(|t| format!("national 2020 target {}", fmt::target(t, &h.unit)))
+            .unwrap_or_else(|| "no national target".into());
+        let own = if h.custom {
+            " — the unit's own indicator"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "### {} {} (`{}`){own}\n\n{target}; {} is better.\n",
+            h.name_zh,
+            h.name_en,
+            h.id,
+            match h.better {
+                jiebang_scorecard::Better::Higher => "higher",
+                jiebang_scorecard::Better::Lower => "lower",
+            }
+        );
+        out.push_str("| rank | unit | system | measured [95% CI] | vs national | declared current | vs current | own 2020 target | vs own target | scorecard |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for r in &t.rows {
+            let e = &s.entries[r.entry];
+            let i = r.ind;
+            let measured = match (i.measured, &i.reason) {
+                (None, Some(reason)) => format!("not measured: {reason}"),
+                _ => format!(
+                    "{} {}",
+                    fmt::value(i.measured, &i.unit),
+                    fmt::interval(i.ci95, &i.unit)
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | `{}` |",
+                place(r.place),
+                cell(&e.unit()),
+                cell(&e.system()),
+                cell(measured.trim()),
+                cell(&fmt::verdict(i.verdicts.national.as_ref())),
+                fmt::value(i.declared_current, &i.unit),
+                cell(&fmt::verdict(i.verdicts.declared_current.as_ref())),
+                fmt::value(i.declared_target_2020, &i.unit),
+                cell(&fmt::verdict(i.verdicts.own_target.as_ref())),
+                e.short_id()
+            );
+        }
+        out.push('\n');
+    }
+}
+
+/// The Markdown page.
+pub fn render(board: &Board<'_>, title: &str) -> String {
+    let mut out = format!("# {}\n\n", cell(title));
+    out.push_str(
+        "Verdicts are decided by each measurement's 95% confidence interval, never by the point \
+         estimate alone: `met` when the whole interval is on the target's side, `not-met` when \
+         it is wholly on the other, `inconclusive` otherwise. A rank marked `=` shares its place \
+         with the entry above: their intervals overlap, so the data cannot order them.\n\n",
+    );
+    for s in &board.suites {
+        suite(&mut out, s);
+    }
+    out.push_str("## Scorecards\n\n| scorecard | id | suite | unit | system | round | signed by |\n|---|---|---|---|---|---|---|\n");
+    for s in &board.suites {
+        for e in &s.entries {
+            let signer =
+                e.sc.signature
+                    .as_ref()
+                    .map_or("unsigned".to_string(), |g| g.signer.clone());
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | {} | {} | {} | {} |",
+                cell(&e.file),
+                e.sc.id.as_deref().unwrap_or(""),
+                s.suite,
+                cell(&e.unit()),
+                cell(&e.system()),
+                e.sc.pins.round.as_deref().unwrap_or("—"),
+                cell(&signer)
+            );
+        }
+    }
+    if !board.excluded.is_empty() {
+        out.push_str("\n## Left off the board\n\n| file | why |\n|---|---|\n");
+        for x in &board.excluded {
+            let _ = writeln!(out, "| {} | {} |", cell(&x.file), cell(&x.reason));
+        }
+    }
+    out
+}

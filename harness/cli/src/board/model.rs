@@ -1,0 +1,351 @@
+//! The leaderboard's shape: suites (by id, version and hash), each with its entries' standings
+//! and one ranked table per indicator; ranks tie when 95% intervals overlap the group leader's.
+
+use jiebang_scorecard::{Better, IndicatorResult, Scorecard, VerdictStatus};
+use std::collections::BTreeMap;
+
+/// A scorecard left off the board, and why.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Excluded {
+    /// The file.
+    pub file: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// One scorecard on the board.
+pub struct Entry<'a> {
+    /// Its file name.
+    pub file: String,
+    /// The scorecard.
+    pub sc: &'a Scorecard,
+}
+
+impl Entry<'_> {
+    /// The declaring unit, or a dash when the run had no declaration.
+    pub fn unit(&self) -> String {
+        self.sc
+            .pins
+            .declaration
+            .as_ref()
+            .map_or_else(|| "—".to_string(), |d| d.unit.clone())
+    }
+    /// `adapter:name` of the system.
+    pub fn system(&self) -> String {
+        format!("{}:{}", self.sc.pins.sut.adapter, self.sc.pins.sut.name)
+    }
+    /// The first 12 hex digits of the scorecard id.
+    pub fn short_id(&self) -> String {
+        self.sc
+            .id
+            .as_deref()
+            .unwrap_or("")
+            .chars()
+            .take(12)
+            .collect()
+    }
+}
+
+/// A place in a ranking; `tied` when its interval overlaps the leader of its place.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Place {
+    /// 1-based.
+    pub place: usize,
+    /// Shares the place with the entry above.
+    pub tied: bool,
+}
+
+/// One entry's line in an indicator table.
+pub struct Row<'a> {
+    /// Index into the suite's entries.
+    pub entry: usize,
+    /// The indicator result.
+    pub ind: &'a IndicatorResult,
+    /// `None` when not measured.
+    pub place: Option<Place>,
+}
+
+/// One indicator across a suite's entries, best first.
+pub struct IndicatorTable<'a> {
+    /// The first entry's result, for names, unit and national target.
+    pub head: &'a IndicatorResult,
+    /// Ranked rows, unmeasured last.
+    pub rows: Vec<Row<'a>>,
+}
+
+/// How one entry fares against the national targets and its own declaration.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Standing {
+    /// Index into the suite's entries.
+    #[serde(skip)]
+    pub entry: usize,
+    /// National targets met.
+    pub met: usize,
+    /// National targets neither shown met nor shown missed.
+    pub inconclusive: usize,
+    /// National targets shown missed.
+    pub not_met: usize,
+    /// Indicators with a national target that were not measured.
+    pub not_measured: usize,
+    /// Own 2020 targets met, of those declared.
+    pub own_met: usize,
+    /// Own 2020 targets declared.
+    pub own_declared: usize,
+    /// Declared current levels the measurement supports, of those declared.
+    pub current_supported: usize,
+    /// Declared current levels.
+    pub current_declared: usize,
+    /// Place among the suite's entries.
+    #[serde(skip)]
+    pub place: Option<Place>,
+}
+
+/// One suite's part of the board.
+pub struct SuiteBoard<'a> {
+    /// `direction/name@version`.
+    pub suite: String,
+    /// The suite spec's hash: entries run under another hash get their own table.
+    pub hash: String,
+    /// Direction id.
+    pub direction: String,
+    /// The scorecards.
+    pub entries: Vec<Entry<'a>>,
+    /// Best first.
+    pub standings: Vec<Standing>,
+    /// In the order the indicators first appear.
+    pub indicators: Vec<IndicatorTable<'a>>,
+}
+
+/// The whole board.
+pub struct Board<'a> {
+    /// By direction, then suite.
+    pub suites: Vec<SuiteBoard<'a>>,
+    /// Left out, with reasons.
+    pub excluded: Vec<Excluded>,
+}
+
+fn overlaps(a: Option<[f64; 2]>, b: Option<[f64; 2]>) -> bool {
+    match (a, b) {
+        (Some([a0, a1]), Some([b0, b1])) => a0 <= b1 && b0 <= a1,
+        _ => false,
+    }
+}
+
+/// Ranks measured rows best first; a row ties with its place's leader when their intervals
+/// overlap (the data cannot tell them apart at 95%).
+fn rank(rows: &mut [Row<'_>], better: Better) {
+    rows.sort_by(|a, b| match (a.ind.measured, b.ind.measured) {
+        (Some(x), Some(y)) => match better {
+            Better::Higher => y.total_cmp(&x),
+            Better::Lower => x.total_cmp(&y),
+        },
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    let mut leader: Option<usize> = None;
+    for i in 0..rows.len() {
+        if rows[i].ind.measured.is_none() {
+            continue;
+        }
+        let place = match leader {
+            Some(l)
+                if overlaps(rows[l].ind.ci95, rows[i].ind.ci95)
+                    || rows[l].ind.measured == rows[i].ind.measured =>
+            {
+                Place {
+                    place: rows[l].place.map_or(1, |p| p.place),
+                    tied: true,
+                }
+            }
+            _ => {
+                leader = Some(i);
+                Place {
+                    place: i + 1,
+                    tied: false,
+                }
+            }
+        };
+        rows[i].place = Some(place);
+    }
+}
+
+fn standing(entry: usize, sc: &Scorecard) -> Standing {
+    let mut s = Standing {
+        entry,
+        ..Default::default()
+    };
+    for i in &sc.indicators {
+        if i.national_target.is_some() {
+            match i.verdicts.national.as_ref().map(|v| v.status) {
+                Some(VerdictStatus::Met) => s.met += 1,
+                Some(VerdictStatus::NotMet) => s.not_met += 1,
+                Some(VerdictStatus::Inconclusive) => s.inconclusive += 1,
+                _ => s.not_measured += 1,
+            }
+        }
+        if i.declared_target_2020.is_some() {
+            s.own_declared += 1;
+            if i.verdicts.own_target.as_ref().map(|v| v.status) == Some(VerdictStatus::Met) {
+                s.own_met += 1;
+            }
+        }
+        if i.declared_current.is_some() {
+            s.current_declared += 1;
+            let st = i.verdicts.declared_current.as_ref().map(|v| v.status);
+            if st == Some(VerdictStatus::Met) {
+                s.current_supported += 1;
+            }
+        }
+    }
+    s
+}
+
+fn order_standings(standings: &mut [Standing]) {
+    let key = |s: &Standing| (s.met, usize::MAX - s.not_met, s.inconclusive, s.own_met);
+    standings.sort_by_key(|s| std::cmp::Reverse(key(s)));
+    for i in 0..standings.len() {
+        let tied = i > 0 && key(&standings[i]) == key(&standings[i - 1]);
+        let place = if tied {
+            standings[i - 1].place.map_or(i + 1, |p| p.place)
+        } else {
+            i + 1
+        };
+        standings[i].place = Some(Place { place, tied });
+    }
+}
+
+impl<'a> Board<'a> {
+    /// Groups `cards` by suite (id, version, hash) and ranks them.
+    pub fn build(cards: &[(String, &'a Scorecard)], excluded: &[Excluded]) -> Board<'a> {
+        let mut groups: BTreeMap<(String, String, String), Vec<Entry<'a>>> = BTreeMap::new();
+        for (file, sc) in cards {
+            let p = &sc.pins;
+            let key = (
+                p.task.direction.clone(),
+                format!("{}@{}", p.suite.id, p.suite.version),
+                p.suite.hash.clone(),
+            );
+            groups.entry(key).or_default().push(Entry {
+                file: file.clone(),
+                sc,
+            });
+        }
+        let suites = groups
+            .into_iter()
+            .map(|((direction, suite, hash), entries)| {
+                let mut order: Vec<String> = Vec::new();
+                let mut by_id: BTreeMap<String, Vec<Row<'a>>> = BTreeMap::new();
+                for (e, entry) in entries.iter().enumerate() {
+                    for ind in &entry.sc.indicators {
+                        if !by_id.contains_key(&ind.id) {
+                            order.push(ind.id.clone());
+                        }
+                        by_id.entry(ind.id.clone()).or_default().push(Row {
+                            entry: e,
+                            ind,
+                            place: None,
+                        });
+                    }
+                }
+                let indicators = order
+                    .into_iter()
+                    .filter_map(|id| {
+                        let mut rows = by_id.remove(&id)?;
+                        let head = rows.first()?.ind;
+                        rank(&mut rows, head.better);
+                        Some(IndicatorTable { head, rows })
+                    })
+                    .collect();
+                let mut standings: Vec<Standing> = entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| standing(i, e.sc))
+                    .collect();
+                order_standings(&mut standings);
+                SuiteBoard {
+                    suite,
+                    hash,
+                    direction,
+                    entries,
+                    standings,
+                    indicators,
+                }
+            })
+            .collect();
+        Board {
+            suites,
+            excluded: excluded.to_vec(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ind(measured: Option<f64>, ci: Option<[f64; 2]>) -> IndicatorResult {
+        let mut sc = crate::board::tests_support::sample();
+        let mut i = sc.indicators.remove(0);
+        i.measured = measured;
+        i.ci95 = ci;
+        i
+    }
+
+    #[test]
+    fn ranks_best_first_and_ties_overlapping_intervals() {
+        let a = ind(Some(0.98), Some([0.95, 0.99]));
+        let b = ind(Some(0.97), Some([0.94, 0.985]));
+        let c = ind(Some(0.80), Some([0.75, 0.85]));
+        let d = ind(None, None);
+        let mut rows: Vec<Row<'_>> = [&c, &d, &a, &b]
+            .iter()
+            .enumerate()
+            .map(|(entry, ind)| Row {
+                entry,
+                ind,
+                place: None,
+            })
+            .collect();
+        rank(&mut rows, Better::Higher);
+        let got: Vec<(Option<f64>, Option<Place>)> =
+            rows.iter().map(|r| (r.ind.measured, r.place)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    Some(0.98),
+                    Some(Place {
+                        place: 1,
+                        tied: false
+                    })
+                ),
+                (
+                    Some(0.97),
+                    Some(Place {
+                        place: 1,
+                        tied: true
+                    })
+                ),
+                (
+                    Some(0.80),
+                    Some(Place {
+                        place: 3,
+                        tied: false
+                    })
+                ),
+                (None, None),
+            ]
+        );
+        // Lower is better: the order flips, ties stay ties.
+        rank(&mut rows, Better::Lower);
+        assert_eq!(rows[0].ind.measured, Some(0.80));
+        assert_eq!(
+            rows[2].place,
+            Some(Place {
+                place: 2,
+                tied: true
+            })
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! The leaderboard as data: one CSV row per scorecard and indicator, and a JSON document with
+//! the suites, standings and ranked indicator tables, for sites and spreadsheets to consume.
+
+use super::model::{Board, Place};
+use anyhow::Result;
+use jiebang_scorecard::Verdict;
+use serde_json::{Value, json};
+
+fn word(v: &Option<Verdict>) -> String {
+    v.as_ref()
+        .map(|v| v.status.word().to_string())
+        .unwrap_or_default()
+}
+
+fn place(p: Option<Place>) -> String {
+    match p {
+        Some(Place { place, tied: true }) => format!("={place}"),
+        Some(Place { place, .. }) => place.to_string(),
+        None => String::new(),
+    }
+}
+
+/// CSV bytes.
+pub fn csv(board: &Board<'_>) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "suite",
+        "suite_hash",
+        "unit",
+        "system",
+        "scorecard",
+        "scorecard_id",
+        "round",
+        "indicator",
+        "unit_of_measure",
+        "rank",
+        "measured",
+        "ci95_lo",
+        "ci95_hi",
+        "n",
+        "declared_current",
+        "declared_target_2020",
+        "national_target",
+        "verdict_national",
+        "verdict_own_target",
+        "verdict_declared_current",
+    ])?;
+    let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    for s in &board.suites {
+        for t in &s.indicators {
+            for r in &t.rows {
+                let e = &s.entries[r.entry];
+                let i = r.ind;
+                w.write_record([
+                    s.suite.clone(),
+                    s.hash.clone(),
+                    e.unit(),
+                    e.system(),
+                    e.file.clone(),
+                    e.sc.id.clone().unwrap_or_default(),
+                    e.sc.pins.round.clone().unwrap_or_default(),
+                    i.id.clone(),
+                    i.unit.clone(),
+                    place(r.place),
+                    opt(i.measured),
+                    opt(i.ci95.map(|c| c[0])),
+                    opt(i.ci95.map(|c| c[1])),
+                    i.n.to_string(),
+                    opt(i.declared_current),
+                    opt(i.declared_target_2020),
+                    i.national_target
+                        .as_ref()
+                        .map(|t| format!("{}{}", t.comparison.symbol(), t.value))
+                        .unwrap_or_default(),
+                    word(&i.verdicts.national),
+                    word(&i.verdicts.own_target),
+                    word(&i.verdicts.declared_current),
+                ])?;
+            }
+        }
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// The JSON document.
+pub fn json(board: &Board<'_>) -> Value {
+    let suites: Vec<Value> = board
+        .suites
+        .iter()
+        .map(|s| {
+            let entry = |i: usize| {
+                let e = &s.entries[i];
+                json!({
+                    "unit": e.unit(),
+                    "system": e.system(),
+                    "scorecard": e.file,
+                    "id": e.sc.id,
+                    "round": e.sc.pins.round,
+                })
+            };
+            json!({
+                "suite": s.suite,
+                "suite_hash": s.hash,
+                "direction": s.direction,
+                "standings": s.standings.iter().map(|st| {
+                    let mut v = serde_json::to_value(st).unwrap_or(Value::Null);
+                    if let Value::Object(m) = &mut v {
+                        m.insert("rank".into(), json!(place(st.place)));
+                        m.insert("entry".into(), entry(st.entry));
+                    }
+                    v
+                }).collect::<Vec<_>>(),
+                "indicators": s.indicators.iter().map(|t| json!({
+                    "id": t.head.id,
+                    "name_zh": t.head.name_zh,
+                    "name_en": t.head.name_en,
+                    "unit": t.head.unit,
+                    "better": t.head.better,
+                    "national_target": t.head.national_target,
+                    "rows": t.rows.iter().map(|r| json!({
+                        "rank": place(r.place),
+                        "entry": entry(r.entry),
+                        "measured": r.ind.measured,
+                        "ci95": r.ind.ci95,
+                        "n": r.ind.n,
+                        "reason": r.ind.reason,
+                        "declared_current": r.ind.declared_current,
+                        "declared_target_2020": r.ind.declared_target_2020,
+                        "verdicts": r.ind.verdicts,
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({ "suites": suites, "excluded": board.excluded })
+}

@@ -1,0 +1,188 @@
+//! `jiebang board`: the organizer's leaderboard from any set of scorecards — each verified
+//! (bytes, id, signature against `--trust`), shards and other rounds left off with the reason.
+
+use crate::board::{self, Excluded};
+use crate::chart;
+use anyhow::{Context as _, Result};
+use jiebang_scorecard::{PublicKey, Scorecard, verify_bytes};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const EXAMPLES: &str = "\
+Examples:
+  # Every scorecard of a round, signed by the agency's key, published as one board:
+  jiebang board round/*.scorecard.json --trust agency.pub --round 2020-r1 --out site/
+
+  # A folder of scorecards (every *.scorecard.json directly inside it):
+  jiebang board results/ --out board/
+
+Writes leaderboard.md (standings and ranked indicators), leaderboard.csv, leaderboard.json and
+indicators.svg/.png to --out. A scorecard that fails verification is left off and named, and the
+exit status is 1; shards (partial) and scorecards of another --round are left off with the
+reason, which is not a failure. Ranks marked `=` share a place: their 95% intervals overlap.";
+
+/// Arguments of `jiebang board`.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Scorecard files, or folders whose `*.scorecard.json` files are all taken.
+    #[arg(required = true, value_name = "SCORECARD|DIR")]
+    inputs: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(long, default_value = "jiebang-board")]
+    out: PathBuf,
+    /// Public key(s) whose signature a scorecard must carry to be on the board.
+    #[arg(long = "trust", value_name = "KEY.pub")]
+    trust: Vec<PathBuf>,
+    /// Only scorecards pinned to this round (e.g. 2020-r1).
+    #[arg(long)]
+    round: Option<String>,
+    /// Title of the Markdown page.
+    #[arg(long, default_value = "Leaderboard")]
+    title: String,
+}
+
+fn files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in inputs {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("{}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.to_string_lossy().ends_with(".scorecard.json"))
+                .collect();
+            if found.is_empty() {
+                anyhow::bail!("{}: no *.scorecard.json files in this folder", p.display());
+            }
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn trusted(keys: &[PathBuf]) -> Result<Vec<PublicKey>> {
+    keys.iter()
+        .map(|p| {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("--trust {}", p.display()))?;
+            Ok(PublicKey::from_file_text(&p.display().to_string(), &text)?)
+        })
+        .collect()
+}
+
+/// Why a verified scorecard does not belong on this board, if it does not.
+fn off_board(sc: &Scorecard, round: Option<&str>) -> Option<String> {
+    if let Some(shard) = &sc.pins.shard {
+        return Some(format!(
+            "shard {shard}: a partial run; merge the shard logs (`jiebang merge`) and board the result"
+        ));
+    }
+    if let Some(want) = round
+        && sc.pins.round.as_deref() != Some(want)
+    {
+        return Some(format!(
+            "round {}, not {want}",
+            sc.pins.round.as_deref().unwrap_or("none")
+        ));
+    }
+    if sc.indicators.is_empty() {
+        return Some(format!(
+            "no indicators ({} run): the board ranks accuracy results",
+            sc.run.mode
+        ));
+    }
+    None
+}
+
+fn name(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// Runs the command; false when a scorecard failed verification.
+pub fn run(args: &Args, quiet: bool) -> Result<bool> {
+    let keys = trusted(&args.trust)?;
+    let trust = (!keys.is_empty()).then_some(&keys[..]);
+    let mut kept: Vec<(String, Scorecard)> = Vec::new();
+    let mut excluded: Vec<Excluded> = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut failed = 0usize;
+    for path in files(&args.inputs)? {
+        let file = name(&path);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => anyhow::bail!("{file}: {e}"),
+        };
+        let sc = match verify_bytes(&file, &bytes, trust) {
+            Ok(v) => v.scorecard,
+            Err(e) => {
+                failed += 1;
+                excluded.push(Excluded {
+                    file,
+                    reason: format!("failed verification: {e}"),
+                });
+                continue;
+            }
+        };
+        let id = sc.id.clone().unwrap_or_default();
+        if let Some(first) = seen.get(&id) {
+            excluded.push(Excluded {
+                file,
+                reason: format!("the same scorecard as {first}"),
+            });
+            continue;
+        }
+        if let Some(reason) = off_board(&sc, args.round.as_deref()) {
+            excluded.push(Excluded { file, reason });
+            continue;
+        }
+        seen.insert(id, file.clone());
+        kept.push((file, sc));
+    }
+    let refs: Vec<(String, &Scorecard)> = kept.iter().map(|(f, s)| (f.clone(), s)).collect();
+    let b = board::write_with(&refs, &excluded, &args.title, &args.out)?;
+    let cards: Vec<&Scorecard> = refs.iter().map(|(_, s)| *s).collect();
+    let charted = chart::indicators(&cards, &args.out, "indicators")?;
+    if !quiet {
+        for s in &b.suites {
+            println!("{}: {} scorecard(s)", s.suite, s.entries.len());
+            for st in &s.standings {
+                let e = &s.entries[st.entry];
+                println!(
+                    "  {:>3}  {} — {}: national targets met {}, inconclusive {}, not met {}, not measured {}",
+                    st.place.map_or("—".into(), |p| format!(
+                        "{}{}",
+                        if p.tied { "=" } else { "" },
+                        p.place
+                    )),
+                    e.unit(),
+                    e.system(),
+                    st.met,
+                    st.inconclusive,
+                    st.not_met,
+                    st.not_measured
+                );
+            }
+        }
+        for x in &excluded {
+            eprintln!("left off: {}: {}", x.file, x.reason);
+        }
+    }
+    println!(
+        "wrote leaderboard.md, leaderboard.csv, leaderboard.json{} to {} ({} on the board, {} left off)",
+        if charted {
+            ", indicators.svg, indicators.png"
+        } else {
+            ""
+        },
+        args.out.display(),
+        kept.len(),
+        excluded.len()
+    );
+    if failed > 0 {
+        eprintln!("{failed} scorecard(s) failed verification and were left off");
+    }
+    Ok(failed == 0)
+}
