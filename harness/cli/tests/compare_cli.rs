@@ -198,3 +198,263 @@ fn errors_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("BASELINE NEW"));
 }
+
+/// `card` with a second workload, `gemm-f32-256`, and an aggregate `throughput.f32` over both;
+/// the dataset has 12 samples.
+fn two_workloads() -> Scorecard {
+    let mut sc = card(jitter(1e-3, 20, 0), D1);
+    let big = "kernel.gemm-f32-256.latency".to_string();
+    let secs = jitter(8e-3, 20, 1);
+    let mut m = metric(median(&secs), "s");
+    m.n = secs.len() as u64;
+    sc.metrics.insert(big.clone(), m);
+    sc.samples.insert(big, secs);
+    sc.metrics
+        .insert("kernel.gemm-f32-256.correct".into(), metric(1.0, "bool"));
+    sc.digests.insert("output.gemm-f32-256".into(), D2.into());
+    let mut t = metric(0.11, "TFLOPS");
+    t.ci95 = Some([0.105, 0.112]);
+    sc.metrics.insert("throughput.f32".into(), t);
+    sc.pins.dataset.samples = 12;
+    sc
+}
+
+/// `two_workloads` as a `--samples 3` run makes it: only `gemm-f32-64` (same timings and
+/// digest), another dataset, and a throughput that is the best of the small GEMM only.
+fn small_run(base: &Scorecard) -> Scorecard {
+    let mut sc = base.clone();
+    sc.metrics.retain(|k, _| !k.contains("gemm-f32-256"));
+    sc.samples.retain(|k, _| !k.contains("gemm-f32-256"));
+    sc.digests.retain(|k, _| !k.contains("gemm-f32-256"));
+    let t = sc.metrics.get_mut("throughput.f32").unwrap();
+    t.value = Some(0.0156);
+    t.ci95 = Some([0.0154, 0.0157]);
+    sc.pins.dataset.hash = "45".repeat(32);
+    sc.pins.dataset.samples = 3;
+    sc.pins.dataset.generator = Some("synthetic:v1 seed=7 samples=3".into());
+    sc
+}
+
+#[test]
+fn fewer_samples_compare_the_shared_workloads_and_skip_aggregates() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base_sc = two_workloads();
+    let base = write(d, "base.json", base_sc.clone());
+    let small = write(d, "small.json", small_run(&base_sc));
+    // The same cut-down scorecard claiming the baseline's dataset: its throughput and its
+    // missing digest are judged, and fail.
+    let mut same_set = small_run(&base_sc);
+    same_set.pins.dataset = base_sc.pins.dataset.clone();
+    let same_set = write(d, "same-set.json", same_set);
+    jiebang()
+        .arg("compare")
+        .args([&base, &same_set])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("`throughput.f32`")
+                .and(predicate::str::contains("missing in new")),
+        );
+
+    jiebang()
+        .arg("compare")
+        .args([&base, &small])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("— PASS")
+                .and(predicate::str::contains(
+                    "different sample sets: baseline 12 samples, new 3 samples",
+                ))
+                .and(predicate::str::contains(
+                    "| samples | 12 samples, dataset cdcdcdcdcdcd | 3 samples, dataset 454545454545 |",
+                ))
+                .and(predicate::str::contains("- samples: baseline 12, new 3"))
+                .and(predicate::str::contains(
+                    "only in the baseline, not run in the new run (1): `gemm-f32-256`",
+                ))
+                .and(predicate::str::contains(
+                    "aggregates not judged, computed over different sets (1): `throughput.f32`",
+                ))
+                .and(predicate::str::contains(
+                    "1 of 1 output digest(s) identical (1 more only in the baseline",
+                ))
+                .and(predicate::str::contains("Hard failures").not()),
+        );
+    let out = jiebang()
+        .arg("compare")
+        .args([&base, &small])
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let c = &v["comparison"];
+    assert_eq!(c["coverage"]["common"], serde_json::json!(["gemm-f32-64"]));
+    assert_eq!(
+        (
+            c["baseline"]["samples"].as_u64(),
+            c["new"]["samples"].as_u64()
+        ),
+        (Some(12), Some(3))
+    );
+    let digest = |name: &str| {
+        c["digests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == name)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(digest("output.gemm-f32-256"), "not-run");
+    assert_eq!(digest("output.gemm-f32-64"), "same");
+    let lat = c["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "kernel.gemm-f32-64.latency")
+        .unwrap();
+    assert_eq!(lat["status"], "unchanged");
+
+    // A shared workload whose output changed still fails.
+    let mut flipped = small_run(&base_sc);
+    flipped
+        .digests
+        .insert("output.gemm-f32-64".into(), D2.into());
+    let flipped = write(d, "flipped.json", flipped);
+    jiebang()
+        .arg("compare")
+        .args([&base, &flipped])
+        .args(["--format", "junit"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("failures=\"1\"")
+                .and(predicate::str::contains("type=\"digest-mismatch\"")),
+        );
+}
+
+#[test]
+fn different_sets_with_nothing_in_common_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Aggregates only, as medical imaging reports.
+    let mut a = two_workloads();
+    a.metrics.retain(|k, _| k == "throughput.f32");
+    a.samples.clear();
+    a.digests.clear();
+    let b = small_run(&a);
+    let (a, b) = (write(d, "a.json", a), write(d, "b.json", b));
+    jiebang()
+        .arg("compare")
+        .args([&a, &b])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("nothing in common can be compared")
+                .and(predicate::str::contains(
+                    "baseline: 12 samples, dataset cdcdcdcdcdcd",
+                ))
+                .and(predicate::str::contains(
+                    "new: 3 samples, dataset 454545454545",
+                )),
+        );
+}
+
+#[test]
+fn a_shard_is_stated_and_only_its_workloads_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base_sc = two_workloads();
+    let mut shard = small_run(&base_sc);
+    shard.pins.dataset = base_sc.pins.dataset.clone();
+    shard.pins.shard = Some("1/2".into());
+    let base = write(d, "base.json", base_sc);
+    let shard = write(d, "shard.json", shard);
+    jiebang()
+        .arg("compare")
+        .args([&base, &shard])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("- shard: baseline none (whole dataset), new 1/2")
+                .and(predicate::str::contains("new 12 samples, shard 1/2"))
+                .and(predicate::str::contains("## Different sample sets")),
+        );
+}
+
+#[test]
+fn same_scorecard_and_shared_reasons_are_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut sc = two_workloads();
+    let reason = "energy not measurable: /sys/class/powercap unreadable (no RAPL driver)";
+    for id in [
+        "kernel.gemm-f32-64.efficiency",
+        "kernel.gemm-f32-256.efficiency",
+    ] {
+        let mut m = metric(0.0, "TOPS/W");
+        m.value = None;
+        m.reason = Some(reason.into());
+        sc.metrics.insert(id.into(), m);
+    }
+    let a = write(d, "a.json", sc.clone());
+    let copy = write(d, "copy.json", sc.clone());
+    let out = jiebang()
+        .arg("compare")
+        .args([&a, &copy])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("**Both sides are the same scorecard**"),
+        "{text}"
+    );
+    assert!(text.contains("both sides are the same scorecard, so nothing can differ"));
+    assert_eq!(text.matches(reason).count(), 1, "{text}");
+    assert!(
+        text.contains(&format!("- [r1] {reason} (2 rows)")),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("not measured on either side: see [r1]")
+            .count(),
+        2
+    );
+    // Two different scorecards are not flagged.
+    let slow = write(d, "slow.json", card(jitter(1.2e-3, 20, 2), D1));
+    jiebang()
+        .arg("compare")
+        .args([&a, &slow])
+        .assert()
+        .stdout(predicate::str::contains("same scorecard").not());
+}
+
+#[test]
+fn help_explains_the_noise_default_and_how_to_choose_it() {
+    let out = jiebang()
+        .args(["compare", "--help"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    // Words only: the help is wrapped to the terminal's width.
+    let text = String::from_utf8(out).unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "The default 0.05 is a starting point for a quiet, dedicated machine",
+        "On a shared or loaded machine, unchanged runs of small kernels differ by more than 5 %",
+        "tasks/nn-chip/scripts/noise.sh BACKEND RUNS",
+        "docs/performance/nn-chip.md",
+    ] {
+        assert!(text.contains(want), "{want:?} not in {text}");
+    }
+}

@@ -1,6 +1,8 @@
 //! Comparing a new scorecard with a baseline of the same suite: per metric the ratio new/baseline
 //! with a bootstrap 95% interval from the per-iteration samples, judged against a noise
-//! threshold; output digests that differ are hard failures; differing pins are stated.
+//! threshold; output digests that differ are hard failures; differing pins are stated. When the
+//! runs cover different sample sets (dataset, `--samples`, `--shard`), only the workloads both
+//! ran are judged; aggregates over the whole set are listed as not judged.
 
 use jiebang_metrics::bootstrap::{Units, percentile_interval, quantile_linear, resample_indices};
 use jiebang_scorecard::{Better, Metric, Scorecard};
@@ -51,6 +53,16 @@ pub enum CompareError {
     /// A setting is out of range.
     #[error("invalid comparison setting: {0}")]
     Settings(String),
+    /// The runs cover different sample sets and share nothing that can be judged.
+    #[error(
+        "nothing in common can be compared: the runs cover different sample sets (baseline: {baseline}; new: {new}) and share no workload: every metric both have is an aggregate over each run's own samples; compare runs of the same dataset (the same --samples or --data, no --shard; merge shard logs with `jiebang merge` first)"
+    )]
+    NothingInCommon {
+        /// What the baseline covers, e.g. `12 samples, dataset 88644cce395a`.
+        baseline: String,
+        /// What the new run covers.
+        new: String,
+    },
 }
 
 /// The outcome for one metric.
@@ -63,7 +75,8 @@ pub enum MetricStatus {
     Improved,
     /// Within the noise threshold, or the change is not significant.
     Unchanged,
-    /// Not judged: a value is missing on one side, or which direction is better is unknown.
+    /// Not judged: a value is missing on one side, which direction is better is unknown, or
+    /// the two values are aggregates over different sample sets.
     NotJudged,
 }
 
@@ -103,6 +116,10 @@ pub struct MetricChange {
     /// Why it was not judged, or what else a reader should know.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The reason a scorecard gives for a missing value (e.g. `energy not measurable: ...`),
+    /// kept apart from `note` so that a report can print a reason shared by many rows once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The outcome for one output digest.
@@ -117,6 +134,9 @@ pub enum DigestStatus {
     Missing,
     /// Only in the new scorecard.
     Added,
+    /// In the baseline only, because the new run did not run that workload (the runs cover
+    /// different sample sets): not a failure.
+    NotRun,
 }
 
 /// One digest compared.
@@ -143,6 +163,55 @@ pub struct Side {
     pub sut: String,
     /// When the run started.
     pub started_at: String,
+    /// Samples in the dataset (before sharding).
+    pub samples: u64,
+    /// The dataset's hash.
+    pub dataset: String,
+    /// The shard (`i/n`) this scorecard covers, when not the whole dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+}
+
+impl Side {
+    /// The sample count and shard, e.g. `12 samples` or `200 samples, shard 1/2`.
+    pub fn samples_text(&self) -> String {
+        match &self.shard {
+            Some(sh) => format!("{} samples, shard {sh}", self.samples),
+            None => format!("{} samples", self.samples),
+        }
+    }
+
+    /// What the side covers, e.g. `12 samples, dataset 88644cce395a` or
+    /// `200 samples, shard 1/2, dataset dc8feddcdd61`.
+    pub fn coverage(&self) -> String {
+        let hash: String = self.dataset.chars().take(12).collect();
+        format!("{}, dataset {hash}", self.samples_text())
+    }
+}
+
+/// How the runs' sample sets relate, when they differ (another dataset, `--samples`,
+/// `--shard`). Workloads are named by the output digests (`output.<workload>`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Coverage {
+    /// Workloads both runs ran: their metrics and digests are compared.
+    pub common: Vec<String>,
+    /// Workloads only the baseline ran.
+    pub only_baseline: Vec<String>,
+    /// Workloads only the new run ran.
+    pub only_new: Vec<String>,
+    /// Metrics on both sides that are not tied to a common workload (aggregates such as
+    /// `throughput.f32`): computed over different sets, so not judged.
+    pub aggregates: Vec<String>,
+}
+
+impl Coverage {
+    /// Whether metric `id` belongs to a workload that only one of the runs ran.
+    pub fn ran_by_one(&self, id: &str) -> bool {
+        self.only_baseline
+            .iter()
+            .chain(&self.only_new)
+            .any(|w| tied(id, w))
+    }
 }
 
 /// A whole comparison.
@@ -158,6 +227,11 @@ pub struct Comparison {
     pub noise: f64,
     /// Confidence level of the intervals.
     pub confidence: f64,
+    /// Whether both sides are the same scorecard (same id): the comparison is trivial.
+    pub same_scorecard: bool,
+    /// Set when the runs cover different sample sets: what is and is not compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
     /// Pins that differ between the two runs (suite or dataset hash, device, driver, ...).
     pub differences: Vec<String>,
     /// Metric by metric.
@@ -208,6 +282,9 @@ fn side(sc: &Scorecard) -> Side {
             None => format!("{}:{}", sc.pins.sut.adapter, sc.pins.sut.name),
         },
         started_at: sc.pins.started_at.clone(),
+        samples: sc.pins.dataset.samples,
+        dataset: sc.pins.dataset.hash.clone(),
+        shard: sc.pins.shard.clone(),
     }
 }
 
@@ -219,15 +296,27 @@ fn differences(a: &Scorecard, b: &Scorecard) -> Vec<String> {
         }
     };
     let (p, q) = (&a.pins, &b.pins);
+    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
     diff("suite hash", p.suite.hash.clone(), q.suite.hash.clone());
     diff(
         "dataset hash",
         p.dataset.hash.clone(),
         q.dataset.hash.clone(),
     );
+    diff(
+        "samples",
+        p.dataset.samples.to_string(),
+        q.dataset.samples.to_string(),
+    );
+    diff(
+        "dataset generator",
+        opt(&p.dataset.generator),
+        opt(&q.dataset.generator),
+    );
+    let shard = |s: &Option<String>| s.clone().unwrap_or_else(|| "none (whole dataset)".into());
+    diff("shard", shard(&p.shard), shard(&q.shard));
     diff("backend", p.backend.kind.clone(), q.backend.kind.clone());
     diff("device", p.backend.device.clone(), q.backend.device.clone());
-    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
     diff("driver", opt(&p.backend.driver), opt(&q.backend.driver));
     diff(
         "driver info",
@@ -349,6 +438,7 @@ fn compare_entry(
         method: "point".into(),
         status: MetricStatus::NotJudged,
         note: None,
+        reason: None,
     };
     // A samples series without a metric of its id: its medians stand for the values.
     let series = e.base.is_none() && e.new.is_none();
@@ -368,12 +458,17 @@ fn compare_entry(
             return out;
         }
         (b, n) => {
-            let why = |m: Option<&Metric>| m.and_then(|m| m.reason.clone()).unwrap_or_default();
-            out.note = Some(match (b, n) {
-                (None, None) => format!("not measured on either side ({})", why(e.new)),
-                (None, _) => format!("not measured in the baseline ({})", why(e.base)),
-                _ => format!("not measured in the new run ({})", why(e.new)),
-            });
+            let why = |m: Option<&Metric>| {
+                m.and_then(|m| m.reason.clone())
+                    .filter(|r| !r.trim().is_empty())
+            };
+            let (note, reason) = match (b, n) {
+                (None, None) => ("not measured on either side", why(e.new).or(why(e.base))),
+                (None, _) => ("not measured in the baseline", why(e.base)),
+                _ => ("not measured in the new run", why(e.new)),
+            };
+            out.note = Some(note.into());
+            out.reason = reason;
             return out;
         }
     };
@@ -478,6 +573,7 @@ pub fn compare(
             new: suite(new),
         });
     }
+    let coverage = coverage(baseline, new);
     let ids: BTreeSet<&String> = baseline.metrics.keys().chain(new.metrics.keys()).collect();
     let mut metrics = Vec::new();
     for id in &ids {
@@ -491,7 +587,8 @@ pub fn compare(
             base_samples: baseline.samples.get(*id).map(Vec::as_slice),
             new_samples: new.samples.get(*id).map(Vec::as_slice),
         };
-        metrics.push(compare_entry(&e, better(id, unit), settings));
+        let m = compare_entry(&e, better(id, unit), settings);
+        metrics.push(restrict(m, b.is_some(), n.is_some(), coverage.as_ref()));
     }
     let keys: BTreeSet<&String> = baseline.samples.keys().chain(new.samples.keys()).collect();
     for key in keys.into_iter().filter(|k| !ids.contains(k)) {
@@ -499,24 +596,29 @@ pub fn compare(
             "" => series_unit(&new.metrics, key),
             u => u,
         };
+        let (bs, ns) = (baseline.samples.get(key), new.samples.get(key));
         let e = Entry {
             id: key,
             unit,
             base: None,
             new: None,
-            base_samples: baseline.samples.get(key).map(Vec::as_slice),
-            new_samples: new.samples.get(key).map(Vec::as_slice),
+            base_samples: bs.map(Vec::as_slice),
+            new_samples: ns.map(Vec::as_slice),
         };
-        metrics.push(compare_entry(&e, better(key, unit), settings));
+        let m = compare_entry(&e, better(key, unit), settings);
+        metrics.push(restrict(m, bs.is_some(), ns.is_some(), coverage.as_ref()));
     }
     let names: BTreeSet<&String> = baseline.digests.keys().chain(new.digests.keys()).collect();
-    let digests = names
+    let digests: Vec<DigestChange> = names
         .into_iter()
         .map(|name| {
             let (b, n) = (baseline.digests.get(name), new.digests.get(name));
             let status = match (b, n) {
                 (Some(x), Some(y)) if x == y => DigestStatus::Same,
                 (Some(_), Some(_)) => DigestStatus::Changed,
+                (Some(_), None) if coverage.is_some() && !ran(new, workload_of(name)) => {
+                    DigestStatus::NotRun
+                }
                 (Some(_), None) => DigestStatus::Missing,
                 _ => DigestStatus::Added,
             };
@@ -528,16 +630,123 @@ pub fn compare(
             }
         })
         .collect();
+    let mut coverage = coverage;
+    if let Some(c) = coverage.as_mut() {
+        c.aggregates = metrics
+            .iter()
+            .filter(|m| m.note.as_deref() == Some(DIFFERENT_SETS))
+            .map(|m| m.id.clone())
+            .collect();
+        let judged = metrics.iter().any(|m| m.status != MetricStatus::NotJudged)
+            || digests
+                .iter()
+                .any(|d| matches!(d.status, DigestStatus::Same | DigestStatus::Changed));
+        if !judged {
+            return Err(CompareError::NothingInCommon {
+                baseline: side(baseline).coverage(),
+                new: side(new).coverage(),
+            });
+        }
+    }
     Ok(Comparison {
         suite: suite(baseline),
         baseline: side(baseline),
         new: side(new),
         noise: settings.noise,
         confidence: settings.confidence,
+        same_scorecard: baseline.id.is_some() && baseline.id == new.id,
+        coverage,
         differences: differences(baseline, new),
         metrics,
         digests,
     })
+}
+
+/// The note of a metric that is an aggregate over runs of different sample sets.
+const DIFFERENT_SETS: &str = "computed over different sample sets";
+
+/// The workload a digest stands for: `output.gemm-f32-64` names `gemm-f32-64`.
+fn workload_of(digest: &str) -> &str {
+    digest.split_once('.').map_or(digest, |(_, w)| w)
+}
+
+/// Whether metric (or series) `id` belongs to workload `w`: `w` is one or more whole
+/// dot-separated parts of `id`, as in `kernel.gemm-f32-64.latency`.
+fn tied(id: &str, w: &str) -> bool {
+    id == w
+        || id.starts_with(&format!("{w}."))
+        || id.ends_with(&format!(".{w}"))
+        || id.contains(&format!(".{w}."))
+}
+
+/// Whether a scorecard ran workload `w`: it holds its digest, or a metric or series of it.
+fn ran(sc: &Scorecard, w: &str) -> bool {
+    sc.digests.keys().any(|d| workload_of(d) == w)
+        || sc
+            .metrics
+            .keys()
+            .chain(sc.samples.keys())
+            .any(|id| tied(id, w))
+}
+
+/// `None` when both runs cover the same samples (same dataset, same shard); otherwise which
+/// workloads each ran (the aggregates are filled in once the metrics are compared).
+fn coverage(baseline: &Scorecard, new: &Scorecard) -> Option<Coverage> {
+    let (p, q) = (&baseline.pins, &new.pins);
+    if p.dataset.hash == q.dataset.hash && p.shard == q.shard {
+        return None;
+    }
+    let all: BTreeSet<&str> = baseline
+        .digests
+        .keys()
+        .chain(new.digests.keys())
+        .map(|d| workload_of(d))
+        .collect();
+    let mut c = Coverage {
+        common: vec![],
+        only_baseline: vec![],
+        only_new: vec![],
+        aggregates: vec![],
+    };
+    for w in all {
+        match (ran(baseline, w), ran(new, w)) {
+            (true, true) => c.common.push(w.to_string()),
+            (true, false) => c.only_baseline.push(w.to_string()),
+            (false, true) => c.only_new.push(w.to_string()),
+            (false, false) => {}
+        }
+    }
+    Some(c)
+}
+
+/// Applies the coverage to one compared metric: when the sample sets differ, a metric of a
+/// workload both ran stays judged; one present on both sides but tied to no common workload
+/// (an aggregate) is not judged; one of a workload a side did not run says so.
+fn restrict(
+    mut m: MetricChange,
+    in_base: bool,
+    in_new: bool,
+    coverage: Option<&Coverage>,
+) -> MetricChange {
+    let Some(c) = coverage else {
+        return m;
+    };
+    let of = |list: &[String]| list.iter().find(|w| tied(&m.id, w)).cloned();
+    if in_base && in_new {
+        if of(&c.common).is_some() || m.status == MetricStatus::NotJudged {
+            return m;
+        }
+        m.status = MetricStatus::NotJudged;
+        m.ratio = None;
+        m.ci = None;
+        m.method = "not compared".into();
+        m.note = Some(DIFFERENT_SETS.into());
+    } else if let Some(w) = of(&c.only_baseline).filter(|_| in_base) {
+        m.note = Some(format!("workload `{w}` not run in the new run"));
+    } else if let Some(w) = of(&c.only_new).filter(|_| in_new) {
+        m.note = Some(format!("workload `{w}` not run in the baseline"));
+    }
+    m
 }
 
 #[cfg(test)]
@@ -768,7 +977,8 @@ mod tests {
             .find(|m| m.id == "kernel.g.latency")
             .unwrap();
         assert_eq!(m.status, MetricStatus::NotJudged);
-        assert!(m.note.as_deref().unwrap().contains("crashed"));
+        assert_eq!(m.note.as_deref(), Some("not measured in the new run"));
+        assert_eq!(m.reason.as_deref(), Some("crashed"));
         let o = c.metrics.iter().find(|m| m.id == "odd").unwrap();
         assert_eq!(o.note.as_deref(), Some("only in the new scorecard"));
         assert!(c.passed());
@@ -789,5 +999,157 @@ mod tests {
         let c = compare(&a, &b, &rule, &CompareSettings::default()).unwrap();
         let m = c.metrics.iter().find(|m| m.id == "perf.latency").unwrap();
         assert_eq!((m.unit.as_str(), m.status), ("s", MetricStatus::Regressed));
+    }
+
+    /// A card with workloads `g` (from [`card`]) and `h`, and an aggregate over both.
+    fn two_workloads() -> Scorecard {
+        let mut a = card("nn-chip/kernels", noisy(1e-3, 20, 0));
+        for (k, v) in a.metrics.clone() {
+            a.metrics.insert(k.replace(".g.", ".h."), v);
+        }
+        a.samples
+            .insert("kernel.h.latency".into(), noisy(4e-3, 20, 1));
+        a.digests.insert("output.h".into(), "hh".into());
+        let mut agg = a.metrics["kernel.g.correct"].clone();
+        agg.unit = "TFLOPS".into();
+        agg.value = Some(1.0);
+        agg.ci95 = Some([0.99, 1.01]);
+        a.metrics.insert("throughput.f32".into(), agg);
+        a.pins.dataset.samples = 2;
+        a
+    }
+
+    /// `two_workloads` cut to workload `g`, on a smaller dataset, its aggregate 10x lower.
+    fn only_g(a: &Scorecard) -> Scorecard {
+        let mut b = a.clone();
+        b.metrics.retain(|k, _| !k.contains(".h."));
+        b.samples.remove("kernel.h.latency");
+        b.digests.remove("output.h");
+        let t = b.metrics.get_mut("throughput.f32").unwrap();
+        t.value = Some(0.1);
+        t.ci95 = Some([0.09, 0.11]);
+        b.pins.dataset.hash = "smaller".into();
+        b.pins.dataset.samples = 1;
+        b.id = Some("y".into());
+        b
+    }
+
+    #[test]
+    fn different_sample_sets_compare_only_the_shared_workloads() {
+        let a = two_workloads();
+        let b = only_g(&a);
+        // On the same dataset the aggregate's fall is a regression and `h` a missing digest.
+        let mut same_set = b.clone();
+        same_set.pins.dataset = a.pins.dataset.clone();
+        let c = compare(&a, &same_set, &rule, &CompareSettings::default()).unwrap();
+        assert!(c.coverage.is_none());
+        assert_eq!(status(&c, "throughput.f32"), MetricStatus::Regressed);
+        assert_eq!(c.digest_failures().count(), 1);
+
+        let c = compare(&a, &b, &rule, &CompareSettings::default()).unwrap();
+        assert!(c.passed(), "{:?}", c);
+        let cov = c.coverage.as_ref().unwrap();
+        assert_eq!(cov.common, ["g"]);
+        assert_eq!(cov.only_baseline, ["h"]);
+        assert_eq!(cov.aggregates, ["throughput.f32"]);
+        assert_eq!(status(&c, "throughput.f32"), MetricStatus::NotJudged);
+        assert_eq!(status(&c, "kernel.g.latency"), MetricStatus::Unchanged);
+        assert_eq!(status(&c, "kernel.g.correct"), MetricStatus::Unchanged);
+        let h = c
+            .metrics
+            .iter()
+            .find(|m| m.id == "kernel.h.latency")
+            .unwrap();
+        assert_eq!(
+            h.note.as_deref(),
+            Some("workload `h` not run in the new run")
+        );
+        let d = c.digests.iter().find(|d| d.name == "output.h").unwrap();
+        assert_eq!(d.status, DigestStatus::NotRun);
+        assert!(
+            c.differences
+                .contains(&"samples: baseline 2, new 1".to_string())
+        );
+
+        // A shared workload's changed digest still fails, and so does a digest missing from a
+        // workload the new run did run.
+        let mut changed = b.clone();
+        changed.digests.insert("output.g".into(), "zz".into());
+        let c = compare(&a, &changed, &rule, &CompareSettings::default()).unwrap();
+        assert_eq!(c.digest_failures().count(), 1);
+        let mut no_digest = b.clone();
+        no_digest.digests.clear();
+        let c = compare(&a, &no_digest, &rule, &CompareSettings::default()).unwrap();
+        let g = c.digests.iter().find(|d| d.name == "output.g").unwrap();
+        assert_eq!(g.status, DigestStatus::Missing);
+        assert!(!c.passed());
+    }
+
+    #[test]
+    fn a_shard_is_a_different_sample_set_and_stated() {
+        let a = two_workloads();
+        let mut b = only_g(&a);
+        b.pins.dataset = a.pins.dataset.clone();
+        b.pins.shard = Some("1/2".into());
+        let c = compare(&a, &b, &rule, &CompareSettings::default()).unwrap();
+        assert!(
+            c.differences
+                .contains(&"shard: baseline none (whole dataset), new 1/2".to_string()),
+            "{:?}",
+            c.differences
+        );
+        assert_eq!(c.new.shard.as_deref(), Some("1/2"));
+        assert_eq!(status(&c, "throughput.f32"), MetricStatus::NotJudged);
+        assert!(c.passed());
+    }
+
+    #[test]
+    fn different_sets_with_nothing_shared_are_an_error() {
+        // Aggregates only (no digests name a workload), as in medical imaging.
+        let mut a = two_workloads();
+        a.digests.clear();
+        a.samples.clear();
+        a.metrics.retain(|k, _| k == "throughput.f32");
+        let mut b = only_g(&a);
+        b.metrics.retain(|k, _| k == "throughput.f32");
+        let e = compare(&a, &b, &rule, &CompareSettings::default()).unwrap_err();
+        assert!(matches!(e, CompareError::NothingInCommon { .. }), "{e}");
+        let text = e.to_string();
+        assert!(
+            text.contains("2 samples, dataset d") && text.contains("1 samples, dataset smaller"),
+            "{text}"
+        );
+        // The same dataset compares them.
+        b.pins.dataset = a.pins.dataset.clone();
+        assert!(compare(&a, &b, &rule, &CompareSettings::default()).is_ok());
+    }
+
+    #[test]
+    fn a_scorecard_compared_with_itself_is_flagged_and_reasons_kept_apart() {
+        let mut a = two_workloads();
+        let reason = "energy not measurable: no RAPL";
+        for id in ["kernel.g.efficiency", "kernel.h.efficiency"] {
+            let mut m = a.metrics["kernel.g.correct"].clone();
+            m.value = None;
+            m.ci95 = None;
+            m.unit = "TOPS/W".into();
+            m.reason = Some(reason.into());
+            a.metrics.insert(id.into(), m);
+        }
+        let c = compare(&a, &a, &rule, &CompareSettings::default()).unwrap();
+        assert!(c.same_scorecard);
+        let b = only_g(&a);
+        assert!(
+            !compare(&a, &b, &rule, &CompareSettings::default())
+                .unwrap()
+                .same_scorecard
+        );
+        let e = c
+            .metrics
+            .iter()
+            .find(|m| m.id == "kernel.h.efficiency")
+            .unwrap();
+        assert_eq!(e.note.as_deref(), Some("not measured on either side"));
+        assert_eq!(e.reason.as_deref(), Some(reason));
     }
 }
