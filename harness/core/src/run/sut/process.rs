@@ -70,6 +70,8 @@ struct Shared {
     lost: Mutex<Option<(FailureKind, String)>>,
     child: Mutex<Option<Child>>,
     stderr_tail: Mutex<VecDeque<String>>,
+    /// Set when the stderr reader reached end of file (the SUT's last words are in the tail).
+    stderr_done: (Mutex<bool>, std::sync::Condvar),
     reported: Mutex<(Option<String>, Option<String>)>,
 }
 
@@ -99,6 +101,7 @@ impl ProcessSut {
                 lost: Mutex::new(None),
                 child: Mutex::new(None),
                 stderr_tail: Mutex::new(VecDeque::new()),
+                stderr_done: (Mutex::new(false), std::sync::Condvar::new()),
                 reported: Mutex::new((None, None)),
             }),
             running: Mutex::new(None),
@@ -107,6 +110,15 @@ impl ProcessSut {
 }
 
 impl Shared {
+    /// Waits up to `grace` for the stderr reader to reach end of file, so that a crashed SUT's
+    /// last lines (a traceback written as it exits) are in the tail before it is reported.
+    fn wait_stderr(&self, grace: Duration) {
+        let (lock, cvar) = &self.stderr_done;
+        if let Ok(done) = lock.lock() {
+            let _ = cvar.wait_timeout_while(done, grace, |d| !*d);
+        }
+    }
+
     fn tail(&self) -> String {
         let t = self
             .stderr_tail
@@ -165,7 +177,11 @@ impl Shared {
         if self.ending.load(SeqCst) {
             return;
         }
-        let (kind, what) = match self.wait_exit(Duration::from_secs(1)) {
+        let exit = self.wait_exit(Duration::from_secs(1));
+        if exit.is_some() {
+            self.wait_stderr(Duration::from_secs(2));
+        }
+        let (kind, what) = match exit {
             Some(st) if st.success() => (
                 FailureKind::Missing,
                 format!("the SUT exited ({st}) before answering every query"),
@@ -420,6 +436,11 @@ fn stderr_loop(shared: Arc<Shared>, err: impl Read, log: LogSink) {
             "[jiebang] {dropped} more bytes of stderr were not logged (limit {STDERR_TOTAL_MAX} bytes per session)"
         ));
     }
+    let (lock, cvar) = &shared.stderr_done;
+    if let Ok(mut done) = lock.lock() {
+        *done = true;
+        cvar.notify_all();
+    }
 }
 
 impl Sut for ProcessSut {
@@ -489,6 +510,9 @@ impl Sut for ProcessSut {
         };
         if let Ok(mut c) = self.shared.child.lock() {
             *c = Some(child);
+        }
+        if let Ok(mut done) = self.shared.stderr_done.0.lock() {
+            *done = false;
         }
         let (first_tx, first_rx): (Sender<First>, Receiver<First>) = crossbeam_channel::bounded(1);
         let mut threads = Vec::new();
