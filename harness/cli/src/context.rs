@@ -70,9 +70,17 @@ impl Registry {
             .cloned()
     }
 
-    /// Reads and validates a declaration against the catalogues.
+    /// Reads and validates a declaration against the catalogues; warns (stderr) when it
+    /// declares nothing.
     pub fn declaration(&self, path: &Path) -> Result<Declaration> {
-        Ok(Declaration::read(path, &self.directions())?)
+        let d = Declaration::read(path, &self.directions())?;
+        if d.is_empty() {
+            eprintln!(
+                "warning: {}: declares nothing (no [[indicator]] or [[custom]] entries); the scorecard will show no declared levels",
+                path.display()
+            );
+        }
+        Ok(d)
     }
 }
 
@@ -93,6 +101,7 @@ pub fn suite_from_file(reg: &Registry, path: &Path) -> Result<(Arc<dyn Task>, Su
 /// Where the embedded default dataset of a suite lives: `$JIEBANG_DATA` or `./jiebang-data`,
 /// then `<direction>/<name>@<version>/seed-<seed>-n<samples>`.
 pub fn default_dataset_dir(suite: &SuiteSpec, params: &GenerateParams) -> Result<PathBuf> {
+    check_samples(params)?;
     let base = std::env::var_os("JIEBANG_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("jiebang-data"));
@@ -100,6 +109,25 @@ pub fn default_dataset_dir(suite: &SuiteSpec, params: &GenerateParams) -> Result
     Ok(base
         .join(format!("{}@{}", suite.id, suite.version))
         .join(format!("seed-{}-n{n}", params.seed_for(suite))))
+}
+
+/// Refuses `--samples 0` before anything is generated (each task checks its own upper bound).
+pub fn check_samples(params: &GenerateParams) -> Result<()> {
+    if params.samples == Some(0) {
+        bail!("--samples 0: expected a positive number of samples (1 or more)");
+    }
+    Ok(())
+}
+
+/// Removes a partly generated dataset directory unless generation completed.
+struct Partial<'a>(Option<&'a Path>);
+
+impl Drop for Partial<'_> {
+    fn drop(&mut self) {
+        if let Some(p) = self.0 {
+            let _ = std::fs::remove_dir_all(p);
+        }
+    }
 }
 
 /// Generates the synthetic dataset of `suite` into `out` (atomically: into a temporary
@@ -111,6 +139,7 @@ pub fn generate(
     out: &Path,
     quiet: bool,
 ) -> Result<Dataset> {
+    check_samples(params)?;
     if out.join(jiebang_core::MANIFEST_FILE).exists() {
         bail!(
             "{}: a dataset is already there; remove it or choose another --out",
@@ -133,11 +162,15 @@ pub fn generate(
         std::fs::remove_dir_all(&tmp).ok();
     }
     std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    let mut partial = Partial(Some(&tmp));
     let n = params.samples_for(suite)?;
     let bar = Progress::new(n, "generating", quiet);
     let generator = task
         .generate(suite, &tmp, params, &|done, total| bar.set(done, total))
-        .with_context(|| format!("generating {} into {}", suite.full_id(), tmp.display()))?;
+        .with_context(|| match params.samples {
+            Some(s) => format!("generating {} with --samples {s}", suite.full_id()),
+            None => format!("generating {}", suite.full_id()),
+        })?;
     bar.finish(&generator);
     let mut meta = std::collections::BTreeMap::new();
     meta.insert("suite".into(), serde_json::json!(suite.full_id()));
@@ -151,6 +184,7 @@ pub fn generate(
     }
     std::fs::rename(&tmp, out)
         .with_context(|| format!("moving {} to {}", tmp.display(), out.display()))?;
+    partial.0 = None;
     Ok(Dataset::open_verified(out)?)
 }
 

@@ -1,6 +1,7 @@
 //! `jiebang run` and `jiebang merge` through the real binary: a verifiable scorecard and log,
-//! `--resume` after a torn log, shards merged into the single run's metrics, a dying SUT
-//! ending with exit status 2 and its log kept, and `--help` that teaches.
+//! `--resume` after a torn log, shards merged into the single run's metrics (empty shards
+//! included), a dying SUT ending with exit status 2 and its log kept, inputs refused before
+//! any data is generated, and `--help` that teaches.
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -52,6 +53,18 @@ print(json.dumps({"type": "result", "id": q["id"], "positive": True, "score": 0.
 time.sleep(30)
 "#;
 
+/// Answers two queries, then exits with status 4 on the third (all queries are in flight).
+const CRASH_SUT: &str = r#"
+import json, sys
+sys.stdin.readline()
+print(json.dumps({"type": "ready", "name": "crash"}), flush=True)
+for n, line in enumerate(sys.stdin):
+    q = json.loads(line)
+    if n == 2:
+        sys.exit(4)
+    print(json.dumps({"type": "result", "id": q["id"], "positive": True, "score": 0.5, "lesions": []}), flush=True)
+"#;
+
 const SUITE: &str = "medical-imaging/case-detection";
 
 struct Dir {
@@ -66,6 +79,7 @@ impl Dir {
         std::fs::write(d.path("fixed.py"), FIXED_SUT).unwrap();
         std::fs::write(d.path("dying.py"), DYING_SUT).unwrap();
         std::fs::write(d.path("deaf.py"), DEAF_SUT).unwrap();
+        std::fs::write(d.path("crash.py"), CRASH_SUT).unwrap();
         d
     }
 
@@ -401,4 +415,287 @@ fn bad_arguments_are_named() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--shard"));
+}
+
+/// The log files directly under `dir`.
+fn logs_in(dir: &Path) -> Vec<PathBuf> {
+    let mut logs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".log.jsonl"))
+        .collect();
+    logs.sort();
+    logs
+}
+
+#[test]
+fn shards_without_samples_write_empty_logs_that_merge() {
+    // A job array wider than the dataset: 6 samples over 8 shards, so 7/8 and 8/8 are empty.
+    let d = Dir::new();
+    let single = d.run("single", &[]);
+    let single_sc = scorecard(&d.path(single["scorecard"].as_str().unwrap()));
+    for i in 1..=8 {
+        let o = d
+            .jiebang()
+            .args(["run", "--suite", SUITE, "--sut", "python3 fixed.py"])
+            .args(["--samples", "6", "--shard", &format!("{i}/8")])
+            .args(["--out", "shards", "--json", "--quiet"])
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "shard {i}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            v["queries"]["issued"],
+            if i <= 6 { 1 } else { 0 },
+            "shard {i}"
+        );
+        if i > 6 {
+            assert!(
+                String::from_utf8_lossy(&o.stderr).contains(&format!("shard {i}/8 has no samples")),
+                "{}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+    }
+    let logs = logs_in(&d.path("shards"));
+    assert_eq!(logs.len(), 8);
+    let o = d
+        .jiebang()
+        .arg("merge")
+        .args(&logs)
+        .args(["--out", "merged", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let merged: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let merged_sc = scorecard(&d.path(merged["scorecard"].as_str().unwrap()));
+    assert_eq!(merged_sc["metrics"], single_sc["metrics"]);
+    assert_eq!(merged_sc["run"]["queries"], single_sc["run"]["queries"]);
+    assert_eq!(merged_sc["pins"]["sut"]["name"], "fixed");
+}
+
+#[test]
+fn bad_inputs_are_refused_before_data_or_sut() {
+    let d = Dir::new();
+    // A SUT that leaves a mark if it is ever started.
+    std::fs::write(d.path("mark.py"), "open('started', 'w').close()\n").unwrap();
+    std::fs::write(
+        d.path("chip.toml"),
+        "schema_version = 1\nunit = \"lab\"\ndirection = \"nn-chip\"\n",
+    )
+    .unwrap();
+    d.jiebang()
+        .args(["run", "--suite", SUITE, "--sut", "python3 mark.py"])
+        .args(["--samples", "6", "--declaration", "chip.toml", "--out", "out"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the declaration is for direction `nn-chip` but suite medical-imaging/case-detection@1 is `medical-imaging`",
+        ));
+    assert!(!d.path("data").exists(), "data was generated");
+    assert!(!d.path("out").exists(), "a log was left behind");
+    assert!(!d.path("started").exists(), "the SUT was started");
+
+    d.jiebang()
+        .args(["run", "--suite", SUITE, "--sut", "python3 mark.py"])
+        .args(["--samples", "0", "--out", "out"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--samples 0: expected a positive number",
+        ));
+    assert!(!d.path("data").exists(), "data was generated");
+    // Beyond the task's own bound: generation fails and leaves no partial folder.
+    d.jiebang()
+        .args(["run", "--suite", SUITE, "--sut", "python3 mark.py"])
+        .args(["--samples", "2000000", "--out", "out"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("--samples 2000000")
+                .and(predicate::str::contains("partial").not()),
+        );
+    let debris: Vec<_> = walk(&d.path("data"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".partial-"))
+        .collect();
+    assert!(debris.is_empty(), "{debris:?}");
+    assert!(!d.path("started").exists(), "the SUT was started");
+
+    d.jiebang()
+        .args([
+            "run",
+            "--suite",
+            SUITE,
+            "--sut",
+            "predictions:nothere.jsonl",
+        ])
+        .args(["--samples", "6", "--out", "out"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains(
+                "--sut `predictions:nothere.jsonl`: nothere.jsonl: no such file",
+            )
+            .and(predicate::str::contains("--sut-file").not()),
+        );
+    d.jiebang()
+        .args(["run", "--suite", SUITE, "--sut", "python3 fixed.py"])
+        .args(["--sut-file", "model.bin", "--samples", "6", "--out", "out"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--sut-file model.bin: no such file",
+        ));
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            }
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn sut_files_are_pinned_once_however_spelled() {
+    let d = Dir::new();
+    let plain = d.run("plain", &[]);
+    let abs = d.path("fixed.py");
+    let spelled = d.run(
+        "spelled",
+        &[
+            "--sut-file",
+            "./fixed.py",
+            "--sut-file",
+            abs.to_str().unwrap(),
+        ],
+    );
+    let a = scorecard(&d.path(plain["scorecard"].as_str().unwrap()));
+    let b = scorecard(&d.path(spelled["scorecard"].as_str().unwrap()));
+    assert_eq!(b["pins"]["sut"]["files"].as_array().unwrap().len(), 1);
+    assert_eq!(b["pins"]["sut"]["files"][0]["path"], "fixed.py");
+    assert_eq!(a["pins"]["sut"]["hash"], b["pins"]["sut"]["hash"]);
+}
+
+#[test]
+fn a_crash_after_every_sample_is_recorded_says_to_score_the_log() {
+    let d = Dir::new();
+    let args = [
+        "run",
+        "--suite",
+        SUITE,
+        "--sut",
+        "python3 crash.py",
+        "--samples",
+        "6",
+        "--max-in-flight",
+        "6",
+        "--out",
+        "out",
+        "--quiet",
+    ];
+    d.jiebang().args(args).assert().code(2).stderr(
+        predicate::str::contains("crashed: exit status 4")
+            .and(predicate::str::contains(
+                "all 6 samples are recorded (4 as failures)",
+            ))
+            .and(predicate::str::contains("--resume to score the log"))
+            .and(predicate::str::contains("the other 0").not()),
+    );
+    d.jiebang()
+        .args(args)
+        .arg("--resume")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("6 issued, 2 answered"));
+}
+
+#[test]
+fn unusable_prediction_lines_are_shown_on_stderr() {
+    let d = Dir::new();
+    let mut text = String::from(
+        "{\"sample\": \"study-0000\", \"positive\": true, \"score\": 0.9, \"lesions\": []}\n",
+    );
+    text.push_str("not json\n{\"positive\": true}\n");
+    for i in 0..5 {
+        text.push_str(&format!("{{\"sample\": \"nobody-{i}\"}}\n"));
+    }
+    std::fs::write(d.path("p.jsonl"), text).unwrap();
+    d.jiebang()
+        .args(["run", "--suite", SUITE, "--sut", "predictions:p.jsonl"])
+        .args(["--samples", "6", "--out", "out", "--quiet"])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("7 answer(s) could not be used")
+                .and(predicate::str::contains("p.jsonl:2: not JSON"))
+                .and(predicate::str::contains("p.jsonl:3: no `sample` field"))
+                .and(predicate::str::contains(
+                    "sample `nobody-0` is not in the dataset",
+                ))
+                .and(predicate::str::contains("nobody-3").not())
+                .and(predicate::str::contains("... and 2 more")),
+        );
+}
+
+#[test]
+fn warnings_errors_and_json_errors() {
+    let d = Dir::new();
+    let first = d.run("out", &[]);
+    // `--json` on error: a JSON object on stdout, exit status 2.
+    let o = d
+        .jiebang()
+        .args(["run", "--suite", SUITE, "--sut", "python3 fixed.py"])
+        .args(["--samples", "6", "--out", "out", "--json", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("a log is already there"),
+        "{v}"
+    );
+    // --samples with --data is ignored, with a warning; an empty declaration is noted.
+    let sc = scorecard(&d.path(first["scorecard"].as_str().unwrap()));
+    let root = sc["pins"]["settings"]["dataset_root"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        d.path("empty.toml"),
+        "schema_version = 1\nunit = \"lab\"\ndirection = \"medical-imaging\"\n",
+    )
+    .unwrap();
+    d.jiebang()
+        .args(["run", "--suite", SUITE, "--sut", "builtin:log-blob"])
+        .args([
+            "--data",
+            &root,
+            "--samples",
+            "3",
+            "--declaration",
+            "empty.toml",
+        ])
+        .args(["--out", "data-run", "--quiet", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"issued\": 6"))
+        .stderr(
+            predicate::str::contains("--samples 3 is ignored with --data")
+                .and(predicate::str::contains("empty.toml: declares nothing")),
+        );
 }

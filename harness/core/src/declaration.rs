@@ -269,6 +269,29 @@ impl Declaration {
         })
     }
 
+    /// Refuses a declaration made for another direction than `suite`'s.
+    pub fn check_suite(&self, suite: &crate::SuiteSpec) -> Result<(), CoreError> {
+        if self.direction == suite.direction {
+            return Ok(());
+        }
+        Err(CoreError::invalid(
+            &self.file,
+            None,
+            format!(
+                "the declaration is for direction `{}` but suite {} is `{}`; pass a declaration with direction = \"{}\"",
+                self.direction,
+                suite.full_id(),
+                suite.direction,
+                suite.direction
+            ),
+        ))
+    }
+
+    /// Whether it declares nothing: no `[[indicator]]` and no `[[custom]]` entries.
+    pub fn is_empty(&self) -> bool {
+        self.levels.is_empty() && self.custom.is_empty()
+    }
+
     /// The declared level of a catalogue indicator.
     pub fn level(&self, id: &str) -> Option<&DeclaredLevel> {
         self.levels.iter().find(|l| l.id == id)

@@ -116,6 +116,9 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<()> {
             .map(|p| reg.declaration(p))
             .transpose()?,
     };
+    if let Some(d) = &card.declaration {
+        d.check_suite(&suite)?;
+    }
     let key = args.sign.as_deref().map(read_key).transpose()?;
     let root_text = root
         .canonicalize()

@@ -13,6 +13,7 @@ use jiebang_core::{BackendHandle, GenerateParams};
 use jiebang_scorecard::{KeyPair, Scorecard, seal};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering::SeqCst};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -50,7 +51,10 @@ Settings (--set KEY=VALUE, or the suite's [settings]; flags override both):
   The effective values are pinned in the scorecard (pins.settings).
 
 A SUT that crashes, hangs or closes its output ends the run with exit status 2; the log keeps
-every query recorded so far (those in flight count as failures), and --resume finishes the rest.";
+every query recorded so far (those in flight count as failures), and --resume finishes the rest.
+Ctrl-C (SIGINT) or SIGTERM stops issuing and stops the SUT; the log keeps what was recorded
+(queries in flight are asked again on --resume); exit status 130 (SIGINT) or 143 (SIGTERM).
+A second signal ends jiebang at once.";
 
 /// Arguments of `jiebang run`.
 #[derive(clap::Args, Clone)]
@@ -73,7 +77,8 @@ pub struct Args {
     /// Dataset root with a manifest.json (default: the suite's generated dataset).
     #[arg(long)]
     data: Option<PathBuf>,
-    /// Samples in the generated default dataset (ignored with --data).
+    /// Samples in the generated default dataset. With --data it is ignored, with a warning:
+    /// the dataset's own samples are run.
     #[arg(long)]
     samples: Option<u64>,
     /// The unit's declaration (TOML): current level and 2020 target per indicator.
@@ -147,9 +152,85 @@ pub struct Args {
     /// Most trials the peak search may run.
     #[arg(long, default_value_t = 16, value_name = "N", requires = "find_peak")]
     pub(crate) peak_trials: usize,
-    /// Print a JSON summary instead of the report.
+    /// Print a JSON summary instead of the report (`{"error": "..."}` when the run fails).
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+/// Set by the SIGINT/SIGTERM handler while a run is in progress.
+static STOP: AtomicBool = AtomicBool::new(false);
+/// The signal that set [`STOP`].
+static SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+/// The first SIGINT/SIGTERM asks the run to stop; a second one ends the process at once.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+extern "C" fn on_signal(sig: libc::c_int) {
+    if STOP.swap(true, SeqCst) {
+        // SAFETY: signal() and raise() are async-signal-safe; the default action ends us.
+        unsafe {
+            libc::signal(sig, libc::SIG_DFL);
+            libc::raise(sig);
+        }
+    } else {
+        SIGNAL.store(sig, SeqCst);
+    }
+}
+
+/// SIGINT/SIGTERM handling for the span of a run; the previous actions come back on drop.
+struct StopOnSignal {
+    #[cfg(unix)]
+    previous: Vec<(libc::c_int, libc::sigaction)>,
+}
+
+impl StopOnSignal {
+    #[allow(unsafe_code)]
+    fn install() -> Self {
+        STOP.store(false, SeqCst);
+        SIGNAL.store(0, SeqCst);
+        #[cfg(unix)]
+        {
+            let mut previous = Vec::new();
+            for sig in [libc::SIGINT, libc::SIGTERM] {
+                // SAFETY: a zeroed sigaction is valid; the handler only touches atomics and
+                // async-signal-safe calls.
+                unsafe {
+                    let mut act: libc::sigaction = std::mem::zeroed();
+                    act.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
+                    act.sa_flags = libc::SA_RESTART;
+                    libc::sigemptyset(&mut act.sa_mask);
+                    let mut old: libc::sigaction = std::mem::zeroed();
+                    if libc::sigaction(sig, &act, &mut old) == 0 {
+                        previous.push((sig, old));
+                    }
+                }
+            }
+            Self { previous }
+        }
+        #[cfg(not(unix))]
+        Self {}
+    }
+}
+
+impl Drop for StopOnSignal {
+    #[allow(unsafe_code)]
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        for (sig, old) in &self.previous {
+            // SAFETY: restores the action saved by `install`.
+            unsafe {
+                libc::sigaction(*sig, old, std::ptr::null_mut());
+            }
+        }
+    }
+}
+
+/// The exit status of a run ended by a signal: 128 + the signal (130 SIGINT, 143 SIGTERM).
+fn interrupted_status() -> i32 {
+    match SIGNAL.load(SeqCst) {
+        0 => 130,
+        sig => 128 + sig,
+    }
 }
 
 /// Opens the `--backend` device. Now that `jiebang-accel` is wired into the CLI this is
@@ -188,6 +269,13 @@ impl RunObserver for Bars {
         if !self.quiet {
             eprintln!("{message}");
         }
+    }
+    fn warn(&self, message: &str) {
+        // Shown with --quiet and --json too: it is not progress.
+        eprintln!("{message}");
+    }
+    fn stop_flag(&self) -> Option<&'static AtomicBool> {
+        Some(&STOP)
     }
 }
 
@@ -324,14 +412,34 @@ pub struct Written {
     pub log: PathBuf,
 }
 
-/// Runs the command; false when a peak search found no rate that met the bound.
+/// Runs the command; false when a peak search found no rate that met the bound. A run stopped
+/// by SIGINT/SIGTERM prints what was kept and exits with 128 + the signal; with `--json` any
+/// error is also printed to stdout as `{"error": "..."}`.
 pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
-    if args.find_peak {
-        return super::peak::run(args, reg, quiet);
+    let result = if args.find_peak {
+        super::peak::run(args, reg, quiet)
+    } else {
+        execute(args, reg, quiet).map(|w| {
+            print_outcome(&w.scorecard, &w.path, &[w.log], args.json, quiet);
+            true
+        })
+    };
+    let Err(e) = result else {
+        return result;
+    };
+    let interrupted = matches!(
+        e.downcast_ref::<run::RunError>(),
+        Some(run::RunError::Interrupted { .. })
+    );
+    if args.json {
+        let out = serde_json::json!({ "error": format!("{e:#}"), "interrupted": interrupted });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     }
-    let w = execute(args, reg, quiet)?;
-    print_outcome(&w.scorecard, &w.path, &[w.log], args.json, quiet);
-    Ok(true)
+    if interrupted {
+        eprintln!("{e:#}");
+        std::process::exit(interrupted_status());
+    }
+    Err(e)
 }
 
 /// Runs a suite and writes its sealed scorecard; prints only progress.
@@ -356,13 +464,25 @@ pub fn execute(args: &Args, reg: &Registry, quiet: bool) -> Result<Written> {
         .as_deref()
         .map(|p| reg.declaration(p))
         .transpose()?;
+    // Checked before any data is generated or any SUT started.
+    if let Some(d) = &declaration {
+        d.check_suite(&suite)?;
+    }
     let backend = open_backend(&args.backend)?;
     let params = GenerateParams {
         samples: args.samples,
         seed: None,
     };
+    context::check_samples(&params)?;
     let dataset = context::dataset(task.as_ref(), &suite, args.data.as_deref(), &params, quiet)?;
     let samples = task.load(&suite, &dataset)?;
+    if let (Some(n), Some(d)) = (args.samples, &args.data) {
+        eprintln!(
+            "warning: --samples {n} is ignored with --data: the dataset at {} has {} samples and all of them are run",
+            d.display(),
+            samples.len()
+        );
+    }
     let sut = run::sut::open(
         &spec,
         &args.sut_files,
@@ -404,7 +524,21 @@ pub fn execute(args: &Args, reg: &Registry, quiet: bool) -> Result<Written> {
         quiet: quiet || args.json,
         current: Mutex::new(None),
     };
-    let report = run::run(&inputs, sut, &card, &bars)?;
+    let signals = StopOnSignal::install();
+    let report = run::run(&inputs, sut, &card, &bars);
+    drop(signals);
+    let report = report?;
+    if STOP.load(SeqCst) {
+        // The signal came while the complete log was being scored: no scorecard is written.
+        return Err(run::RunError::Interrupted {
+            message: format!(
+                "every sample is recorded in {}; rerun the same command with --resume to score it",
+                report.log.display()
+            ),
+            log: report.log,
+        }
+        .into());
+    }
     let mut sc = report.scorecard;
     write_scorecard(&mut sc, key.as_ref(), &path)?;
     Ok(Written {

@@ -36,16 +36,8 @@ pub(crate) fn assemble(
     dataset_root: &str,
     sc: &ScorecardInputs,
 ) -> Result<Scorecard, RunError> {
-    if let Some(d) = &sc.declaration
-        && d.direction != suite.direction
-    {
-        return Err(RunError::Unsupported(format!(
-            "{}: the declaration is for direction `{}` but suite {} is `{}`",
-            d.file.display(),
-            d.direction,
-            suite.full_id(),
-            suite.direction
-        )));
+    if let Some(d) = &sc.declaration {
+        d.check_suite(suite)?;
     }
     let (name, version) = tally
         .sessions

@@ -29,6 +29,14 @@ pub enum RunError {
         /// What is wrong and what was expected.
         message: String,
     },
+    /// A file given with `--sut-file` cannot be pinned.
+    #[error("--sut-file {}: {message}", path.display())]
+    SutFile {
+        /// The file as given.
+        path: PathBuf,
+        /// What is wrong (missing, unreadable, not a regular file).
+        message: String,
+    },
     /// The SUT could not be started or broke the protocol before the first query.
     #[error("SUT `{sut}` did not start: {message}")]
     SutStart {
@@ -55,6 +63,16 @@ pub enum RunError {
         planned: u64,
         /// What to do next.
         hint: String,
+    },
+    /// The run was stopped by a signal (SIGINT, SIGTERM): nothing more was issued, the SUT was
+    /// stopped, and the log keeps every query recorded so far (those in flight are not
+    /// recorded, so a resume asks them again).
+    #[error("interrupted; {message}")]
+    Interrupted {
+        /// The per-query log.
+        log: PathBuf,
+        /// What was kept and what to do next.
+        message: String,
     },
     /// The per-query log is unreadable or does not belong to this run.
     #[error("{}{}: {message}", file.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]

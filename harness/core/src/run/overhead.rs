@@ -137,6 +137,7 @@ impl Started {
                 count_strays: false,
                 pass: None,
                 clock: Instant::now(),
+                interrupt: None,
             },
             &self.log,
             &Quiet,

@@ -17,6 +17,7 @@ use jiebang_scorecard::{DatasetPin, HarnessPin, Scorecard, SuitePin};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// What a run is of.
@@ -52,6 +53,15 @@ pub trait RunObserver: Sync {
     fn phase_done(&self, _summary: &str) {}
     /// Something the user should know.
     fn note(&self, _message: &str) {}
+    /// Something the user should act on (shown even when progress is not).
+    fn warn(&self, message: &str) {
+        self.note(message);
+    }
+    /// A flag that asks the run to stop (set by a SIGINT/SIGTERM handler): the pass stops
+    /// issuing, the SUT is stopped and the run ends with [`RunError::Interrupted`].
+    fn stop_flag(&self) -> Option<&'static AtomicBool> {
+        None
+    }
 }
 
 /// An observer that shows nothing.
@@ -200,12 +210,49 @@ fn start(
     })
 }
 
-fn lost(end: PassEnd, log: &Path, recorded: u64, planned: u64, mode: Mode) -> RunError {
+fn stop_requested(obs: &dyn RunObserver) -> bool {
+    obs.stop_flag().is_some_and(|f| f.load(Ordering::SeqCst))
+}
+
+/// Samples of `all` with a record in the log, and how many of those are failures.
+fn recorded_in(log: &Path, all: &[usize]) -> Option<(u64, u64)> {
+    let t = read_log(log).and_then(|c| c.tally()).ok()?;
+    let mut recorded = 0;
+    let mut failed = 0;
+    for k in all {
+        if let Some(a) = t.answers.get(k) {
+            recorded += 1;
+            failed += u64::from(a.is_none());
+        }
+    }
+    Some((recorded, failed))
+}
+
+fn interrupted_accuracy(log: &Path, recorded: u64, planned: u64) -> RunError {
+    RunError::Interrupted {
+        log: log.to_path_buf(),
+        message: format!(
+            "{recorded} of {planned} samples recorded in {}; rerun the same command with --resume",
+            log.display()
+        ),
+    }
+}
+
+fn lost(
+    end: PassEnd,
+    log: &Path,
+    (recorded, failed): (u64, u64),
+    planned: u64,
+    mode: Mode,
+) -> RunError {
     let message = match end {
         PassEnd::Lost { message } | PassEnd::Hung { message } => message,
-        PassEnd::Complete => "the run stopped".into(),
+        PassEnd::Complete | PassEnd::Interrupted => "the run stopped".into(),
     };
     let hint = match mode {
+        Mode::Accuracy if planned > 0 && recorded >= planned => format!(
+            "all {planned} samples are recorded ({failed} as failures); run the same command with --resume to score the log"
+        ),
         Mode::Accuracy => format!(
             "the queries in flight are recorded as failures; `--resume` (same command) finishes the other {} samples with a fresh SUT",
             planned.saturating_sub(recorded)
@@ -280,7 +327,25 @@ fn run_accuracy(
         .filter(|k| !recorded.contains(k))
         .collect();
     let already = (all.len() - remaining.len()) as u64;
-    if !remaining.is_empty() {
+    if all.is_empty() && existing.is_none() {
+        // More shards than samples (a job array wider than the dataset): this shard's log is
+        // complete as it is, so that `jiebang merge` gets every shard. No SUT is started.
+        let logger = Logger::open(&inp.log, None, inp.samples.clone(), 1, true)?;
+        logger
+            .sink()
+            .send(LogEvent::Line(LogLine::Header(Box::new(expected.clone()))));
+        logger.sink().send(LogEvent::Line(LogLine::End(EndRecord {
+            session: 1,
+            elapsed_s: 0.0,
+            completed_at: now_rfc3339(),
+        })));
+        logger.close()?;
+        obs.warn(&format!(
+            "warning: shard {} has no samples (the dataset has {}); wrote its empty log for `jiebang merge`",
+            eff.shard.map(|s| s.to_string()).unwrap_or_default(),
+            inp.samples.len()
+        ));
+    } else if !remaining.is_empty() {
         let logger = Logger::open(&inp.log, keep_len, inp.samples.clone(), session, true)?;
         if existing.is_none() {
             logger
@@ -298,6 +363,12 @@ fn run_accuracy(
                 let _ = std::fs::remove_file(&inp.log);
             }
             return Err(e);
+        }
+        if stop_requested(obs) {
+            sut.abort();
+            let _ = sut.end();
+            logger.close()?;
+            return Err(interrupted_accuracy(&inp.log, already, all.len() as u64));
         }
         let pin = sut.pin();
         if let Some((_, name, version)) = &first_session
@@ -349,6 +420,7 @@ fn run_accuracy(
                 count_strays: true,
                 pass: None,
                 clock,
+                interrupt: obs.stop_flag(),
             },
             logger.sink(),
             &Bridge(obs),
@@ -362,10 +434,14 @@ fn run_accuracy(
                 .iter()
                 .filter(|q| q.3 != SlotState::Pending)
                 .count() as u64;
+            let counts = recorded_in(&inp.log, &all).unwrap_or((already + done, 0));
+            if res.end == PassEnd::Interrupted {
+                return Err(interrupted_accuracy(&inp.log, counts.0, all.len() as u64));
+            }
             return Err(lost(
                 res.end,
                 &inp.log,
-                already + done,
+                counts,
                 all.len() as u64,
                 Mode::Accuracy,
             ));
@@ -381,7 +457,17 @@ fn run_accuracy(
     } else if existing.is_some() {
         obs.note("every sample is already recorded; scoring the log");
     }
+    if stop_requested(obs) {
+        return Err(interrupted_accuracy(
+            &inp.log,
+            all.len() as u64,
+            all.len() as u64,
+        ));
+    }
     let contents = read_log(&inp.log)?;
+    if !remaining.is_empty() {
+        report_unusable(&contents, session, obs);
+    }
     let scorecard = score_logs(
         &[contents],
         inp.task.as_ref(),
@@ -396,6 +482,48 @@ fn run_accuracy(
         log: inp.log.clone(),
         already_recorded: already,
     })
+}
+
+/// Shows the first few answers of `session` that could not be used (malformed answers, and
+/// stray lines such as a predictions file's unparsable or unknown-sample lines) with a count;
+/// the log holds them all.
+fn report_unusable(contents: &LogContents, session: u32, obs: &dyn RunObserver) {
+    const SHOWN: usize = 5;
+    let issues: Vec<String> = contents
+        .lines
+        .iter()
+        .filter_map(|(_, l)| match l {
+            LogLine::Stray(s) if s.session == session && s.counted => {
+                Some(format!("{} [{}]", s.detail, s.kind))
+            }
+            LogLine::Query(q) if q.session == session && q.outcome == "malformed" => Some(format!(
+                "sample {}: {} [malformed]",
+                q.sample,
+                q.detail.as_deref().unwrap_or("")
+            )),
+            _ => None,
+        })
+        .collect();
+    if issues.is_empty() {
+        return;
+    }
+    let mut text = format!(
+        "warning: {} answer(s) could not be used; the first {}:",
+        issues.len(),
+        issues.len().min(SHOWN)
+    );
+    for i in issues.iter().take(SHOWN) {
+        text.push_str("\n  ");
+        text.push_str(&super::log::preview(i, 300));
+    }
+    if issues.len() > SHOWN {
+        text.push_str(&format!(
+            "\n  ... and {} more in {}",
+            issues.len() - SHOWN,
+            contents.path.display()
+        ));
+    }
+    obs.warn(&text);
 }
 
 /// Scores one or more accuracy logs of the same run (a whole run, or every shard of it) into a
@@ -566,12 +694,22 @@ fn run_performance(
         count_strays: timed,
         pass: Some(if timed { "timed" } else { "warmup" }),
         clock,
+        interrupt: obs.stop_flag(),
     };
     let fail = |end: PassEnd, sut: &Arc<dyn Sut>, logger: Logger| -> RunError {
         sut.abort();
         let _ = sut.end();
         let _ = logger.close();
-        lost(end, &inp.log, 0, 0, Mode::Performance)
+        if end == PassEnd::Interrupted {
+            return RunError::Interrupted {
+                log: inp.log.clone(),
+                message: format!(
+                    "a performance run cannot be resumed; remove its partial log {} and run the same command again",
+                    inp.log.display()
+                ),
+            };
+        }
+        lost(end, &inp.log, (0, 0), 0, Mode::Performance)
     };
     let pass_record = |pass: &str, r: &PassResult| {
         LogEvent::Line(LogLine::Pass(PassRecord {

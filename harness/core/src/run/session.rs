@@ -146,6 +146,9 @@ pub(crate) struct PassSpec {
     pub pass: Option<&'static str>,
     /// The SUT session's clock origin.
     pub clock: Instant,
+    /// Set (by a signal handler) to stop issuing and end the pass, leaving the queries in
+    /// flight unrecorded so that a resume asks them again.
+    pub interrupt: Option<&'static AtomicBool>,
 }
 
 /// How a pass ended.
@@ -157,6 +160,9 @@ pub(crate) enum PassEnd {
     Lost { message: String },
     /// The SUT stopped answering and was stopped.
     Hung { message: String },
+    /// A stop was requested (SIGINT/SIGTERM): nothing more was issued, the SUT was stopped and
+    /// the queries in flight were left unrecorded.
+    Interrupted,
 }
 
 /// What a pass leaves: the slots' final states and times, and how it ended.
@@ -213,6 +219,19 @@ impl Shared {
         let chunk = self.chunks[(k >> CHUNK_BITS) as usize]
             .get_or_init(|| (0..CHUNK).map(|_| Slot::default()).collect());
         &chunk[(k as usize) & (CHUNK - 1)]
+    }
+
+    fn stop_requested(&self) -> bool {
+        self.spec.interrupt.is_some_and(|f| f.load(SeqCst))
+    }
+
+    /// Ends the pass on a stop request: the SUT is stopped, pending queries stay unrecorded.
+    fn interrupt(&self) {
+        if self.halted.swap(true, SeqCst) {
+            return;
+        }
+        self.sut.abort();
+        self.halt(PassEnd::Interrupted);
     }
 
     fn window(&self) -> u64 {
@@ -356,6 +375,12 @@ impl Completer {
         if s.halted.load(SeqCst) {
             return;
         }
+        if s.stop_requested() {
+            // The SUT got the same signal (a process group's Ctrl-C, a batch system's
+            // SIGTERM): its queries in flight are not its fault and are asked again on resume.
+            s.interrupt();
+            return;
+        }
         s.halted.store(true, SeqCst);
         fail_pending(s, code_of(kind), kind, &message);
         s.halt(PassEnd::Lost { message });
@@ -379,6 +404,10 @@ impl Completer {
             let mut batch = [Query::default(); BATCH];
             loop {
                 if s.halted.load(Relaxed) || s.issuing_done.load(Relaxed) {
+                    break;
+                }
+                if s.stop_requested() {
+                    s.watchdog.unpark();
                     break;
                 }
                 let out = s.outstanding.load(SeqCst);
@@ -445,7 +474,8 @@ impl Completer {
             }
             previous = scheduled - s.start_ns;
             loop {
-                if s.halted.load(SeqCst) {
+                if s.halted.load(SeqCst) || s.stop_requested() {
+                    s.watchdog.unpark();
                     return;
                 }
                 let now = s.now_ns();
@@ -622,6 +652,10 @@ fn watch(s: &Shared, done: &Completer, observer: &dyn PassObserver, max_consecut
             break;
         }
         std::thread::park_timeout(tick);
+        if s.stop_requested() {
+            s.interrupt();
+            break;
+        }
         let now = s.now_ns();
         // Timeouts: slots are issued in time order, so the oldest pending one expires first.
         let next = s.next.load(SeqCst);

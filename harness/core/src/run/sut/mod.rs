@@ -205,6 +205,10 @@ pub fn open(
             Ok(Arc::new(BuiltinSut::new(name, system)))
         }
         SutSpec::Predictions(path) => {
+            check_file(path).map_err(|m| RunError::SutSpec {
+                spec: format!("predictions:{}", path.display()),
+                message: format!("{}: {m}", path.display()),
+            })?;
             let mut all = vec![path.clone()];
             all.extend_from_slice(sut_files);
             Ok(Arc::new(PredictionsSut::new(path, pin_files(&all)?)))
@@ -225,22 +229,67 @@ pub fn open(
     }
 }
 
-/// Pins files by sha256, sorted by path, without duplicates.
+/// Why `path` cannot be pinned, if it cannot: missing, unreadable, or not a regular file.
+fn check_file(path: &Path) -> Result<(), String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(_) => Err("not a regular file (pin each file of a directory)".into()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err("no such file".into()),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Err("permission denied".into())
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// `path` without `.` components and with `dir/..` pairs removed, made relative to the working
+/// directory when it lies under it: `./sut.py`, `x/../sut.py` and `$PWD/sut.py` all become
+/// `sut.py`, so a SUT's hash does not depend on how its files were spelled. Purely lexical
+/// (symbolic links are not followed).
+pub fn normalise_path(path: &Path) -> PathBuf {
+    fn lexical(path: &Path) -> PathBuf {
+        use std::path::Component;
+        let mut out: Vec<Component> = Vec::new();
+        for c in path.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir => match out.last() {
+                    Some(Component::Normal(_)) => {
+                        out.pop();
+                    }
+                    Some(Component::RootDir | Component::Prefix(_)) => {}
+                    _ => out.push(c),
+                },
+                other => out.push(other),
+            }
+        }
+        out.iter().collect()
+    }
+    let p = lexical(path);
+    if p.is_absolute()
+        && let Ok(cwd) = std::env::current_dir()
+        && let Ok(rel) = p.strip_prefix(lexical(&cwd))
+        && !rel.as_os_str().is_empty()
+    {
+        return rel.to_path_buf();
+    }
+    if p.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        p
+    }
+}
+
+/// Pins files by sha256, sorted by path, without duplicates (paths are compared after
+/// [`normalise_path`]).
 pub fn pin_files(paths: &[PathBuf]) -> Result<Vec<FilePin>, RunError> {
     let mut pins: Vec<FilePin> = Vec::new();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| RunError::SutSpec {
-            spec: p.display().to_string(),
-            message: format!("--sut-file: {e}"),
+        check_file(p).map_err(|message| RunError::SutFile {
+            path: p.clone(),
+            message,
         })?;
-        if !meta.is_file() {
-            return Err(RunError::SutSpec {
-                spec: p.display().to_string(),
-                message: "--sut-file must name a regular file (pin each file of a directory)"
-                    .into(),
-            });
-        }
-        let path = p.display().to_string();
+        let path = normalise_path(p).display().to_string();
         if pins.iter().any(|f| f.path == path) {
             continue;
         }
@@ -285,6 +334,24 @@ mod tests {
         assert!(SutSpec::parse("python3 'unclosed").is_err());
         assert!(SutSpec::parse("  ").is_err());
         assert!(SutSpec::parse("builtin:").is_err());
+    }
+
+    #[test]
+    fn paths_are_normalised_lexically() {
+        let cwd = std::env::current_dir().unwrap();
+        for spelled in ["./sut.py", "sut.py", "x/../sut.py", "./x/./../sut.py"] {
+            assert_eq!(
+                normalise_path(Path::new(spelled)),
+                Path::new("sut.py"),
+                "{spelled}"
+            );
+        }
+        assert_eq!(normalise_path(&cwd.join("a/./b.bin")), Path::new("a/b.bin"));
+        assert_eq!(normalise_path(Path::new("../up.py")), Path::new("../up.py"));
+        assert_eq!(
+            normalise_path(Path::new("/elsewhere/./m.bin")),
+            Path::new("/elsewhere/m.bin")
+        );
     }
 
     #[test]

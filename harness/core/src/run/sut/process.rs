@@ -495,11 +495,17 @@ impl Sut for ProcessSut {
         if let Ok(mut l) = self.shared.lost.lock() {
             *l = None;
         }
-        let mut child = Command::new(&self.argv[0])
-            .args(&self.argv[1..])
+        let mut cmd = Command::new(&self.argv[0]);
+        cmd.args(&self.argv[1..])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stderr(Stdio::piped());
+        // Its own process group: a Ctrl-C at the terminal reaches jiebang only, which stops
+        // issuing and then stops the SUT itself, so the queries in flight are not recorded as
+        // crashes.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let mut child = cmd
             .spawn()
             .map_err(|e| fail(format!("cannot run `{}`: {e}", self.argv[0])))?;
         let (Some(mut stdin), Some(stdout), Some(stderr)) =
