@@ -2,11 +2,29 @@
 
 use jiebang_scorecard::{Target, Verdict, VerdictStatus};
 
-/// A value in its unit: ratios as percentages, other units as 4 significant digits.
+/// The unit to show a metric's numbers in. A `ratio` measured as a proportion of counts (a
+/// Wilson or Clopper–Pearson interval: detection rate, correctness) reads as a percentage; any other ratio (AUC,
+/// CPM, a relative error, a fraction of peak) is shown as the plain number, unit
+/// [`FRACTION`].
+pub fn display_unit<'a>(unit: &'a str, ci_method: Option<&str>) -> &'a str {
+    let proportion = |m: &str| m == "wilson" || m.starts_with("clopper");
+    if unit == "ratio" && ci_method.is_some_and(|m| !proportion(m)) {
+        FRACTION
+    } else {
+        unit
+    }
+}
+
+/// Display unit of a ratio that is not a proportion: shown as a plain number.
+pub const FRACTION: &str = "fraction";
+
+/// A value in its unit: ratios as percentages, plain fractions and other units as 4
+/// significant digits.
 pub fn value(v: Option<f64>, unit: &str) -> String {
     match v {
         None => "—".into(),
         Some(x) if unit == "ratio" => format!("{:.2}%", x * 100.0),
+        Some(x) if unit == FRACTION => sig4(x),
         Some(x) if unit == "bool" => if x >= 0.5 { "yes" } else { "no" }.into(),
         Some(x) => format!("{} {unit}", sig4(x)),
     }
@@ -30,18 +48,53 @@ pub fn interval(ci: Option<[f64; 2]>, unit: &str) -> String {
     match ci {
         None => String::new(),
         Some([a, b]) if unit == "ratio" => format!("[{:.2}, {:.2}]%", a * 100.0, b * 100.0),
+        Some([a, b]) if unit == FRACTION => format!("[{}, {}]", sig4(a), sig4(b)),
         Some([a, b]) => format!("[{}, {}]", sig4(a), sig4(b)),
     }
 }
 
-/// A target as `> 95.00%`.
+/// A target as `> 95.00%`; a yes/no target as `supported`.
 pub fn target(t: &Target, unit: &str) -> String {
+    if unit == "bool" {
+        return format!(
+            "{}{}",
+            if t.value >= 0.5 {
+                "supported"
+            } else {
+                "not supported"
+            },
+            if t.unconfirmed { " (unconfirmed)" } else { "" }
+        );
+    }
     format!(
         "{} {}{}",
         t.comparison.symbol(),
         value(Some(t.value), unit),
         if t.unconfirmed { " (unconfirmed)" } else { "" }
     )
+}
+
+/// A target as a declaration would write it: `> 0.95 (95%)` for a proportion, `> 0.9` for
+/// another ratio, `supported` for a yes/no target, `>= 10 TOPS` otherwise.
+pub fn declared_target(t: &Target, unit: &str, proportion: bool) -> String {
+    let body = match unit {
+        "bool" => return target(t, unit),
+        "ratio" if proportion => format!("{} ({}%)", t.value, plain(t.value * 100.0)),
+        "ratio" => t.value.to_string(),
+        _ => format!("{} {unit}", t.value),
+    };
+    format!(
+        "{} {body}{}",
+        t.comparison.symbol(),
+        if t.unconfirmed { " (unconfirmed)" } else { "" }
+    )
+}
+
+/// A number without float noise: `95`, `99.5` (at most 6 decimals, trailing zeros dropped).
+fn plain(x: f64) -> String {
+    let s = format!("{x:.6}");
+    let s = s.trim_end_matches('0');
+    s.trim_end_matches('.').to_string()
 }
 
 /// A verdict word with the samples that would decide it.

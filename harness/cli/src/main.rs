@@ -20,17 +20,18 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success (and, for verify/compare, every check passed)
   1  a check failed: a scorecard was rejected, a regression was found
-  2  error: bad input, bad usage, or a run that could not complete (the message names the file and field)
+  2  error: bad input, bad usage, or a run that could not complete
+     (the message names the file and field)
 
 Start with `jiebang demo` (no data, no GPU needed), then `jiebang tasks` to see the suites.";
 
 /// jiebang (揭榜): benchmark and evaluation harness for AI sub-domain leaderboards.
 ///
-/// Runs standardized, versioned test suites for each direction (medical imaging, video
-/// identity, speech, neural-network chips, ...) against a system under test, and writes
-/// hash-pinned scorecards that set each measured indicator beside the unit's declared current
-/// level, its own 2020 target and the national 2020 target, with a verdict decided by the 95%
-/// confidence interval.
+/// Runs standardized, versioned test suites of each direction against a system under test, and
+/// writes hash-pinned scorecards that set each measured indicator beside the unit's declared
+/// current level, its own 2020 target and the national 2020 target, with a verdict decided by
+/// the 95% confidence interval. This build has two directions, medical imaging and
+/// neural-network chips (`jiebang tasks` lists them); more are to come.
 #[derive(Parser)]
 #[command(name = "jiebang", version, after_help = EXIT_CODES)]
 struct Cli {
@@ -43,8 +44,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// The main job on a fresh machine: every suite on its embedded default data with the
-    /// built-in systems; scorecards, a leaderboard and charts (no data or GPU needed).
+    /// Start here: run every suite with the built-in systems (no data or GPU needed).
+    ///
+    /// The main job on a fresh machine: generates every suite's embedded default dataset, runs
+    /// the built-in systems on it, and writes scorecards, a leaderboard and charts.
     Demo(cmd::demo::Args),
     /// List directions, suites, indicators with national targets, and built-in systems.
     Tasks(cmd::tasks::Args),
@@ -53,7 +56,7 @@ enum Cmd {
     Data(cmd::data::DataCmd),
     /// Verify scorecards: bytes, id, signature, and the suite/dataset/SUT files they pin.
     Verify(cmd::verify::Args),
-    /// Show a scorecard as a readable report.
+    /// Show scorecards as readable reports (several: one after another).
     Show(cmd::show::Args),
     /// Make an ed25519 key pair for signing scorecards.
     Keygen(cmd::keys::KeygenArgs),
@@ -89,7 +92,7 @@ fn main() -> ExitCode {
     let result: anyhow::Result<bool> = match &cli.cmd {
         Cmd::Demo(a) => cmd::demo::run(a, &reg, cli.quiet),
         Cmd::Tasks(a) => cmd::tasks::run(a, &reg).map(|_| true),
-        Cmd::Data(c) => cmd::data::run(c, &reg, cli.quiet).map(|_| true),
+        Cmd::Data(c) => cmd::data::run(c, &reg, cli.quiet),
         Cmd::Verify(a) => cmd::verify::run(a, &reg),
         Cmd::Show(a) => cmd::show::run(a).map(|_| true),
         Cmd::Keygen(a) => cmd::keys::keygen(a).map(|_| true),

@@ -16,10 +16,19 @@ pub enum Format {
     Json,
 }
 
+/// The unit a metric's numbers are shown in: see [`fmt::display_unit`].
+pub fn shown_unit<'a>(sc: &Scorecard, metric: &str, unit: &'a str) -> &'a str {
+    fmt::display_unit(
+        unit,
+        sc.metrics.get(metric).and_then(|m| m.ci_method.as_deref()),
+    )
+}
+
 fn rows(sc: &Scorecard) -> Vec<[String; 8]> {
     sc.indicators
         .iter()
         .map(|i| {
+            let unit = shown_unit(sc, &i.metric, &i.unit);
             let name = format!(
                 "{}{} {} ({})",
                 if i.custom { "*" } else { "" },
@@ -30,8 +39,8 @@ fn rows(sc: &Scorecard) -> Vec<[String; 8]> {
             let measured = match i.measured {
                 Some(_) => format!(
                     "{} {}",
-                    fmt::value(i.measured, &i.unit),
-                    fmt::interval(i.ci95, &i.unit)
+                    fmt::value(i.measured, unit),
+                    fmt::interval(i.ci95, unit)
                 ),
                 None => format!("not measured: {}", i.reason.clone().unwrap_or_default()),
             };
@@ -39,11 +48,11 @@ fn rows(sc: &Scorecard) -> Vec<[String; 8]> {
                 name,
                 measured,
                 i.n.to_string(),
-                fmt::value(i.declared_current, &i.unit),
-                fmt::value(i.declared_target_2020, &i.unit),
+                fmt::value(i.declared_current, unit),
+                fmt::value(i.declared_target_2020, unit),
                 i.national_target
                     .as_ref()
-                    .map(|t| fmt::target(t, &i.unit))
+                    .map(|t| fmt::target(t, unit))
                     .unwrap_or_else(|| "—".into()),
                 fmt::verdict(i.verdicts.national.as_ref()),
                 format!(
@@ -104,6 +113,16 @@ fn header(sc: &Scorecard, out: &mut String) {
     if let Some(d) = &p.declaration {
         let _ = writeln!(out, "unit       {}", d.unit);
     }
+    if let Some(r) = &p.round {
+        let _ = writeln!(out, "round      {r}");
+    }
+    if let Some(s) = &p.shard {
+        let _ = writeln!(
+            out,
+            "shard      {s}: partial, covers only this shard's samples; merge the shard logs \
+             (`jiebang merge`) for the run's result"
+        );
+    }
     let _ = writeln!(
         out,
         "dataset    {} ({} samples)",
@@ -163,11 +182,12 @@ fn text(sc: &Scorecard) -> String {
     }
     let _ = writeln!(out, "\nmetrics");
     for (k, m) in &sc.metrics {
+        let unit = shown_unit(sc, k, &m.unit);
         let v = match m.value {
             Some(_) => format!(
                 "{} {}",
-                fmt::value(m.value, &m.unit),
-                fmt::interval(m.ci95, &m.unit)
+                fmt::value(m.value, unit),
+                fmt::interval(m.ci95, unit)
             ),
             None => format!("not measured: {}", m.reason.clone().unwrap_or_default()),
         };
@@ -199,19 +219,51 @@ fn markdown(sc: &Scorecard) -> String {
         "\n| metric | value | 95% CI | n | method |\n|---|---|---|---|---|"
     );
     for (k, m) in &sc.metrics {
+        let unit = shown_unit(sc, k, &m.unit);
         let _ = writeln!(
             out,
             "| {k} | {} | {} | {} | {} |",
             m.value
-                .map(|_| fmt::value(m.value, &m.unit))
+                .map(|_| fmt::value(m.value, unit))
                 .unwrap_or_else(|| format!(
                     "not measured: {}",
                     m.reason.clone().unwrap_or_default()
                 )),
-            fmt::interval(m.ci95, &m.unit),
+            fmt::interval(m.ci95, unit),
             m.n,
             m.ci_method.clone().unwrap_or_default()
         );
     }
     out
+}
+
+/// Why `bytes` are not a scorecard at all, when that is plain: a per-query log (its first line
+/// is a log header), or a file that is not a JSON object. `None` when the bytes may be a
+/// scorecard (a damaged one is left to the integrity check to describe).
+pub fn not_a_scorecard(bytes: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(1 << 16)]);
+    let first = text.lines().next().unwrap_or("");
+    let is_log = serde_json::from_str::<serde_json::Value>(first)
+        .ok()
+        .and_then(|v| {
+            v.get("type")
+                .and_then(|t| t.as_str())
+                .map(|t| t == "header")
+        })
+        .unwrap_or(false);
+    if is_log {
+        return Some(
+            "this is a per-query log, not a scorecard; `jiebang merge` and `jiebang run --resume` \
+             read logs, `verify` and `show` read the `.scorecard.json` written beside it"
+                .into(),
+        );
+    }
+    if !text.trim_start().starts_with('{') {
+        return Some(
+            "not a scorecard (a scorecard is the JSON file `jiebang run` writes, \
+             `NAME.scorecard.json`)"
+                .into(),
+        );
+    }
+    None
 }

@@ -132,11 +132,13 @@ fn show_renders_indicators_beside_targets() {
 
 #[test]
 fn missing_file_and_help_are_clear() {
+    // A missing input is an error (2), not a failed check (1).
     jiebang()
         .args(["verify", "/nonexistent/x.json"])
         .assert()
-        .code(1)
-        .stdout(predicate::str::contains("/nonexistent/x.json"));
+        .code(2)
+        .stdout(predicate::str::contains("/nonexistent/x.json: ERROR"))
+        .stderr(predicate::str::contains("could not be read"));
     jiebang().arg("--help").assert().success().stdout(
         predicate::str::contains("Exit codes").and(predicate::str::contains("jiebang demo")),
     );

@@ -46,6 +46,25 @@ fn demo_output_verifies_and_tampering_is_named() {
     ] {
         assert!(out.join(f).exists(), "{f} missing");
     }
+    // The demo runs again into its own folder: it replaces its own outputs, keeps other files,
+    // and prints an aligned verdict table with a header row.
+    std::fs::write(out.join("notes.txt"), b"mine").unwrap();
+    jiebang(&data)
+        .args([
+            "--quiet",
+            "demo",
+            "--only",
+            "medical-imaging/case-detection",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(
+            r"\n  indicator +measured \[95% CI\] +vs national target +vs declared current +vs own 2020 target\n  imaging.detection_rate ",
+        )
+        .unwrap());
+    assert_eq!(std::fs::read(out.join("notes.txt")).unwrap(), b"mine");
     let cards = scorecards(&out);
     assert_eq!(cards.len(), 1, "{cards:?}");
     let card = &cards[0];

@@ -170,7 +170,19 @@ impl Manifest {
     /// Reads `root/manifest.json`, checking its format and paths (not the files).
     pub fn read(root: &Path) -> Result<Manifest, CoreError> {
         let path = root.join(MANIFEST_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| CoreError::io(&path, e))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound && root.is_dir() {
+                CoreError::Other(format!(
+                    "{} is not a dataset (no {MANIFEST_FILE}; `jiebang data hash {}` makes one)",
+                    root.display(),
+                    root.display()
+                ))
+            } else if !root.exists() {
+                CoreError::io(root, e)
+            } else {
+                CoreError::io(&path, e)
+            }
+        })?;
         let m: Manifest = serde_json::from_str(&text).map_err(|e| {
             CoreError::invalid(
                 &path,

@@ -7,14 +7,14 @@ use thiserror::Error;
 /// Everything the engine can refuse or fail at.
 #[derive(Debug, Error)]
 pub enum CoreError {
-    /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    /// Reading or writing a file failed. The OS error is part of this error's text and is
+    /// deliberately not also its `source()`, so that a full error chain (`{:#}`) says it once.
+    #[error("{}: {cause}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// The OS error.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// An input file is malformed or fails validation.
     #[error("{}{}: {message}", file.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
@@ -72,7 +72,7 @@ impl CoreError {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         CoreError::Io {
             path: path.into(),
-            source,
+            cause: source,
         }
     }
 }

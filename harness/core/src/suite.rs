@@ -1,7 +1,10 @@
 //! Suite specs: standardized, versioned tests of a direction, written as TOML and embedded in
 //! task crates. A suite's canonical hash (sha256 of its canonical JSON) pins it in scorecards.
 
-use crate::{CoreError, error::toml_error};
+use crate::{
+    CoreError,
+    error::{line_of, toml_error},
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -70,6 +73,32 @@ impl SuiteSpec {
         format!("{}@{}", self.id, self.version)
     }
 
+    /// The pseudo-path that names this suite in messages when no file is known:
+    /// `<suite id@version>`.
+    pub fn pseudo_path(&self) -> String {
+        format!("<suite {}>", self.full_id())
+    }
+
+    /// Points an error that names this suite by its [pseudo-path](Self::pseudo_path) at `file`
+    /// (the suite file it was read from, whose text is `text`) and at the line of the field
+    /// the message starts with (`protocol.iterations: ...` or ``field `x`: ...``). `None`
+    /// when the error is about something else.
+    pub fn locate_error(&self, err: &CoreError, file: &Path, text: &str) -> Option<CoreError> {
+        let CoreError::Invalid {
+            file: f,
+            line,
+            message,
+        } = err
+        else {
+            return None;
+        };
+        if f.as_os_str() != self.pseudo_path().as_str() {
+            return None;
+        }
+        let line = line.or_else(|| field_path(message).and_then(|p| field_line(text, p)));
+        Some(CoreError::invalid(file, line, message.clone()))
+    }
+
     /// sha256 hex of the suite's canonical JSON: comments and layout do not change it, any
     /// value does.
     pub fn hash(&self) -> String {
@@ -93,6 +122,50 @@ impl SuiteSpec {
             _ => None,
         }
     }
+}
+
+/// The field a message starts with: `a.b[2].c: ...` or ``field `a.b`: ...``.
+fn field_path(message: &str) -> Option<&str> {
+    let head = message.split(": ").next()?;
+    let path = head
+        .strip_prefix("field `")
+        .and_then(|h| h.strip_suffix('`'))
+        .unwrap_or(head);
+    let ok = !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c));
+    ok.then_some(path)
+}
+
+/// The 1-based line of the field `path` in the TOML `text`: a dotted path with array indices
+/// such as `protocol.iterations` or `dataset.workloads[3].m`, located with the parser's
+/// spans. When the last part is missing, the line of the deepest part that exists (the table
+/// the field belongs in). `None` when the text does not parse or nothing of the path exists.
+pub fn field_line(text: &str, path: &str) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(text).ok()?;
+    let root = DeValue::Table(doc.into_inner());
+    let mut cur = &root;
+    let mut found = None;
+    'parts: for part in path.split('.') {
+        let (key, rest) = part.split_once('[').unwrap_or((part, ""));
+        let Some(v) = cur.get(key) else { break };
+        found = Some(v.span().start);
+        cur = v.get_ref();
+        for index in rest.split('[') {
+            let Some(i) = index
+                .strip_suffix(']')
+                .and_then(|i| i.parse::<usize>().ok())
+            else {
+                continue;
+            };
+            let Some(v) = cur.get(i) else { break 'parts };
+            found = Some(v.span().start);
+            cur = v.get_ref();
+        }
+    }
+    found.map(|offset| line_of(text, offset))
 }
 
 /// A reference to a suite as typed by a user: `direction/name` or `direction/name@version`.
@@ -133,5 +206,27 @@ impl SuiteRef {
     /// Whether `spec` is what this reference names.
     pub fn matches(&self, spec: &SuiteSpec) -> bool {
         spec.id == self.id && self.version.is_none_or(|v| v == spec.version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "schema_version = 1\nid = \"d/x\"\n\n[protocol]\nwarmup = 1\niterations = \"x\"\n\n[[dataset.workloads]]\nid = \"a\"\n\n[[dataset.workloads]]\nid = \"b\"\nm = 0\n";
+
+    #[test]
+    fn field_line_follows_keys_and_indices() {
+        assert_eq!(field_line(TEXT, "protocol.iterations"), Some(6));
+        assert_eq!(field_line(TEXT, "dataset.workloads[1].m"), Some(13));
+        // A missing field points at what exists of its path.
+        assert_eq!(field_line(TEXT, "dataset.workloads[1].n"), Some(11));
+        assert_eq!(field_line(TEXT, "nothing.here"), None);
+        assert_eq!(
+            field_path("protocol.iterations: expected 1..=9"),
+            Some("protocol.iterations")
+        );
+        assert_eq!(field_path("field `id`: expected"), Some("id"));
+        assert_eq!(field_path("samples = 0: expected"), None);
     }
 }

@@ -40,7 +40,7 @@ pub fn to_canonical_string<T: Serialize + ?Sized>(value: &T) -> Result<String, S
     let v = serde_json::to_value(value).map_err(|source| ScorecardError::Json {
         what: "in-memory value".into(),
         kind: "JSON value",
-        source,
+        cause: source,
     })?;
     let mut out = String::new();
     write_value(&v, &mut out, &mut String::from("$"))?;

@@ -7,15 +7,17 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum ScorecardError {
     /// The bytes are not JSON, or not the shape of a scorecard.
-    #[error("{what}: not a valid {kind}: {source}")]
+    ///
+    /// The parser's message is part of this error's text and is deliberately not also its
+    /// `source()`, so that an error chain printed in full (`{:#}`) says it once.
+    #[error("{what}: not a valid {kind}: {cause}")]
     Json {
         /// Which file or input.
         what: String,
         /// What it should have been ("scorecard", "public key", ...).
         kind: &'static str,
         /// The parser's message (with line and column).
-        #[source]
-        source: serde_json::Error,
+        cause: serde_json::Error,
     },
     /// A `schema_version` field is missing or outside the range this build reads.
     #[error("{what}: {message}")]

@@ -90,7 +90,7 @@ fn json_err(what: &str, source: serde_json::Error) -> ScorecardError {
     ScorecardError::Json {
         what: what.to_string(),
         kind: "scorecard",
-        source,
+        cause: source,
     }
 }
 
@@ -105,7 +105,7 @@ pub fn verify_bytes(
     let value: Value = serde_json::from_slice(bytes).map_err(|source| ScorecardError::Json {
         what: what.to_string(),
         kind: "scorecard",
-        source,
+        cause: source,
     })?;
     check_schema_version(
         value.get("schema_version").and_then(Value::as_i64),
@@ -137,7 +137,7 @@ pub fn verify_bytes(
         serde_json::from_value(value).map_err(|source| ScorecardError::Json {
             what: what.to_string(),
             kind: "scorecard",
-            source,
+            cause: source,
         })?;
     let signature = check_signature(&scorecard, &computed, trusted)?;
     Ok(VerifiedScorecard {

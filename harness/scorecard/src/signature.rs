@@ -66,7 +66,7 @@ fn parse_key_file(what: &str, text: &str) -> Result<KeyFile, ScorecardError> {
         serde_json::from_str(text).map_err(|source| ScorecardError::Json {
             what: what.to_string(),
             kind: "key file",
-            source,
+            cause: source,
         })?;
     check_schema_version(
         raw.get("schema_version").and_then(|v| v.as_i64()),
@@ -78,7 +78,7 @@ fn parse_key_file(what: &str, text: &str) -> Result<KeyFile, ScorecardError> {
     serde_json::from_value(raw).map_err(|source| ScorecardError::Json {
         what: what.to_string(),
         kind: "key file",
-        source,
+        cause: source,
     })
 }
 

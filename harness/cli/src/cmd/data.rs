@@ -2,17 +2,23 @@
 //! for an agency's own folder, and check a dataset against its manifest.
 
 use crate::context::{self, Registry};
-use anyhow::{Result, bail};
-use jiebang_core::{Dataset, GenerateParams, Manifest};
-use std::path::PathBuf;
+use anyhow::{Context as _, Result, bail};
+use jiebang_core::{GenerateParams, MANIFEST_FILE, Manifest, sha256_file};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 /// `jiebang data` subcommands.
 #[derive(clap::Subcommand)]
 pub enum DataCmd {
     /// Generate a suite's deterministic synthetic dataset (the embedded default) with its manifest.
+    #[command(override_usage = "jiebang data gen [OPTIONS] <SUITE | --suite SUITE>")]
     Gen {
         /// Suite, e.g. `medical-imaging/case-detection` or `...@1`.
-        suite: String,
+        #[arg(required_unless_present = "suite_flag", conflicts_with = "suite_flag")]
+        suite: Option<String>,
+        /// The suite, as `jiebang run` takes it (the same as the positional argument).
+        #[arg(long = "suite", value_name = "SUITE")]
+        suite_flag: Option<String>,
         /// Output directory (must not exist or be empty). Default: the cache the runner uses.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -31,7 +37,9 @@ pub enum DataCmd {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Verify every file of a dataset against its manifest; print the dataset id.
+    /// Verify every file of a dataset against its manifest and list every file that differs,
+    /// is missing, or is on disk but not in the manifest; print the dataset id. Exit 1 when a
+    /// file does not match, 2 when the manifest cannot be read.
     Verify {
         /// Dataset root.
         dir: PathBuf,
@@ -41,15 +49,19 @@ pub enum DataCmd {
     },
 }
 
-/// Runs the command.
-pub fn run(cmd: &DataCmd, reg: &Registry, quiet: bool) -> Result<()> {
+/// Runs the command; returns whether the check passed (always true for `gen` and `hash`).
+pub fn run(cmd: &DataCmd, reg: &Registry, quiet: bool) -> Result<bool> {
     match cmd {
         DataCmd::Gen {
             suite,
+            suite_flag,
             out,
             samples,
             seed,
         } => {
+            let suite = suite.as_deref().or(suite_flag.as_deref()).context(
+                "give the suite, e.g. `jiebang data gen --suite medical-imaging/case-detection`",
+            )?;
             let (task, spec) = reg.suite(suite)?;
             let params = GenerateParams {
                 samples: *samples,
@@ -87,21 +99,123 @@ pub fn run(cmd: &DataCmd, reg: &Registry, quiet: bool) -> Result<()> {
             );
         }
         DataCmd::Verify { dir, json } => {
-            let ds = Dataset::open_verified(dir)?;
+            let (manifest, problems) = verify_all(dir)?;
+            let hash = manifest.hash();
             if *json {
                 println!(
                     "{}",
-                    serde_json::json!({"ok": true, "dataset": ds.hash, "files": ds.manifest.files.len(), "bytes": ds.manifest.total_bytes()})
+                    serde_json::json!({
+                        "ok": problems.is_empty(), "dataset": hash,
+                        "files": manifest.files.len(), "bytes": manifest.total_bytes(),
+                        "problems": problems,
+                    })
+                );
+            } else if problems.is_empty() {
+                println!(
+                    "ok  {hash}  {} files, {} bytes verified",
+                    manifest.files.len(),
+                    manifest.total_bytes()
                 );
             } else {
                 println!(
-                    "ok  {}  {} files, {} bytes verified",
-                    ds.hash,
-                    ds.manifest.files.len(),
-                    ds.manifest.total_bytes()
+                    "FAILED  {}: {} problem{} (the manifest lists {} files, id {hash})",
+                    dir.display(),
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" },
+                    manifest.files.len()
                 );
+                for p in &problems {
+                    println!("  {p}");
+                }
+            }
+            return Ok(problems.is_empty());
+        }
+    }
+    Ok(true)
+}
+
+/// Checks every manifest entry (present, regular file inside the root, size, sha256) and
+/// looks for files on disk that the manifest does not list. Returns the manifest and one line
+/// per problem, naming the file; an unreadable manifest is an error.
+fn verify_all(dir: &Path) -> Result<(Manifest, Vec<String>)> {
+    let manifest = Manifest::read(dir)?;
+    let root = dir
+        .canonicalize()
+        .with_context(|| format!("{}", dir.display()))?;
+    let mut problems = Vec::new();
+    for f in &manifest.files {
+        let path = dir.join(&f.path);
+        let real = match path.canonicalize() {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!(
+                    "{}: listed in the manifest but missing ({e})",
+                    f.path
+                ));
+                continue;
+            }
+        };
+        if !real.starts_with(&root) {
+            problems.push(format!("{}: resolves outside the dataset root", f.path));
+            continue;
+        }
+        let size = match std::fs::metadata(&real) {
+            Ok(m) if m.is_file() => m.len(),
+            Ok(_) => {
+                problems.push(format!("{}: not a regular file", f.path));
+                continue;
+            }
+            Err(e) => {
+                problems.push(format!("{}: {e}", f.path));
+                continue;
+            }
+        };
+        if size != f.size {
+            problems.push(format!(
+                "{}: size {size} bytes, the manifest says {} (changed after the manifest was made)",
+                f.path, f.size
+            ));
+            continue;
+        }
+        match sha256_file(&real) {
+            Ok(h) if h == f.sha256 => {}
+            Ok(h) => problems.push(format!(
+                "{}: sha256 {h}, the manifest says {} (changed after the manifest was made)",
+                f.path, f.sha256
+            )),
+            Err(e) => problems.push(format!("{}: {e}", f.path)),
+        }
+    }
+    let listed: BTreeSet<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
+    let mut extra = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).with_context(|| format!("{}", d.display()))?;
+        for entry in entries {
+            let entry = entry.with_context(|| format!("{}", d.display()))?;
+            let path = entry.path();
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir {
+                stack.push(path);
+                continue;
+            }
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            if rel != MANIFEST_FILE && !listed.contains(rel.as_str()) {
+                extra.push(rel);
             }
         }
     }
-    Ok(())
+    extra.sort();
+    problems.extend(
+        extra
+            .into_iter()
+            .map(|rel| format!("{rel}: on disk but not in the manifest")),
+    );
+    Ok((manifest, problems))
 }

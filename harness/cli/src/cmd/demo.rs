@@ -7,19 +7,24 @@ use crate::{board, chart, cmd::run};
 use anyhow::{Context as _, Result, bail};
 use clap::Parser as _;
 use jiebang_scorecard::{Scorecard, verify_bytes};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `jiebang demo`.
 #[derive(clap::Args)]
 #[command(after_help = "\
 Writes to --out (default ./jiebang-demo):
-  declarations/<direction>.toml     the sample declarations the systems are scored against
-  <suite>.<system>.scorecard.json   one sealed scorecard per suite and built-in system
-  <suite>.<system>.log.jsonl        their per-query logs
-  leaderboard.md, leaderboard.csv   every indicator: measured [95% CI] vs declared vs national target
-  indicators.svg, indicators.png    the same as a chart
+  declarations/<direction>.toml             sample declarations scored against
+  <suite>.<system>.accuracy.scorecard.json  one scorecard per suite and system
+  <suite>.<system>.accuracy.log.jsonl       their per-query logs
+  leaderboard.md, leaderboard.csv           each indicator: measured [95% CI] vs
+                                            declared levels vs national target
+  indicators.svg, indicators.png            the same as a chart
 
-Then: jiebang verify jiebang-demo/*.scorecard.json; jiebang show jiebang-demo/<file>")]
+Running the demo again into the same --out first removes the previous demo's
+scorecards, logs, leaderboard and charts there (only those files).
+
+Then: jiebang verify jiebang-demo/*.scorecard.json
+      jiebang show jiebang-demo/*.scorecard.json")]
 pub struct Args {
     /// Output directory.
     #[arg(long, default_value = "jiebang-demo")]
@@ -41,6 +46,13 @@ struct Planned {
 
 /// Runs the command; returns whether every scorecard written verified.
 pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
+    let cleared = clear_previous(&args.out)?;
+    if cleared > 0 && !quiet {
+        eprintln!(
+            "removed {cleared} files of the previous demo from {}",
+            args.out.display()
+        );
+    }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     let mut plan = Vec::new();
@@ -144,30 +156,102 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
     Ok(ok)
 }
 
+/// Whether `name` is a file the demo writes at the top of its folder.
+fn is_demo_output(name: &str) -> bool {
+    name.ends_with(".scorecard.json")
+        || name.ends_with(".log.jsonl")
+        || name.starts_with("leaderboard.")
+        || name.starts_with("indicators.")
+}
+
+/// Removes the previous demo's own outputs from `out` so that the demo can run again: only in
+/// a folder a demo made (it has `declarations/` or `leaderboard.md`), and only the files the
+/// demo writes there. Returns how many were removed.
+fn clear_previous(out: &Path) -> Result<usize> {
+    if !out.join("declarations").is_dir() && !out.join("leaderboard.md").is_file() {
+        return Ok(0);
+    }
+    let mut n = 0;
+    for entry in std::fs::read_dir(out).with_context(|| format!("{}", out.display()))? {
+        let entry = entry.with_context(|| format!("{}", out.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().is_ok_and(|t| t.is_file()) && is_demo_output(&name) {
+            let p = entry.path();
+            std::fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// The verdict table printed at the end: one block per scorecard, a header row, and columns
+/// aligned across every block.
 fn summary(cards: &[(String, &Scorecard)]) -> String {
     use std::fmt::Write as _;
-    let mut out = String::from(
-        "indicator verdicts (vs national target · vs declared current · vs own 2020 target)\n",
-    );
-    for (name, sc) in cards {
+    const HEAD: [&str; 5] = [
+        "indicator",
+        "measured [95% CI]",
+        "vs national target",
+        "vs declared current",
+        "vs own 2020 target",
+    ];
+    let word = |v: &Option<jiebang_scorecard::Verdict>| {
+        v.as_ref()
+            .map(|v| v.status.word())
+            .unwrap_or("—")
+            .to_string()
+    };
+    let blocks: Vec<(&str, Vec<[String; 5]>)> = cards
+        .iter()
+        .map(|(name, sc)| {
+            let rows = sc
+                .indicators
+                .iter()
+                .map(|i| {
+                    let unit = crate::report::shown_unit(sc, &i.metric, &i.unit);
+                    let measured = match i.measured {
+                        Some(_) => format!(
+                            "{} {}",
+                            crate::fmt::value(i.measured, unit),
+                            crate::fmt::interval(i.ci95, unit)
+                        ),
+                        None => "not measured".into(),
+                    };
+                    [
+                        i.id.clone(),
+                        measured,
+                        word(&i.verdicts.national),
+                        word(&i.verdicts.declared_current),
+                        word(&i.verdicts.own_target),
+                    ]
+                })
+                .collect();
+            (name.as_str(), rows)
+        })
+        .collect();
+    let mut widths = HEAD.map(|h| h.chars().count());
+    for (_, rows) in &blocks {
+        for r in rows {
+            for (w, c) in widths.iter_mut().zip(r) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+    }
+    let line = |cells: [&str; 5]| {
+        let text = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
+            .collect::<Vec<_>>()
+            .join("  ");
+        format!("  {}", text.trim_end())
+    };
+    let mut out = String::from("indicator verdicts\n");
+    for (name, rows) in &blocks {
         let _ = writeln!(out, "{name}");
-        for i in &sc.indicators {
-            let w = |v: &Option<jiebang_scorecard::Verdict>| {
-                v.as_ref().map(|v| v.status.word()).unwrap_or("—")
-            };
-            let _ = writeln!(
-                out,
-                "  {:<34} {:>22}  {:<13} {:<13} {}",
-                i.id,
-                format!(
-                    "{} {}",
-                    crate::fmt::value(i.measured, &i.unit),
-                    crate::fmt::interval(i.ci95, &i.unit)
-                ),
-                w(&i.verdicts.national),
-                w(&i.verdicts.declared_current),
-                w(&i.verdicts.own_target)
-            );
+        let _ = writeln!(out, "{}", line(HEAD));
+        for r in rows {
+            let _ = writeln!(out, "{}", line(r.each_ref().map(String::as_str)));
         }
     }
     out

@@ -442,8 +442,16 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
     Err(e)
 }
 
-/// Runs a suite and writes its sealed scorecard; prints only progress.
+/// Runs a suite and writes its sealed scorecard; prints only progress. An error about a
+/// `--suite-file` names the file and the line of the field.
 pub fn execute(args: &Args, reg: &Registry, quiet: bool) -> Result<Written> {
+    execute_unlocated(args, reg, quiet).map_err(|e| match &args.suite_file {
+        Some(f) => context::locate_suite_error(e, f),
+        None => e,
+    })
+}
+
+fn execute_unlocated(args: &Args, reg: &Registry, quiet: bool) -> Result<Written> {
     let (task, suite, source) = match &args.suite_file {
         Some(f) => {
             let (t, s) = context::suite_from_file(reg, f)?;

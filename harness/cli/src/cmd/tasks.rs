@@ -52,14 +52,16 @@ pub fn run(args: &Args, reg: &Registry) -> Result<()> {
         }
         println!("  indicators:");
         for i in &d.indicators {
-            let unit = d.metric(i.metric).map(|m| m.unit).unwrap_or("");
+            let spec = d.metric(i.metric);
+            let unit = spec.map(|m| m.unit).unwrap_or("");
+            let proportion = spec.is_some_and(|m| m.kind == jiebang_core::MetricKind::Proportion);
             let target = i
                 .national_target
                 .as_ref()
                 .map(|t| {
                     format!(
                         "national 2020 target {}",
-                        crate::fmt::target(&t.to_target(), unit)
+                        crate::fmt::declared_target(&t.to_target(), unit, proportion)
                     )
                 })
                 .unwrap_or_else(|| "no national target".into());

@@ -2,30 +2,47 @@
 //! hand — that the suite, dataset and SUT files it pins are still the ones that were run.
 
 use crate::context::Registry;
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use jiebang_core::{Dataset, SuiteSpec, sha256_file};
-use jiebang_scorecard::{PublicKey, Scorecard, SignatureCheck, verify_bytes};
+use jiebang_scorecard::{
+    KeyPair, PublicKey, Scorecard, ScorecardError, SignatureCheck, verify_bytes,
+};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `jiebang verify`.
 #[derive(clap::Args)]
+#[command(after_help = "\
+Each scorecard gets one row per check: integrity, signature, suite, dataset and one per pinned
+SUT file. A pinned file that is not at hand here is `not-checked`, and the summary line says
+so; the exit code is then still 0 unless --require-files is given.
+
+Exit codes: 0 every scorecard passed, 1 a check failed, 2 a file could not be read or is not a
+scorecard (a per-query `.log.jsonl` is read by `jiebang merge` and `run --resume`).")]
 pub struct Args {
     /// Scorecard files to verify.
     #[arg(required = true)]
     scorecards: Vec<PathBuf>,
-    /// Trusted public key file (from `jiebang keygen`); repeatable. When given, every scorecard
-    /// must be signed by one of these keys.
+    /// Trusted public key file (`NAME.pub` from `jiebang keygen`); repeatable. When given,
+    /// every scorecard must be signed by one of these keys.
     #[arg(long = "trust", value_name = "KEY.pub")]
     trust: Vec<PathBuf>,
     /// Dataset root to check against the pinned dataset hash (default: the root recorded in the
     /// scorecard's settings, when it exists here).
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
     /// Suite spec file to check against the pinned suite hash (default: the embedded suite, or
     /// the file recorded in the scorecard).
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     suite_file: Option<PathBuf>,
+    /// Folder the run was made from: the SUT files the scorecard pins by relative path are
+    /// looked up under DIR (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    sut_dir: Option<PathBuf>,
+    /// Fail (exit 1) when a pinned suite file, dataset or SUT file is not at hand, instead of
+    /// reporting it as not checked.
+    #[arg(long)]
+    require_files: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -37,6 +54,9 @@ struct Check {
     what: &'static str,
     status: &'static str,
     detail: String,
+    /// A pinned file that is not at hand (so the check could not be made).
+    #[serde(skip)]
+    missing: bool,
 }
 
 fn ok(what: &'static str, detail: String) -> Check {
@@ -44,6 +64,7 @@ fn ok(what: &'static str, detail: String) -> Check {
         what,
         status: "ok",
         detail,
+        missing: false,
     }
 }
 fn failed(what: &'static str, detail: String) -> Check {
@@ -51,6 +72,7 @@ fn failed(what: &'static str, detail: String) -> Check {
         what,
         status: "failed",
         detail,
+        missing: false,
     }
 }
 fn skipped(what: &'static str, detail: String) -> Check {
@@ -58,38 +80,82 @@ fn skipped(what: &'static str, detail: String) -> Check {
         what,
         status: "not-checked",
         detail,
+        missing: false,
     }
+}
+/// A pinned file that is not here: not checked, or failed under `--require-files`.
+fn not_at_hand(what: &'static str, detail: String, require: bool) -> Check {
+    Check {
+        what,
+        status: if require { "failed" } else { "not-checked" },
+        detail,
+        missing: true,
+    }
+}
+
+/// Reads the trusted keys, refusing a secret key file: a trust anchor is a public key.
+fn trusted_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>> {
+    paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).with_context(|| format!("--trust {}", p.display()))?;
+            let what = p.display().to_string();
+            if KeyPair::from_file_text(&what, &text).is_ok() {
+                bail!(
+                    "--trust {what}: this is a secret key file; --trust takes the public key file \
+                     (the `.pub` that `jiebang keygen` wrote beside it). Keep the secret key private."
+                );
+            }
+            Ok(PublicKey::from_file_text(&what, &text)?)
+        })
+        .collect()
 }
 
 /// Runs the command; returns whether every scorecard passed.
 pub fn run(args: &Args, reg: &Registry) -> Result<bool> {
-    let trusted = args
-        .trust
-        .iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
-            Ok(PublicKey::from_file_text(&p.display().to_string(), &text)?)
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let trusted = trusted_keys(&args.trust)?;
+    let trusted = (!args.trust.is_empty()).then_some(&trusted[..]);
     let mut all_ok = true;
     let mut reports = Vec::new();
+    let mut unreadable = Vec::new();
     for path in &args.scorecards {
-        let checks = verify_one(
-            path,
-            args,
-            reg,
-            (!args.trust.is_empty()).then_some(&trusted[..]),
-        );
+        let bytes = match read_input(path) {
+            Ok(b) => b,
+            Err(e) => {
+                // Not a failed check but an input error: reported, then exit 2.
+                unreadable.push(path.display().to_string());
+                if args.json {
+                    reports.push(serde_json::json!({
+                        "scorecard": path, "ok": false, "error": format!("{e:#}"),
+                    }));
+                } else {
+                    println!("{}: ERROR\n  {e:#}", path.display());
+                }
+                continue;
+            }
+        };
+        let checks = verify_one(path, &bytes, args, reg, trusted);
         let passed = checks.iter().all(|c| c.status != "failed");
         all_ok &= passed;
+        let missing = checks
+            .iter()
+            .filter(|c| c.missing && c.status == "not-checked")
+            .count();
         if args.json {
-            reports.push(serde_json::json!({"scorecard": path, "ok": passed, "checks": checks}));
+            reports.push(serde_json::json!({
+                "scorecard": path, "ok": passed, "not_checked_files": missing, "checks": checks,
+            }));
         } else {
-            println!(
-                "{}: {}",
-                path.display(),
-                if passed { "OK" } else { "REJECTED" }
-            );
+            let verdict = match (passed, missing) {
+                (false, _) => "REJECTED".to_string(),
+                (true, 0) => "OK".to_string(),
+                (true, n) => format!(
+                    "OK, but {n} pinned file{} not checked (not at hand here: see --sut-dir, \
+                     --data, --suite-file; --require-files makes this a failure)",
+                    if n == 1 { "" } else { "s" }
+                ),
+            };
+            println!("{}: {verdict}", path.display());
             for c in &checks {
                 println!("  {:<10} {:<12} {}", c.what, c.status, c.detail);
             }
@@ -98,42 +164,117 @@ pub fn run(args: &Args, reg: &Registry) -> Result<bool> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
+    if !unreadable.is_empty() {
+        bail!(
+            "{} of {} file(s) could not be read as scorecards: {}",
+            unreadable.len(),
+            args.scorecards.len(),
+            unreadable.join(", ")
+        );
+    }
     Ok(all_ok)
+}
+
+/// Reads a file meant to be a scorecard; a missing file, or a per-query log given by mistake,
+/// is an input error (exit 2), not a failed check.
+fn read_input(path: &Path) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    if let Some(hint) = crate::report::not_a_scorecard(&bytes) {
+        bail!("{}: {hint}", path.display());
+    }
+    Ok(bytes)
 }
 
 fn verify_one(
     path: &Path,
+    bytes: &[u8],
     args: &Args,
     reg: &Registry,
     trusted: Option<&[PublicKey]>,
 ) -> Vec<Check> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return vec![failed("file", format!("{}: {e}", path.display()))],
-    };
-    let v = match verify_bytes(&path.display().to_string(), &bytes, trusted) {
+    // Integrity first, without the trust list, so that a signature problem lands on the
+    // signature row.
+    let v = match verify_bytes(&path.display().to_string(), bytes, None) {
         Ok(v) => v,
+        Err(e @ ScorecardError::BadSignature { .. }) => {
+            // Bytes, schema and id were checked before the signature.
+            return vec![
+                ok(
+                    "integrity",
+                    "canonical bytes, id matches the content".into(),
+                ),
+                failed("signature", e.to_string()),
+            ];
+        }
         Err(e) => return vec![failed("integrity", e.to_string())],
     };
     let mut checks = vec![ok("integrity", format!("canonical bytes, id {}", v.id))];
-    checks.push(match &v.signature {
-        SignatureCheck::Unsigned => skipped("signature", "unsigned".into()),
-        SignatureCheck::Trusted { signer, public_key } => ok(
-            "signature",
-            format!("valid, trusted key {public_key} ({signer})"),
-        ),
-        SignatureCheck::ValidUnchecked { signer, public_key } => ok(
-            "signature",
-            format!("valid, by {public_key} ({signer}); pass --trust to require a trusted key"),
-        ),
-    });
-    checks.push(check_suite(&v.scorecard, args.suite_file.as_deref(), reg));
-    checks.push(check_dataset(&v.scorecard, args.data.as_deref()));
-    checks.extend(check_sut(&v.scorecard));
+    checks.push(check_signature(&v.signature, trusted));
+    checks.push(check_suite(
+        &v.scorecard,
+        args.suite_file.as_deref(),
+        reg,
+        args.require_files,
+    ));
+    checks.push(check_dataset(
+        &v.scorecard,
+        args.data.as_deref(),
+        args.require_files,
+    ));
+    checks.extend(check_sut(
+        &v.scorecard,
+        args.sut_dir.as_deref(),
+        args.require_files,
+    ));
     checks
 }
 
-fn check_suite(sc: &Scorecard, file: Option<&Path>, reg: &Registry) -> Check {
+fn key_list(keys: &[PublicKey]) -> String {
+    keys.iter()
+        .map(|k| format!("{} ({})", k.to_hex(), k.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn check_signature(sig: &SignatureCheck, trusted: Option<&[PublicKey]>) -> Check {
+    match (sig, trusted) {
+        (SignatureCheck::Unsigned, None) => skipped("signature", "unsigned".into()),
+        (SignatureCheck::Unsigned, Some(t)) => failed(
+            "signature",
+            format!(
+                "unsigned; --trust requires a signature by one of: {}",
+                key_list(t)
+            ),
+        ),
+        (
+            SignatureCheck::ValidUnchecked { signer, public_key }
+            | SignatureCheck::Trusted { signer, public_key },
+            None,
+        ) => ok(
+            "signature",
+            format!("valid, by {public_key} ({signer}); pass --trust to require a trusted key"),
+        ),
+        (
+            SignatureCheck::ValidUnchecked { signer, public_key }
+            | SignatureCheck::Trusted { signer, public_key },
+            Some(t),
+        ) => match t.iter().find(|k| &k.to_hex() == public_key) {
+            Some(k) => ok(
+                "signature",
+                format!("valid, trusted key {public_key} ({})", k.name),
+            ),
+            None => failed(
+                "signature",
+                format!(
+                    "valid signature by untrusted key {public_key} ({signer}); --trust requires one of: {}",
+                    key_list(t)
+                ),
+            ),
+        },
+    }
+}
+
+fn check_suite(sc: &Scorecard, file: Option<&Path>, reg: &Registry, require: bool) -> Check {
     let pin = &sc.pins.suite;
     let file = file
         .map(Path::to_path_buf)
@@ -142,7 +283,13 @@ fn check_suite(sc: &Scorecard, file: Option<&Path>, reg: &Registry) -> Check {
         Some(f) => {
             let text = match std::fs::read_to_string(&f) {
                 Ok(t) => t,
-                Err(e) => return skipped("suite", format!("{}: {e}", f.display())),
+                Err(e) => {
+                    return not_at_hand(
+                        "suite",
+                        format!("{}: {e} (pass --suite-file FILE)", f.display()),
+                        require,
+                    );
+                }
             };
             match SuiteSpec::from_toml(&f, &text) {
                 Ok(s) => (s, f.display().to_string()),
@@ -171,7 +318,7 @@ fn check_suite(sc: &Scorecard, file: Option<&Path>, reg: &Registry) -> Check {
     }
 }
 
-fn check_dataset(sc: &Scorecard, data: Option<&Path>) -> Check {
+fn check_dataset(sc: &Scorecard, data: Option<&Path>, require: bool) -> Check {
     let recorded = sc
         .pins
         .settings
@@ -182,7 +329,7 @@ fn check_dataset(sc: &Scorecard, data: Option<&Path>) -> Check {
         .map(Path::to_path_buf)
         .or(recorded.filter(|p| p.exists()))
     else {
-        return skipped("dataset", "not at hand (pass --data DIR)".into());
+        return not_at_hand("dataset", "not at hand (pass --data DIR)".into(), require);
     };
     match Dataset::open_verified(&root) {
         Err(e) => failed("dataset", format!("changed after the run: {e}")),
@@ -202,7 +349,7 @@ fn check_dataset(sc: &Scorecard, data: Option<&Path>) -> Check {
     }
 }
 
-fn check_sut(sc: &Scorecard) -> Vec<Check> {
+fn check_sut(sc: &Scorecard, sut_dir: Option<&Path>, require: bool) -> Vec<Check> {
     let files = &sc.pins.sut.files;
     if files.is_empty() {
         return vec![skipped(
@@ -216,17 +363,28 @@ fn check_sut(sc: &Scorecard) -> Vec<Check> {
     files
         .iter()
         .map(|f| {
-            let p = Path::new(&f.path);
+            // Relative pins are relative to the folder the run was made from.
+            let p = match sut_dir {
+                Some(d) if Path::new(&f.path).is_relative() => d.join(&f.path),
+                _ => PathBuf::from(&f.path),
+            };
             if !p.exists() {
-                return skipped("sut", format!("{}: not at hand", f.path));
+                let hint = match sut_dir {
+                    Some(d) => format!("not at hand (looked under --sut-dir {})", d.display()),
+                    None => {
+                        "not at hand (pass --sut-dir DIR, the folder the run was made from)".into()
+                    }
+                };
+                return not_at_hand("sut", format!("{}: {hint}", p.display()), require);
             }
-            match sha256_file(p) {
-                Ok(h) if h == f.sha256 => ok("sut", format!("{} sha256 {h}", f.path)),
+            match sha256_file(&p) {
+                Ok(h) if h == f.sha256 => ok("sut", format!("{} sha256 {h}", p.display())),
                 Ok(h) => failed(
                     "sut",
                     format!(
                         "{} changed after the run: pinned {} found {h}",
-                        f.path, f.sha256
+                        p.display(),
+                        f.sha256
                     ),
                 ),
                 Err(e) => failed("sut", e.to_string()),
