@@ -16,7 +16,7 @@ Writes to --out (default ./jiebang-demo):
   declarations/<direction>.toml             sample declarations scored against
   <suite>.<system>.accuracy.scorecard.json  one scorecard per suite and system
   <suite>.<system>.accuracy.log.jsonl       their per-query logs
-  leaderboard.md, leaderboard.csv           each indicator: measured [95% CI] vs
+  leaderboard.md, .csv, .json               each indicator: measured [95% CI] vs
                                             declared levels vs national target
   indicators.svg, indicators.png            the same as a chart
 
@@ -140,7 +140,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
     )?;
     println!("\n{}", summary(&refs));
     println!(
-        "wrote {} scorecards, leaderboard.md, leaderboard.csv{} to {}",
+        "wrote {} scorecards, leaderboard.md, leaderboard.csv, leaderboard.json{} to {}",
         cards.len(),
         if charted {
             ", indicators.svg, indicators.png"

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 const EXAMPLES: &str = "\
 Examples:
   # Four shards run on four machines (or as a Slurm array / Kubernetes Indexed Job):
-  jiebang run --suite medical-imaging/case-detection --sut 'python3 sut.py' --shard 1/4 --out shards/
+  jiebang run --suite medical-imaging/case-detection --sut 'python3 sut.py' \\
+      --shard 1/4 --out shards/
   ...
   jiebang merge shards/*.log.jsonl --out results/
 
