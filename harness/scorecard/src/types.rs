@@ -267,7 +267,8 @@ pub struct Metric {
     pub n: u64,
     /// Unit: `ratio` (0..1), `s`, `TOPS`, `TFLOPS`, `TOPS/W`, `bool`, ...
     pub unit: String,
-    /// Why the value is null (e.g. `no power sensor readable: /sys/class/powercap missing`).
+    /// Why the value is null (e.g. `no power sensor readable: /sys/class/powercap missing`), or
+    /// why a value has no interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }

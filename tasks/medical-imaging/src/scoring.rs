@@ -146,6 +146,18 @@ pub fn score_cases(scored: &[Scored<'_>]) -> Scores {
         })
         .collect();
     let auc = match roc_auc_delong(&scores, &labels, 0.95) {
+        // Perfect (or perfectly wrong) separation makes DeLong's variance zero: a zero-width
+        // interval would claim certainty that a small sample cannot give, so none is reported
+        // and no verdict is decided on it.
+        Ok(a) if a.variance == 0.0 => Metric {
+            ci95: None,
+            ci_method: None,
+            reason: Some(format!(
+                "no interval: DeLong's variance is zero (the scores separate all {p} positive \
+                 and {n} negative studies perfectly), which is no evidence of zero uncertainty"
+            )),
+            ..measured(&a.to_estimate(), "delong")
+        },
         Ok(a) => measured(&a.to_estimate(), "delong"),
         Err(e) => not_measured(
             p + n,
@@ -254,4 +266,65 @@ pub fn score_froc(
         metrics,
         ..Scores::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn study(i: usize, positive: bool) -> StudyRecord {
+        StudyRecord {
+            id: format!("s{i}"),
+            files: vec![],
+            positive,
+            category: None,
+            lesions: vec![],
+            dims: vec![],
+        }
+    }
+
+    fn auc_of(scores: &[(bool, f64)]) -> Metric {
+        let studies: Vec<StudyRecord> = scores
+            .iter()
+            .enumerate()
+            .map(|(i, (p, _))| study(i, *p))
+            .collect();
+        let scored: Vec<Scored<'_>> = studies
+            .iter()
+            .zip(scores)
+            .map(|(s, (_, v))| {
+                let answer = Answer {
+                    positive: Some(*v > 0.5),
+                    score: Some(*v),
+                    lesions: vec![],
+                };
+                (s, Some(answer))
+            })
+            .collect();
+        score_cases(&scored).metrics[AUC].clone()
+    }
+
+    #[test]
+    fn perfect_separation_gives_an_auc_without_a_zero_width_interval() {
+        let m = auc_of(&[
+            (true, 0.9),
+            (true, 0.8),
+            (false, 0.2),
+            (false, 0.1),
+            (true, 0.7),
+        ]);
+        assert_eq!(m.value, Some(1.0));
+        assert_eq!(m.ci95, None, "{m:?}");
+        assert!(m.reason.unwrap().contains("variance is zero"));
+        // With overlap the DeLong interval is there and has width.
+        let m = auc_of(&[
+            (true, 0.9),
+            (true, 0.3),
+            (false, 0.4),
+            (false, 0.1),
+            (true, 0.7),
+        ]);
+        let [lo, hi] = m.ci95.unwrap();
+        assert!(lo < hi && m.reason.is_none(), "{m:?}");
+    }
 }
