@@ -25,6 +25,7 @@ pub enum CompareFormat {
 
 /// Arguments of `jiebang compare`.
 #[derive(clap::Args)]
+#[command(allow_negative_numbers = true)]
 pub struct Args {
     /// BASELINE NEW, or only NEW when `--baseline` is given.
     #[arg(required = true, num_args = 1..=2, value_name = "SCORECARD")]

@@ -58,7 +58,7 @@ A second signal ends jiebang at once.";
 
 /// Arguments of `jiebang run`.
 #[derive(clap::Args, Clone)]
-#[command(after_help = EXAMPLES)]
+#[command(after_help = EXAMPLES, allow_negative_numbers = true)]
 pub struct Args {
     /// Suite, `direction/name` or `direction/name@version` (see `jiebang tasks`).
     #[arg(long, required_unless_present = "suite_file")]
