@@ -100,7 +100,7 @@ fn main() -> ExitCode {
         Cmd::Compare(a) => cmd::compare::run(a, &reg),
         Cmd::Run(a) => cmd::run::run(a, &reg, cli.quiet),
         Cmd::Merge(a) => cmd::merge::run(a, &reg, cli.quiet).map(|_| true),
-        Cmd::Board(a) => cmd::board::run(a, cli.quiet),
+        Cmd::Board(a) => cmd::board::run(a, &reg, cli.quiet),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -94,3 +94,129 @@ fn trust_leaves_off_cards_not_signed_by_a_trusted_key() {
         .code(2)
         .stderr(predicate::str::contains("nowhere.scorecard.json"));
 }
+
+fn declaration(unit: &str) -> String {
+    format!(
+        "schema_version = 1\nunit = \"{unit}\"\ndirection = \"medical-imaging\"\n\n\
+         [[indicator]]\nid = \"imaging.detection_rate\"\ncurrent = 0.5\ntarget_2020 = 0.9\n"
+    )
+}
+
+/// A round folder: signed runs of two units (and one of another round, and one unsigned),
+/// `round.toml` with the agency's key and caps; the board ranks, selects and names the rest.
+#[test]
+fn a_round_folder_selects_by_its_ranking_indicator() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = d.join("data");
+    let run = |sut: &str, decl: &str, round: &str, sign: bool| {
+        std::fs::write(d.join(format!("{decl}.toml")), declaration(decl)).unwrap();
+        let mut c = jiebang(d);
+        c.env("JIEBANG_DATA", &data)
+            .args([
+                "run",
+                "--suite",
+                "medical-imaging/case-detection",
+                "--samples",
+                "24",
+            ])
+            .args(["--sut", sut, "--declaration", &format!("{decl}.toml")])
+            .args([
+                "--round",
+                round,
+                "--out",
+                &format!("runs/{decl}-{round}"),
+                "-q",
+            ]);
+        if sign {
+            c.args(["--sign", "agency.key"]);
+        }
+        c.assert().success();
+        let out = d.join(format!("runs/{decl}-{round}"));
+        for e in std::fs::read_dir(&out).unwrap() {
+            let p = e.unwrap().path();
+            if p.to_string_lossy().ends_with(".scorecard.json") {
+                let to = d
+                    .join("round")
+                    .join(format!("{decl}-{round}.scorecard.json"));
+                std::fs::copy(&p, to).unwrap();
+            }
+        }
+    };
+    std::fs::create_dir(d.join("round")).unwrap();
+    jiebang(d)
+        .args(["keygen", "--name", "Agency", "--out", "agency"])
+        .assert()
+        .success();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/suts/example_sut.py");
+    run("builtin:log-blob", "Lab A", "2020-r1", true);
+    run(
+        &format!("python3 {}", example.display()),
+        "Lab B",
+        "2020-r1",
+        true,
+    );
+    run("builtin:log-blob", "Lab C", "2019-r9", true);
+    run("builtin:log-blob", "Lab D", "2020-r1", false);
+    std::fs::copy(d.join("agency.pub"), d.join("round/agency.pub")).unwrap();
+    std::fs::write(
+        d.join("round/round.toml"),
+        "schema_version = 1\nround = \"2020-r1\"\ntitle = \"Test round\"\n\
+         trusted_keys = [\"agency.pub\"]\n\n[[direction]]\nid = \"medical-imaging\"\n\
+         ranking_indicator = \"imaging.detection_rate\"\nselected = 1\nsuccessful = 1\n",
+    )
+    .unwrap();
+    // Lab D's unsigned scorecard fails the trust check: exit 1, named, the rest still boarded.
+    jiebang(d)
+        .args(["board", "round", "--out", "site"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("Lab D-2020-r1").and(predicate::str::contains(
+                "Lab C-2019-r9.scorecard.json: round 2019-r9, not 2020-r1",
+            )),
+        );
+    let md = std::fs::read_to_string(d.join("site/leaderboard.md")).unwrap();
+    assert!(md.starts_with("# Test round"), "{md}");
+    assert!(md.contains("## Selection — medical-imaging"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("site/leaderboard.json")).unwrap()).unwrap();
+    let cands = json["selection"][0]["candidates"].as_array().unwrap();
+    let units: Vec<&str> = cands.iter().map(|c| c["unit"].as_str().unwrap()).collect();
+    // The log-blob detector finds far more lesions than the example SUT's trivial rule.
+    assert_eq!(units, ["Lab A", "Lab B"], "{json:#}");
+    assert_eq!(cands[0]["selected"], true);
+    assert_eq!(cands[1]["selected"], false);
+    assert!(
+        cands[1]["note"]
+            .as_str()
+            .unwrap()
+            .contains("beyond the cap of 1 selected")
+    );
+    // Successful needs every national target met; 24 studies cannot show that.
+    assert_eq!(cands[0]["successful"], false);
+    assert!(
+        cands[0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("national targets shown met")
+    );
+    let csv = std::fs::read_to_string(d.join("site/selection.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    // A round file names its line when it is wrong.
+    std::fs::write(
+        d.join("round/round.toml"),
+        "schema_version = 1\nround = \"2020-r1\"\n[[direction]]\nid = \"medical-imaging\"\n\
+         ranking_indicator = \"imaging.nope\"\n",
+    )
+    .unwrap();
+    jiebang(d)
+        .args(["board", "round", "--out", "site"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("round.toml:5").and(predicate::str::contains(
+                "not an indicator of medical-imaging",
+            )),
+        );
+}

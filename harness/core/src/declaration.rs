@@ -2,7 +2,7 @@
 //! own (自定义) indicators built from the direction's metric catalogue — parsed from TOML and
 //! validated against the catalogue with errors that name the file, the line and the expectation.
 
-use crate::error::{line_of, toml_error};
+use crate::error::{TomlCtx as Ctx, toml_error};
 use crate::{CoreError, Direction};
 use jiebang_scorecard::Better;
 use serde::Deserialize;
@@ -85,20 +85,7 @@ struct RawCustom {
     target_2020: Spanned<f64>,
 }
 
-struct Ctx<'a> {
-    file: &'a Path,
-    text: &'a str,
-}
-
 impl Ctx<'_> {
-    fn err<T>(&self, span: &Spanned<T>, message: String) -> CoreError {
-        CoreError::invalid(
-            self.file,
-            Some(line_of(self.text, span.span().start)),
-            message,
-        )
-    }
-
     /// Checks a declared value's range and that the target is not worse than the current level.
     fn check_levels(
         &self,

@@ -91,3 +91,20 @@ pub fn toml_error(file: impl Into<PathBuf>, text: &str, e: &toml::de::Error) -> 
     let line = e.span().map(|s| line_of(text, s.start));
     CoreError::invalid(file, line, e.message().to_string())
 }
+
+/// A TOML file being validated: turns a spanned value into an error naming the file and line.
+pub(crate) struct TomlCtx<'a> {
+    pub(crate) file: &'a std::path::Path,
+    pub(crate) text: &'a str,
+}
+
+impl TomlCtx<'_> {
+    /// An input error at `span`'s line.
+    pub(crate) fn err<T>(&self, span: &toml::Spanned<T>, message: String) -> CoreError {
+        CoreError::invalid(
+            self.file,
+            Some(line_of(self.text, span.span().start)),
+            message,
+        )
+    }
+}

@@ -8,6 +8,7 @@ mod declaration;
 mod direction;
 mod error;
 mod indicators;
+pub mod round;
 pub mod run;
 mod suite;
 mod task;

@@ -235,3 +235,65 @@ fn manifest_detects_changed_missing_and_escaping_files() {
         "{err}"
     );
 }
+
+const ROUND: &str = r#"schema_version = 1
+round = "2020-r1"
+title = "Test round"
+trusted_keys = ["keys/agency.pub"]
+
+[[direction]]
+id = "medical-imaging"
+ranking_indicator = "imaging.detection_rate"
+"#;
+
+#[test]
+fn a_round_file_is_read_with_defaults_and_paths_beside_it() {
+    let d = direction();
+    let r = round::Round::parse(Path::new("rounds/r1/round.toml"), ROUND, &[&d]).unwrap();
+    assert_eq!(r.round, "2020-r1");
+    assert_eq!(r.trusted_keys, vec![Path::new("rounds/r1/keys/agency.pub")]);
+    let m = r.direction("medical-imaging").unwrap();
+    assert_eq!((m.selected, m.successful), (5, 3));
+    assert_eq!(m.ranking_indicator, "imaging.detection_rate");
+}
+
+#[test]
+fn a_bad_round_file_names_the_line_and_the_expectation() {
+    let d = direction();
+    for (edit, line, expect) in [
+        (
+            ROUND.replace("id = \"medical-imaging\"", "id = \"speech\""),
+            7,
+            "unknown direction",
+        ),
+        (
+            ROUND.replace("imaging.detection_rate", "imaging.auc"),
+            8,
+            "not an indicator of medical-imaging",
+        ),
+        (
+            format!("{ROUND}selected = 6\n"),
+            9,
+            "selected = 6: expected 1..=5",
+        ),
+        (
+            format!("{ROUND}selected = 2\nsuccessful = 3\n"),
+            10,
+            "successful = 3: expected 1..=2",
+        ),
+        (ROUND.replace("\"2020-r1\"", "\"\""), 2, "round: expected"),
+        (
+            format!(
+                "{ROUND}[[direction]]\nid = \"medical-imaging\"\nranking_indicator = \"imaging.detection_rate\"\n"
+            ),
+            10,
+            "listed twice",
+        ),
+    ] {
+        let e = round::Round::parse(Path::new("round.toml"), &edit, &[&d])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(&format!("round.toml:{line}")), "{e}");
+        assert!(e.contains(expect), "{e}");
+    }
+}

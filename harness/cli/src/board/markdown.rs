@@ -1,6 +1,7 @@
 //! The leaderboard as Markdown for publishing: per suite, the standings against the national
 //! targets, then each indicator ranked with measured value, interval and all three verdicts.
 
+use super::Selection;
 use super::model::{Board, Place, SuiteBoard};
 use crate::fmt;
 use std::fmt::Write as _;
@@ -100,8 +101,56 @@ fn suite(out: &mut String, s: &SuiteBoard<'_>) {
     }
 }
 
+fn selection(out: &mut String, p: &Selection) {
+    let _ = writeln!(
+        out,
+        "## Selection — {}\n\nUnits ranked by {} (`{}`); the first {} are selected (揭榜单位), and of \
+         those, in rank order, the first {} whose every national-target indicator was measured \
+         and met are successful (攻关成功单位). Places marked `=` are ordered by the point \
+         estimate only: their intervals overlap.\n",
+        p.direction, p.ranking_name, p.ranking_indicator, p.selected_cap, p.successful_cap
+    );
+    out.push_str("| rank | unit | systems | measured [95% CI] | national targets met | selected | successful | note |\n|---|---|---|---|---|---|---|---|\n");
+    for c in &p.candidates {
+        let yes = |b: bool| if b { "**yes**" } else { "no" };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} of {} | {} | {} | {} |",
+            c.rank,
+            cell(&c.unit),
+            cell(&c.systems.join(", ")),
+            format!(
+                "{} {}",
+                fmt::value(c.measured, &p.unit_of_measure),
+                fmt::interval(c.ci95, &p.unit_of_measure)
+            )
+            .trim(),
+            c.national_met,
+            c.national_total,
+            yes(c.selected),
+            yes(c.successful),
+            cell(&c.note)
+        );
+    }
+    if p.candidates.is_empty() {
+        out.push_str("| — | no declaring unit has a scorecard in this direction | | | | | | |\n");
+    }
+    if !p.undeclared.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNot candidates (no declaration): {}.",
+            p.undeclared
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    out.push('\n');
+}
+
 /// The Markdown page.
-pub fn render(board: &Board<'_>, title: &str) -> String {
+pub fn render(board: &Board<'_>, picks: &[Selection], title: &str) -> String {
     let mut out = format!("# {}\n\n", cell(title));
     out.push_str(
         "Verdicts are decided by each measurement's 95% confidence interval, never by the point \
@@ -109,6 +158,9 @@ pub fn render(board: &Board<'_>, title: &str) -> String {
          it is wholly on the other, `inconclusive` otherwise. A rank marked `=` shares its place \
          with the entry above: their intervals overlap, so the data cannot order them.\n\n",
     );
+    for p in picks {
+        selection(&mut out, p);
+    }
     for s in &board.suites {
         suite(&mut out, s);
     }

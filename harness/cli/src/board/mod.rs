@@ -3,38 +3,49 @@
 
 mod markdown;
 mod model;
+mod selection;
 mod tables;
 
 pub use model::{Board, Excluded};
+pub use selection::Selection;
 
 use anyhow::Result;
+use jiebang_core::round::Round;
 use jiebang_scorecard::Scorecard;
 use std::path::Path;
 
 /// Writes `leaderboard.md`, `leaderboard.csv` and `leaderboard.json` under `dir` for `cards`
-/// (file name, scorecard), listing `excluded` scorecards and why they were left out.
+/// (file name, scorecard), listing `excluded` scorecards and why they were left out; with a
+/// `round`, also each direction's selection (and `selection.csv`).
 pub fn write_with<'a>(
     cards: &[(String, &'a Scorecard)],
     excluded: &[Excluded],
+    round: Option<&Round>,
     title: &str,
     dir: &Path,
-) -> Result<Board<'a>> {
+) -> Result<(Board<'a>, Vec<Selection>)> {
     let board = Board::build(cards, excluded);
+    let picks = round
+        .map(|r| selection::select(r, &board))
+        .unwrap_or_default();
     std::fs::create_dir_all(dir)?;
     jiebang_core::atomic::write(
         &dir.join("leaderboard.md"),
-        markdown::render(&board, title).as_bytes(),
+        markdown::render(&board, &picks, title).as_bytes(),
     )?;
     jiebang_core::atomic::write(&dir.join("leaderboard.csv"), &tables::csv(&board)?)?;
-    let mut json = serde_json::to_string_pretty(&tables::json(&board))?;
+    if round.is_some() {
+        jiebang_core::atomic::write(&dir.join("selection.csv"), &tables::selection_csv(&picks)?)?;
+    }
+    let mut json = serde_json::to_string_pretty(&tables::json(&board, &picks, round))?;
     json.push('\n');
     jiebang_core::atomic::write(&dir.join("leaderboard.json"), json.as_bytes())?;
-    Ok(board)
+    Ok((board, picks))
 }
 
-/// The demo's leaderboard: every card, nothing excluded.
+/// The demo's leaderboard: every card, nothing excluded, no round.
 pub fn write(cards: &[(String, &Scorecard)], dir: &Path) -> Result<()> {
-    write_with(cards, &[], "jiebang demo leaderboard", dir).map(|_| ())
+    write_with(cards, &[], None, "jiebang demo leaderboard", dir).map(|_| ())
 }
 
 #[cfg(test)]

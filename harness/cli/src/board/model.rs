@@ -131,10 +131,16 @@ fn overlaps(a: Option<[f64; 2]>, b: Option<[f64; 2]>) -> bool {
     }
 }
 
-/// Ranks measured rows best first; a row ties with its place's leader when their intervals
-/// overlap (the data cannot tell them apart at 95%).
-fn rank(rows: &mut [Row<'_>], better: Better) {
-    rows.sort_by(|a, b| match (a.ind.measured, b.ind.measured) {
+/// Ranks items best first by `get` (value, interval); unmeasured items go last without a
+/// place. An item ties with its place's leader when their intervals overlap (the data cannot
+/// tell them apart at 95%) or their values are equal.
+pub fn rank_by<T>(
+    items: &mut [T],
+    better: Better,
+    get: impl Fn(&T) -> (Option<f64>, Option<[f64; 2]>),
+    mut set: impl FnMut(&mut T, Place),
+) {
+    items.sort_by(|a, b| match (get(a).0, get(b).0) {
         (Some(x), Some(y)) => match better {
             Better::Higher => y.total_cmp(&x),
             Better::Lower => x.total_cmp(&y),
@@ -143,31 +149,35 @@ fn rank(rows: &mut [Row<'_>], better: Better) {
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
     });
-    let mut leader: Option<usize> = None;
-    for i in 0..rows.len() {
-        if rows[i].ind.measured.is_none() {
+    let mut leader: Option<(usize, Option<f64>, Option<[f64; 2]>)> = None;
+    for (i, item) in items.iter_mut().enumerate() {
+        let (value, ci) = get(item);
+        if value.is_none() {
             continue;
         }
         let place = match leader {
-            Some(l)
-                if overlaps(rows[l].ind.ci95, rows[i].ind.ci95)
-                    || rows[l].ind.measured == rows[i].ind.measured =>
-            {
-                Place {
-                    place: rows[l].place.map_or(1, |p| p.place),
-                    tied: true,
-                }
+            Some((place, lv, lci)) if overlaps(lci, ci) || lv == value => {
+                Place { place, tied: true }
             }
             _ => {
-                leader = Some(i);
+                leader = Some((i + 1, value, ci));
                 Place {
                     place: i + 1,
                     tied: false,
                 }
             }
         };
-        rows[i].place = Some(place);
+        set(item, place);
     }
+}
+
+fn rank(rows: &mut [Row<'_>], better: Better) {
+    rank_by(
+        rows,
+        better,
+        |r| (r.ind.measured, r.ind.ci95),
+        |r, p| r.place = Some(p),
+    );
 }
 
 fn standing(entry: usize, sc: &Scorecard) -> Standing {

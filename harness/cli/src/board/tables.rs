@@ -1,8 +1,10 @@
 //! The leaderboard as data: one CSV row per scorecard and indicator, and a JSON document with
 //! the suites, standings and ranked indicator tables, for sites and spreadsheets to consume.
 
+use super::Selection;
 use super::model::{Board, Place};
 use anyhow::Result;
+use jiebang_core::round::Round;
 use jiebang_scorecard::Verdict;
 use serde_json::{Value, json};
 
@@ -82,8 +84,51 @@ pub fn csv(board: &Board<'_>) -> Result<Vec<u8>> {
     w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
+/// A round's selection as CSV: one row per direction and candidate, best first.
+pub fn selection_csv(picks: &[Selection]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "direction",
+        "ranking_indicator",
+        "rank",
+        "unit",
+        "systems",
+        "measured",
+        "ci95_lo",
+        "ci95_hi",
+        "national_targets_met",
+        "national_targets",
+        "selected",
+        "successful",
+        "note",
+        "scorecard",
+    ])?;
+    let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    for p in picks {
+        for c in &p.candidates {
+            w.write_record([
+                p.direction.clone(),
+                p.ranking_indicator.clone(),
+                c.rank.clone(),
+                c.unit.clone(),
+                c.systems.join(" "),
+                opt(c.measured),
+                opt(c.ci95.map(|c| c[0])),
+                opt(c.ci95.map(|c| c[1])),
+                c.national_met.to_string(),
+                c.national_total.to_string(),
+                c.selected.to_string(),
+                c.successful.to_string(),
+                c.note.clone(),
+                c.scorecard.clone().unwrap_or_default(),
+            ])?;
+        }
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 /// The JSON document.
-pub fn json(board: &Board<'_>) -> Value {
+pub fn json(board: &Board<'_>, picks: &[Selection], round: Option<&Round>) -> Value {
     let suites: Vec<Value> = board
         .suites
         .iter()
@@ -132,5 +177,15 @@ pub fn json(board: &Board<'_>) -> Value {
             })
         })
         .collect();
-    json!({ "suites": suites, "excluded": board.excluded })
+    json!({
+        "round": round.map(|r| json!({
+            "round": r.round,
+            "title": r.title,
+            "file": r.file,
+            "trusted_keys": r.trusted_keys,
+        })),
+        "selection": picks,
+        "suites": suites,
+        "excluded": board.excluded,
+    })
 }

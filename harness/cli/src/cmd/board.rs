@@ -3,7 +3,9 @@
 
 use crate::board::{self, Excluded};
 use crate::chart;
-use anyhow::{Context as _, Result};
+use crate::context::Registry;
+use anyhow::{Context as _, Result, bail};
+use jiebang_core::round::Round;
 use jiebang_scorecard::{PublicKey, Scorecard, verify_bytes};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,8 +18,24 @@ Examples:
   # A folder of scorecards (every *.scorecard.json directly inside it):
   jiebang board results/ --out board/
 
-Writes leaderboard.md (standings and ranked indicators), leaderboard.csv, leaderboard.json and
-indicators.svg/.png to --out. A scorecard that fails verification is left off and named, and the
+  # A round: a folder with round.toml (round id, trusted keys, per direction the ranking
+  # indicator and the caps of 5 selected and 3 successful) is read by itself:
+  jiebang board results/rounds/2020-r1 --out site/
+
+round.toml:
+  schema_version = 1
+  round = \"2020-r1\"                     # the id runs were pinned with (--round)
+  title = \"2020 round 1\"                # optional
+  trusted_keys = [\"agency.pub\"]        # relative to round.toml; signatures required
+  [[direction]]
+  id = \"medical-imaging\"
+  ranking_indicator = \"imaging.detection_rate\"
+  selected = 5                           # optional, at most 5 (default)
+  successful = 3                         # optional, at most 3 and at most `selected`
+
+Writes leaderboard.md (standings and ranked indicators; with a round, each direction's selection
+first), leaderboard.csv, leaderboard.json, selection.csv (with a round) and indicators.svg/.png
+to --out. A scorecard that fails verification is left off and named, and the
 exit status is 1; shards (partial) and scorecards of another --round are left off with the
 reason, which is not a failure. Ranks marked `=` share a place: their 95% intervals overlap.";
 
@@ -37,14 +55,46 @@ pub struct Args {
     /// Only scorecards pinned to this round (e.g. 2020-r1).
     #[arg(long)]
     round: Option<String>,
-    /// Title of the Markdown page.
-    #[arg(long, default_value = "Leaderboard")]
-    title: String,
+    /// A round file (default: `round.toml` in a folder given as input, if there is one).
+    #[arg(long, value_name = "round.toml")]
+    round_file: Option<PathBuf>,
+    /// Title of the Markdown page (default: the round's title, else "Leaderboard").
+    #[arg(long)]
+    title: Option<String>,
+}
+
+/// The round file: `--round-file`, else the only `round.toml` among the input folders.
+fn round_file(args: &Args) -> Result<Option<PathBuf>> {
+    if let Some(f) = &args.round_file {
+        return Ok(Some(f.clone()));
+    }
+    let found: Vec<PathBuf> = args
+        .inputs
+        .iter()
+        .filter(|p| p.is_dir())
+        .map(|p| p.join("round.toml"))
+        .filter(|f| f.is_file())
+        .collect();
+    match found.len() {
+        0 => Ok(None),
+        1 => Ok(found.into_iter().next()),
+        _ => bail!(
+            "several round.toml among the inputs ({}); board one round at a time or pass --round-file",
+            found
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 fn files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in inputs {
+        if p.file_name().is_some_and(|n| n == "round.toml") {
+            continue;
+        }
         if p.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
                 .with_context(|| format!("{}", p.display()))?
@@ -102,9 +152,30 @@ fn name(p: &Path) -> String {
 }
 
 /// Runs the command; false when a scorecard failed verification.
-pub fn run(args: &Args, quiet: bool) -> Result<bool> {
-    let keys = trusted(&args.trust)?;
+pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
+    let round = match round_file(args)? {
+        Some(f) => Some(Round::read(&f, &reg.directions())?),
+        None => None,
+    };
+    let round_id = match (&round, &args.round) {
+        (Some(r), Some(given)) if &r.round != given => bail!(
+            "--round {given}, but {} is round {}",
+            r.file.display(),
+            r.round
+        ),
+        (Some(r), _) => Some(r.round.clone()),
+        (None, given) => given.clone(),
+    };
+    let mut key_files = round
+        .as_ref()
+        .map(|r| r.trusted_keys.clone())
+        .unwrap_or_default();
+    key_files.extend(args.trust.iter().cloned());
+    let keys = trusted(&key_files)?;
     let trust = (!keys.is_empty()).then_some(&keys[..]);
+    if round.is_some() && keys.is_empty() && !quiet {
+        eprintln!("warning: the round names no trusted_keys: signatures are not required");
+    }
     let mut kept: Vec<(String, Scorecard)> = Vec::new();
     let mut excluded: Vec<Excluded> = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
@@ -134,7 +205,7 @@ pub fn run(args: &Args, quiet: bool) -> Result<bool> {
             });
             continue;
         }
-        if let Some(reason) = off_board(&sc, args.round.as_deref()) {
+        if let Some(reason) = off_board(&sc, round_id.as_deref()) {
             excluded.push(Excluded { file, reason });
             continue;
         }
@@ -142,7 +213,12 @@ pub fn run(args: &Args, quiet: bool) -> Result<bool> {
         kept.push((file, sc));
     }
     let refs: Vec<(String, &Scorecard)> = kept.iter().map(|(f, s)| (f.clone(), s)).collect();
-    let b = board::write_with(&refs, &excluded, &args.title, &args.out)?;
+    let title = args
+        .title
+        .clone()
+        .or_else(|| round.as_ref().and_then(|r| r.title.clone()))
+        .unwrap_or_else(|| "Leaderboard".into());
+    let (b, picks) = board::write_with(&refs, &excluded, round.as_ref(), &title, &args.out)?;
     let cards: Vec<&Scorecard> = refs.iter().map(|(_, s)| *s).collect();
     let charted = chart::indicators(&cards, &args.out, "indicators")?;
     if !quiet {
@@ -163,6 +239,29 @@ pub fn run(args: &Args, quiet: bool) -> Result<bool> {
                     st.inconclusive,
                     st.not_met,
                     st.not_measured
+                );
+            }
+        }
+        for p in &picks {
+            println!(
+                "selection, {} (ranked by {}; caps {} selected, {} successful):",
+                p.direction, p.ranking_indicator, p.selected_cap, p.successful_cap
+            );
+            for c in &p.candidates {
+                let status = match (c.selected, c.successful) {
+                    (true, true) => "selected, successful",
+                    (true, false) => "selected",
+                    _ => "not selected",
+                };
+                println!(
+                    "  {:>3}  {}: {status}{}",
+                    c.rank,
+                    c.unit,
+                    if c.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", c.note)
+                    }
                 );
             }
         }
