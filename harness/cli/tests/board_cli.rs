@@ -1,5 +1,5 @@
 //! `jiebang board` through the real binary: verified scorecards go on the board (Markdown, CSV,
-//! JSON, chart); a tampered one and, under `--trust`, an untrusted one are left off by name
+//! JSON, chart, static page); a tampered one and, under `--trust`, an untrusted one are left off by name
 //! with exit status 1; a folder argument takes its scorecards.
 
 use assert_cmd::Command;
@@ -62,6 +62,9 @@ fn boards_verified_cards_and_names_the_rest() {
     assert_eq!(json["suites"].as_array().unwrap().len(), 1);
     assert_eq!(json["excluded"].as_array().unwrap().len(), 1);
     assert!(d.join("site/indicators.svg").is_file());
+    let page = std::fs::read_to_string(d.join("site/index.html")).unwrap();
+    assert!(page.contains("<title>Round test</title>") && page.contains("<table>"));
+    assert!(page.contains("src=\"indicators.svg\""), "{page}");
 
     // The same card twice is boarded once.
     jiebang(d)

@@ -1,6 +1,7 @@
 //! The leaderboard: scorecards grouped by suite, standings by national targets met, and every
 //! indicator ranked with statistical ties; written as Markdown, CSV and JSON.
 
+mod html;
 mod markdown;
 mod model;
 mod selection;
@@ -14,25 +15,28 @@ use jiebang_core::round::Round;
 use jiebang_scorecard::Scorecard;
 use std::path::Path;
 
-/// Writes `leaderboard.md`, `leaderboard.csv` and `leaderboard.json` under `dir` for `cards`
-/// (file name, scorecard), listing `excluded` scorecards and why they were left out; with a
-/// `round`, also each direction's selection (and `selection.csv`).
+/// Writes `leaderboard.md`, `leaderboard.csv`, `leaderboard.json`, the chart
+/// (`indicators.svg`/`.png`) and `index.html` under `dir` for `cards` (file name, scorecard),
+/// listing `excluded` scorecards and why they were left out; with a `round`, also each
+/// direction's selection (and `selection.csv`).
 pub fn write_with<'a>(
     cards: &[(String, &'a Scorecard)],
     excluded: &[Excluded],
     round: Option<&Round>,
     title: &str,
     dir: &Path,
-) -> Result<(Board<'a>, Vec<Selection>)> {
+) -> Result<(Board<'a>, Vec<Selection>, bool)> {
     let board = Board::build(cards, excluded);
     let picks = round
         .map(|r| selection::select(r, &board))
         .unwrap_or_default();
     std::fs::create_dir_all(dir)?;
-    jiebang_core::atomic::write(
-        &dir.join("leaderboard.md"),
-        markdown::render(&board, &picks, title).as_bytes(),
-    )?;
+    let md = markdown::render(&board, &picks, title);
+    jiebang_core::atomic::write(&dir.join("leaderboard.md"), md.as_bytes())?;
+    let cards_only: Vec<&Scorecard> = cards.iter().map(|(_, s)| *s).collect();
+    let charted = crate::chart::indicators(&cards_only, dir, "indicators")?;
+    let page = html::render(&md, title, charted.then_some("indicators.svg"));
+    jiebang_core::atomic::write(&dir.join("index.html"), page.as_bytes())?;
     jiebang_core::atomic::write(&dir.join("leaderboard.csv"), &tables::csv(&board)?)?;
     if round.is_some() {
         jiebang_core::atomic::write(&dir.join("selection.csv"), &tables::selection_csv(&picks)?)?;
@@ -40,12 +44,12 @@ pub fn write_with<'a>(
     let mut json = serde_json::to_string_pretty(&tables::json(&board, &picks, round))?;
     json.push('\n');
     jiebang_core::atomic::write(&dir.join("leaderboard.json"), json.as_bytes())?;
-    Ok((board, picks))
+    Ok((board, picks, charted))
 }
 
-/// The demo's leaderboard: every card, nothing excluded, no round.
-pub fn write(cards: &[(String, &Scorecard)], dir: &Path) -> Result<()> {
-    write_with(cards, &[], None, "jiebang demo leaderboard", dir).map(|_| ())
+/// The demo's leaderboard: every card, nothing excluded, no round; true when a chart was drawn.
+pub fn write(cards: &[(String, &Scorecard)], dir: &Path) -> Result<bool> {
+    write_with(cards, &[], None, "jiebang demo leaderboard", dir).map(|(_, _, c)| c)
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! (bytes, id, signature against `--trust`), shards and other rounds left off with the reason.
 
 use crate::board::{self, Excluded};
-use crate::chart;
 use crate::context::Registry;
 use anyhow::{Context as _, Result, bail};
 use jiebang_core::round::Round;
@@ -33,9 +32,9 @@ round.toml:
   selected = 5                           # optional, at most 5 (default)
   successful = 3                         # optional, at most 3 and at most `selected`
 
-Writes leaderboard.md (standings and ranked indicators; with a round, each direction's selection
-first), leaderboard.csv, leaderboard.json, selection.csv (with a round) and indicators.svg/.png
-to --out. A scorecard that fails verification is left off and named, and the
+Writes index.html (a static page: the Markdown below with the chart), leaderboard.md (standings
+and ranked indicators; with a round, each direction's selection first), leaderboard.csv,
+leaderboard.json, selection.csv (with a round) and indicators.svg/.png to --out. A scorecard that fails verification is left off and named, and the
 exit status is 1; shards (partial) and scorecards of another --round are left off with the
 reason, which is not a failure. Ranks marked `=` share a place: their 95% intervals overlap.";
 
@@ -218,9 +217,8 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         .clone()
         .or_else(|| round.as_ref().and_then(|r| r.title.clone()))
         .unwrap_or_else(|| "Leaderboard".into());
-    let (b, picks) = board::write_with(&refs, &excluded, round.as_ref(), &title, &args.out)?;
-    let cards: Vec<&Scorecard> = refs.iter().map(|(_, s)| *s).collect();
-    let charted = chart::indicators(&cards, &args.out, "indicators")?;
+    let (b, picks, charted) =
+        board::write_with(&refs, &excluded, round.as_ref(), &title, &args.out)?;
     if !quiet {
         for s in &b.suites {
             println!("{}: {} scorecard(s)", s.suite, s.entries.len());
@@ -270,7 +268,12 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         }
     }
     println!(
-        "wrote leaderboard.md, leaderboard.csv, leaderboard.json{} to {} ({} on the board, {} left off)",
+        "wrote index.html, leaderboard.md, leaderboard.csv, leaderboard.json{}{} to {} ({} on the board, {} left off)",
+        if round.is_some() {
+            ", selection.csv"
+        } else {
+            ""
+        },
         if charted {
             ", indicators.svg, indicators.png"
         } else {

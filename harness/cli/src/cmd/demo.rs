@@ -3,7 +3,7 @@
 //! the systems against each direction's sample declaration, and writes a leaderboard with charts.
 
 use crate::context::Registry;
-use crate::{board, chart, cmd::run};
+use crate::{board, cmd::run};
 use anyhow::{Context as _, Result, bail};
 use clap::Parser as _;
 use jiebang_scorecard::{Scorecard, verify_bytes};
@@ -19,9 +19,10 @@ Writes to --out (default ./jiebang-demo):
   leaderboard.md, .csv, .json               each indicator: measured [95% CI] vs
                                             declared levels vs national target
   indicators.svg, indicators.png            the same as a chart
+  index.html                                a static page: the leaderboard and the chart
 
 Running the demo again into the same --out first removes the previous demo's
-scorecards, logs, leaderboard and charts there (only those files).
+scorecards, logs, leaderboard, charts and index.html there (only those files).
 
 Then: jiebang verify jiebang-demo/*.scorecard.json
       jiebang show jiebang-demo/*.scorecard.json")]
@@ -132,15 +133,10 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         }
     }
     let refs: Vec<(String, &Scorecard)> = cards.iter().map(|(n, s)| (n.clone(), s)).collect();
-    board::write(&refs, &args.out)?;
-    let charted = chart::indicators(
-        &refs.iter().map(|(_, s)| *s).collect::<Vec<_>>(),
-        &args.out,
-        "indicators",
-    )?;
+    let charted = board::write(&refs, &args.out)?;
     println!("\n{}", summary(&refs));
     println!(
-        "wrote {} scorecards, leaderboard.md, leaderboard.csv, leaderboard.json{} to {}",
+        "wrote {} scorecards, index.html, leaderboard.md, leaderboard.csv, leaderboard.json{} to {}",
         cards.len(),
         if charted {
             ", indicators.svg, indicators.png"
@@ -161,6 +157,7 @@ fn is_demo_output(name: &str) -> bool {
     name.ends_with(".scorecard.json")
         || name.ends_with(".log.jsonl")
         || name.starts_with("leaderboard.")
+        || name == "index.html"
         || name.starts_with("indicators.")
 }
 
