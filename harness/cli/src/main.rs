@@ -70,7 +70,8 @@ enum Cmd {
     /// Merge the shard logs of one run into the scorecard the unsharded run gives.
     Merge(cmd::merge::Args),
     /// Publish a leaderboard from scorecards: each verified, standings against the national
-    /// targets, every indicator ranked with statistical ties; Markdown, CSV, JSON and a chart.
+    /// targets, every indicator ranked with statistical ties, a round's selection; a static
+    /// page, Markdown, CSV, JSON and a chart.
     Board(cmd::board::Args),
 }
 
