@@ -65,9 +65,9 @@ fn peak_search_brackets_a_known_capacity() {
     assert_eq!(s["end"], "converged", "{s:#}");
     let peak = s["peak_qps"].as_f64().unwrap();
     let fail = s["lowest_failing_qps"].as_f64().unwrap();
-    // The true capacity is at most 250 qps (sleeps only add time); the search must have passed
-    // well below it and failed above it.
-    assert!((40.0..=260.0).contains(&peak), "peak {peak}: {s:#}");
+    // The true capacity is at most 250 qps (sleeps only add time), so no higher rate can have
+    // been shown to pass; how far below it the peak lands depends on the machine's load.
+    assert!((5.0..=260.0).contains(&peak), "peak {peak}: {s:#}");
     assert!(fail > peak && (fail - peak) / peak <= 0.15 + 1e-9, "{s:#}");
     let trials = s["trials"].as_array().unwrap();
     assert!(trials.len() >= 3, "{s:#}");
@@ -116,4 +116,48 @@ fn peak_search_refuses_what_does_not_apply() {
         assert_eq!(o.status.code(), Some(2), "{stderr}");
         assert!(stderr.contains(expect), "{stderr}");
     }
+}
+
+/// With too few queries for early stopping to decide the p99 bound at 99% confidence, the first
+/// trial decides nothing: the search stops and says to raise the query count, instead of
+/// halving the rate down to nothing.
+#[test]
+fn an_undecidable_first_trial_stops_the_search_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = jiebang(d)
+        .args([
+            "run",
+            "--suite",
+            "medical-imaging/case-detection",
+            "--samples",
+            "4",
+        ])
+        .args(["--sut", &sut(), "--find-peak", "--target-qps", "100"])
+        .args([
+            "--latency-bound",
+            "0.5",
+            "--min-duration",
+            "0.2",
+            "--min-queries",
+            "32",
+        ])
+        .args(["--out", "out", "--quiet"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("could not decide the latency bound") && stderr.contains("min_query_count"),
+        "{stderr}"
+    );
+    // The one trial and the summary are kept.
+    let summary = std::fs::read_dir(d.join("out"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with(".peak.json"))
+        .expect("a .peak.json summary");
+    let s: Value = serde_json::from_slice(&std::fs::read(summary.path()).unwrap()).unwrap();
+    assert_eq!(s["trials"].as_array().unwrap().len(), 1, "{s:#}");
+    assert!(s["peak_qps"].is_null());
 }

@@ -170,13 +170,18 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
                 r.achieved_qps.map_or("—".into(), |q| format!("{q:.2}")),
             );
         }
+        // A trial that early stopping cannot decide has not shown the bound met: once a lower
+        // rate has passed it counts as not met (the peak is the highest rate *shown* to meet
+        // the bound; LoadGen calls such a run INVALID). Before any pass, halving would only
+        // repeat the problem, so the search stops and says why.
         let undecided = !r.passed && r.reason.is_some();
-        if !undecided {
+        let stop = undecided && search.best().is_none();
+        if !stop {
             search.record(qps, r.passed);
         }
         rows.push(r);
         cards.push(w);
-        if undecided {
+        if stop {
             break PeakEnd::Undecided { qps };
         }
     };

@@ -26,7 +26,8 @@ pub enum PeakEnd {
     /// The trial budget ran out first.
     OutOfTrials,
     /// The trial at `qps` could show neither a pass nor a failure (too few queries for early
-    /// stopping); halving the rate would not help, so the search stops.
+    /// stopping) before any rate had passed; halving the rate would not help, so the search
+    /// stops. (After a pass, such a trial counts as not met.)
     Undecided {
         /// The undecided trial's rate.
         qps: f64,
