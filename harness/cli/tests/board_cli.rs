@@ -91,6 +91,14 @@ fn trust_leaves_off_cards_not_signed_by_a_trusted_key() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("failed verification"));
+    // A secret key is no trust anchor (the same check as `verify --trust`).
+    jiebang(d)
+        .arg("board")
+        .arg(golden())
+        .args(["--trust", "other.key", "--out", "site"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("secret key"));
     jiebang(d)
         .args(["board", "nowhere.scorecard.json", "--out", "site"])
         .assert()

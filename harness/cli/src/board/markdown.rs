@@ -6,14 +6,6 @@ use super::model::{Board, Place, SuiteBoard};
 use crate::fmt;
 use std::fmt::Write as _;
 
-fn place(p: Option<Place>) -> String {
-    match p {
-        Some(Place { place, tied: true }) => format!("={place}"),
-        Some(Place { place, .. }) => place.to_string(),
-        None => "—".into(),
-    }
-}
-
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
@@ -33,7 +25,7 @@ fn suite(out: &mut String, s: &SuiteBoard<'_>) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} of {} | {} of {} |",
-            place(st.place),
+            Place::label(st.place),
             cell(&e.unit()),
             cell(&e.system()),
             st.met,
@@ -85,7 +77,7 @@ fn suite(out: &mut String, s: &SuiteBoard<'_>) {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | `{}` |",
-                place(r.place),
+                Place::label(r.place),
                 cell(&e.unit()),
                 cell(&e.system()),
                 cell(measured.trim()),

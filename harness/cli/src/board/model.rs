@@ -55,6 +55,17 @@ pub struct Place {
     pub tied: bool,
 }
 
+impl Place {
+    /// `1`, `=1` when tied, `—` when not placed.
+    pub fn label(p: Option<Place>) -> String {
+        match p {
+            Some(Place { place, tied: true }) => format!("={place}"),
+            Some(Place { place, .. }) => place.to_string(),
+            None => "—".into(),
+        }
+    }
+}
+
 /// One entry's line in an indicator table.
 pub struct Row<'a> {
     /// Index into the suite's entries.

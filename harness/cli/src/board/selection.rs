@@ -57,14 +57,6 @@ pub struct Selection {
     pub undeclared: Vec<String>,
 }
 
-fn place_text(p: Option<Place>) -> String {
-    match p {
-        Some(Place { place, tied: true }) => format!("={place}"),
-        Some(Place { place, .. }) => place.to_string(),
-        None => "—".into(),
-    }
-}
-
 fn select_direction(rd: &RoundDirection, board: &Board<'_>) -> Selection {
     let mut units: BTreeMap<String, Candidate> = BTreeMap::new();
     // The ranking measurement of each unit: the one with the most samples, then the smallest id.
@@ -139,7 +131,7 @@ fn select_direction(rd: &RoundDirection, board: &Board<'_>) -> Selection {
     );
     let mut successes = 0;
     for (i, c) in candidates.iter_mut().enumerate() {
-        c.rank = place_text(c.place);
+        c.rank = Place::label(c.place);
         if c.place.is_none() {
             continue;
         }

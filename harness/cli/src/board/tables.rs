@@ -14,12 +14,9 @@ fn word(v: &Option<Verdict>) -> String {
         .unwrap_or_default()
 }
 
-fn place(p: Option<Place>) -> String {
-    match p {
-        Some(Place { place, tied: true }) => format!("={place}"),
-        Some(Place { place, .. }) => place.to_string(),
-        None => String::new(),
-    }
+/// A rank for data files: empty, not a dash, when there is none.
+fn rank_cell(p: Option<Place>) -> String {
+    p.map_or_else(String::new, |p| Place::label(Some(p)))
 }
 
 /// CSV bytes.
@@ -63,7 +60,7 @@ pub fn csv(board: &Board<'_>) -> Result<Vec<u8>> {
                     e.sc.pins.round.clone().unwrap_or_default(),
                     i.id.clone(),
                     i.unit.clone(),
-                    place(r.place),
+                    rank_cell(r.place),
                     opt(i.measured),
                     opt(i.ci95.map(|c| c[0])),
                     opt(i.ci95.map(|c| c[1])),
@@ -150,7 +147,7 @@ pub fn json(board: &Board<'_>, picks: &[Selection], round: Option<&Round>) -> Va
                 "standings": s.standings.iter().map(|st| {
                     let mut v = serde_json::to_value(st).unwrap_or(Value::Null);
                     if let Value::Object(m) = &mut v {
-                        m.insert("rank".into(), json!(place(st.place)));
+                        m.insert("rank".into(), json!(rank_cell(st.place)));
                         m.insert("entry".into(), entry(st.entry));
                     }
                     v
@@ -163,7 +160,7 @@ pub fn json(board: &Board<'_>, picks: &[Selection], round: Option<&Round>) -> Va
                     "better": t.head.better,
                     "national_target": t.head.national_target,
                     "rows": t.rows.iter().map(|r| json!({
-                        "rank": place(r.place),
+                        "rank": rank_cell(r.place),
                         "entry": entry(r.entry),
                         "measured": r.ind.measured,
                         "ci95": r.ind.ci95,

@@ -5,7 +5,7 @@ use crate::board::{self, Excluded};
 use crate::context::Registry;
 use anyhow::{Context as _, Result, bail};
 use jiebang_core::round::Round;
-use jiebang_scorecard::{PublicKey, Scorecard, verify_bytes};
+use jiebang_scorecard::{Scorecard, verify_bytes};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -112,16 +112,6 @@ fn files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn trusted(keys: &[PathBuf]) -> Result<Vec<PublicKey>> {
-    keys.iter()
-        .map(|p| {
-            let text =
-                std::fs::read_to_string(p).with_context(|| format!("--trust {}", p.display()))?;
-            Ok(PublicKey::from_file_text(&p.display().to_string(), &text)?)
-        })
-        .collect()
-}
-
 /// Why a verified scorecard does not belong on this board, if it does not.
 fn off_board(sc: &Scorecard, round: Option<&str>) -> Option<String> {
     if let Some(shard) = &sc.pins.shard {
@@ -170,7 +160,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         .map(|r| r.trusted_keys.clone())
         .unwrap_or_default();
     key_files.extend(args.trust.iter().cloned());
-    let keys = trusted(&key_files)?;
+    let keys = super::verify::trusted_keys(&key_files)?;
     let trust = (!keys.is_empty()).then_some(&keys[..]);
     if round.is_some() && keys.is_empty() && !quiet {
         eprintln!("warning: the round names no trusted_keys: signatures are not required");
@@ -181,10 +171,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
     let mut failed = 0usize;
     for path in files(&args.inputs)? {
         let file = name(&path);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => anyhow::bail!("{file}: {e}"),
-        };
+        let bytes = super::verify::read_input(&path)?;
         let sc = match verify_bytes(&file, &bytes, trust) {
             Ok(v) => v.scorecard,
             Err(e) => {

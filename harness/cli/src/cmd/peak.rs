@@ -67,7 +67,6 @@ fn row(w: &Written, qps: f64) -> Result<Row> {
     let bound = sc.metrics.get("perf.server.bound_met");
     let lat = sc.metrics.get(&latency_metric_id(p));
     let value = |id: &str| sc.metrics.get(id).and_then(|m| m.value);
-    let f = &sc.run.queries.failures;
     Ok(Row {
         qps,
         passed: bound.and_then(|m| m.value) == Some(1.0),
@@ -78,7 +77,7 @@ fn row(w: &Written, qps: f64) -> Result<Row> {
         achieved_qps: value("perf.server.achieved_qps"),
         over_bound: value("perf.server.over_bound"),
         queries: sc.run.queries.issued,
-        failures: f.crash + f.timeout + f.malformed + f.missing + f.unknown_id + f.duplicate,
+        failures: sc.run.queries.failures.failed_queries(),
         scorecard: w.path.clone(),
         id: sc.id.clone().unwrap_or_default(),
     })

@@ -94,7 +94,7 @@ fn not_at_hand(what: &'static str, detail: String, require: bool) -> Check {
 }
 
 /// Reads the trusted keys, refusing a secret key file: a trust anchor is a public key.
-fn trusted_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>> {
+pub(crate) fn trusted_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>> {
     paths
         .iter()
         .map(|p| {
@@ -177,7 +177,8 @@ pub fn run(args: &Args, reg: &Registry) -> Result<bool> {
 
 /// Reads a file meant to be a scorecard; a missing file, or a per-query log given by mistake,
 /// is an input error (exit 2), not a failed check.
-fn read_input(path: &Path) -> Result<Vec<u8>> {
+/// Reads a scorecard file, naming a per-query log or other non-scorecard for what it is.
+pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>> {
     let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
     if let Some(hint) = crate::report::not_a_scorecard(&bytes) {
         bail!("{}: {hint}", path.display());
