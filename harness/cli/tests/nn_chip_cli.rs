@@ -205,7 +205,12 @@ fn numpy_process_sut_is_judged_by_the_harness() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !numpy {
-        eprintln!("skipped: python3 with numpy is not available");
+        // CI installs NumPy (.ci/requirements.txt) and sets JIEBANG_REQUIRE_NUMPY=1.
+        assert!(
+            std::env::var("JIEBANG_REQUIRE_NUMPY").as_deref() != Ok("1"),
+            "JIEBANG_REQUIRE_NUMPY=1 but `python3 -c 'import numpy'` failed"
+        );
+        eprintln!("SKIPPED: python3 with numpy is not available (pip install -r .ci/requirements.txt)");
         return;
     }
     let dir = tempdir();
