@@ -210,7 +210,9 @@ fn numpy_process_sut_is_judged_by_the_harness() {
             std::env::var("JIEBANG_REQUIRE_NUMPY").as_deref() != Ok("1"),
             "JIEBANG_REQUIRE_NUMPY=1 but `python3 -c 'import numpy'` failed"
         );
-        eprintln!("SKIPPED: python3 with numpy is not available (pip install -r .ci/requirements.txt)");
+        eprintln!(
+            "SKIPPED: python3 with numpy is not available (pip install -r .ci/requirements.txt)"
+        );
         return;
     }
     let dir = tempdir();
