@@ -36,6 +36,7 @@ fn metric(value: f64, unit: &str) -> Metric {
         n: 1,
         unit: unit.into(),
         reason: None,
+        self_reported: None,
     }
 }
 

@@ -769,6 +769,7 @@ mod tests {
                 n: seconds.len() as u64,
                 unit: "s".into(),
                 reason: None,
+                self_reported: None,
             },
         );
         metrics.insert(
@@ -780,6 +781,7 @@ mod tests {
                 n: 1,
                 unit: "bool".into(),
                 reason: None,
+                self_reported: None,
             },
         );
         Scorecard {
@@ -968,6 +970,7 @@ mod tests {
                 n: 1,
                 unit: "widgets".into(),
                 reason: None,
+                self_reported: None,
             },
         );
         let c = compare(&a, &b, &rule, &CompareSettings::default()).unwrap();

@@ -130,6 +130,7 @@ impl SampleSet for MockSamples {
                 n,
                 unit: "ratio".into(),
                 reason: None,
+                self_reported: None,
             },
         );
         let canon = jiebang_scorecard::to_canonical_bytes(&answers.to_vec()).unwrap();

@@ -271,6 +271,11 @@ pub struct Metric {
     /// why a value has no interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Set when the value rests on figures the system under test reported about itself (kernel
+    /// seconds, energy) rather than on what the harness observed: says what was reported and
+    /// the check against the harness's own observation that it passed. Absent: harness-observed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_reported: Option<String>,
 }
 
 /// Which direction of a number is better.

@@ -24,6 +24,7 @@ fn sample() -> Scorecard {
             n: 49,
             unit: "ratio".into(),
             reason: None,
+            self_reported: None,
         },
     );
     metrics.insert(
@@ -35,6 +36,7 @@ fn sample() -> Scorecard {
             n: 0,
             unit: "TOPS/W".into(),
             reason: Some("no power sensor readable".into()),
+            self_reported: None,
         },
     );
     let mut settings = BTreeMap::new();

@@ -29,6 +29,7 @@ fn measured(e: &Estimate, method: &str) -> Metric {
         n: e.n,
         unit: "ratio".into(),
         reason: None,
+        self_reported: None,
     }
 }
 
@@ -40,6 +41,7 @@ fn not_measured(n: u64, reason: String) -> Metric {
         n,
         unit: "ratio".into(),
         reason: Some(reason),
+        self_reported: None,
     }
 }
 
@@ -244,6 +246,7 @@ pub fn score_froc(
                 n: cases,
                 unit: "ratio".into(),
                 reason: None,
+                self_reported: None,
             };
             metrics.insert(FROC_CPM.into(), metric(r.cpm, b.cpm_interval));
             for ((id, (_, s)), (_, iv)) in ids

@@ -46,6 +46,7 @@ fn metric(
         n,
         unit: unit.to_string(),
         reason,
+        self_reported: None,
     }
 }
 

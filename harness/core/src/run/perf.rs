@@ -82,6 +82,7 @@ impl Latencies {
                 n,
                 unit: "s".into(),
                 reason: None,
+                self_reported: None,
             },
             Some(_) => not_measured(
                 n,
@@ -104,6 +105,7 @@ fn not_measured(n: u64, unit: &str, reason: String) -> Metric {
         n,
         unit: unit.into(),
         reason: Some(reason),
+        self_reported: None,
     }
 }
 
@@ -115,6 +117,7 @@ fn point(v: f64, n: u64, unit: &str) -> Metric {
         n,
         unit: unit.into(),
         reason: None,
+        self_reported: None,
     }
 }
 
