@@ -17,11 +17,14 @@ pub mod limit {
     pub const MANIFEST: u64 = 256 << 20;
     /// A predictions file (JSON Lines).
     pub const PREDICTIONS: u64 = 1 << 30;
+    /// A file a scorecard pins by hash (a SUT's program or weights, a suite file), hashed
+    /// as a stream by `jiebang verify`.
+    pub const PINNED_FILE: u64 = 64 << 30;
 }
 
-/// Reads `path` whole, refusing anything that is not a regular file (a device, FIFO or
-/// directory) and any file larger than `max` bytes. `what` names the file's role in errors.
-pub fn read(path: &Path, max: u64, what: &str) -> Result<Vec<u8>, CoreError> {
+/// Opens `path` for reading, refusing anything that is not a regular file (a device, FIFO or
+/// directory) and any file larger than `max` bytes; returns the file and its length.
+fn open(path: &Path, max: u64, what: &str) -> Result<(std::fs::File, u64), CoreError> {
     let not_regular = || {
         CoreError::invalid(
             path,
@@ -51,7 +54,14 @@ pub fn read(path: &Path, max: u64, what: &str) -> Result<Vec<u8>, CoreError> {
     if meta.len() > max {
         return Err(too_large(path, max, what));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    Ok((file, meta.len()))
+}
+
+/// Reads `path` whole, refusing anything that is not a regular file (a device, FIFO or
+/// directory) and any file larger than `max` bytes. `what` names the file's role in errors.
+pub fn read(path: &Path, max: u64, what: &str) -> Result<Vec<u8>, CoreError> {
+    let (file, len) = open(path, max, what)?;
+    let mut bytes = Vec::with_capacity(len as usize);
     file.take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| CoreError::io(path, e))?;
@@ -59,6 +69,29 @@ pub fn read(path: &Path, max: u64, what: &str) -> Result<Vec<u8>, CoreError> {
         return Err(too_large(path, max, what));
     }
     Ok(bytes)
+}
+
+/// The sha256 (hex) of `path`, streamed, under the same rules as [`read`]: a regular file of
+/// at most `max` bytes.
+pub fn sha256(path: &Path, max: u64, what: &str) -> Result<String, CoreError> {
+    use sha2::Digest;
+    let (file, _) = open(path, max, what)?;
+    let mut reader = file.take(max + 1);
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        let n = reader.read(&mut buf).map_err(|e| CoreError::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        if total > max {
+            return Err(too_large(path, max, what));
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex::encode(h.finalize()))
 }
 
 /// [`read`], then UTF-8: an invalid byte is reported with its line and column.
@@ -104,6 +137,17 @@ mod tests {
         let e = read(&p, 10, "scorecard").unwrap_err();
         assert!(e.to_string().contains("10-byte limit"), "{e}");
         assert_eq!(read(&p, 11, "scorecard").unwrap().len(), 11);
+        let e = sha256(Path::new("/dev/zero"), 10, "SUT file").unwrap_err();
+        assert!(
+            e.to_string().contains("SUT file: not a regular file"),
+            "{e}"
+        );
+        let e = sha256(&p, 10, "SUT file").unwrap_err();
+        assert!(e.to_string().contains("10-byte limit"), "{e}");
+        assert_eq!(
+            sha256(&p, 11, "SUT file").unwrap(),
+            crate::sha256_file(&p).unwrap()
+        );
     }
 
     #[test]
