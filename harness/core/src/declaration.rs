@@ -137,9 +137,10 @@ impl Ctx<'_> {
 }
 
 impl Declaration {
-    /// Reads and validates a declaration file against the direction catalogues in `directions`.
+    /// Reads (bounded: a regular file of at most [`crate::bounded::limit::TOML`] bytes of UTF-8)
+    /// and validates a declaration file against the direction catalogues in `directions`.
     pub fn read(file: &Path, directions: &[&Direction]) -> Result<Declaration, CoreError> {
-        let text = std::fs::read_to_string(file).map_err(|e| CoreError::io(file, e))?;
+        let text = crate::bounded::read_text(file, crate::bounded::limit::TOML, "declaration")?;
         Self::parse(file, &text, directions)
     }
 

@@ -1,10 +1,12 @@
 //! The `predictions:FILE` adapter: answers read from a JSON Lines or CSV file keyed by sample
 //! id (accuracy runs only). A sample with no line is `missing`, a second line for a sample is a
 //! duplicate, a line naming no sample of the dataset (or not parseable) counts as an unknown id.
+//! The file is read with a size bound, as UTF-8; a line (CSV: a record) longer than the run's
+//! `max_line_bytes` — the cap on a process SUT's answer lines — is not parsed but counted.
 
 use super::{Sut, SutStart};
-use crate::SampleSet;
 use crate::run::{Completer, FailureKind, Outcome, Query, RunError, Shard};
+use crate::{SampleSet, bounded};
 use jiebang_scorecard::{FilePin, SutPin};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -27,6 +29,9 @@ struct Loaded {
 pub struct PredictionsSut {
     path: PathBuf,
     files: Vec<FilePin>,
+    /// The samples of the run, kept by `load` until `start` (which knows the line cap) reads
+    /// the file.
+    samples: Mutex<Option<Arc<dyn SampleSet>>>,
     loaded: Mutex<Loaded>,
     report_strays: Mutex<bool>,
 }
@@ -37,6 +42,7 @@ impl PredictionsSut {
         Self {
             path: path.to_path_buf(),
             files,
+            samples: Mutex::new(None),
             loaded: Mutex::new(Loaded::default()),
             report_strays: Mutex::new(true),
         }
@@ -48,22 +54,76 @@ impl PredictionsSut {
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
     }
 
-    fn records(&self) -> Result<Records, RunError> {
-        let text = std::fs::read_to_string(&self.path).map_err(|e| RunError::SutSpec {
-            spec: format!("predictions:{}", self.path.display()),
-            message: e.to_string(),
-        })?;
+    /// Reads the file (lines capped at `max_line` bytes) into answers by sample index.
+    fn read_answers(&self, samples: &Arc<dyn SampleSet>, max_line: usize) -> Result<(), RunError> {
+        let ids: HashMap<String, usize> = (0..samples.len())
+            .map(|i| (samples.sample_id(i), i))
+            .collect();
+        let mut loaded = Loaded {
+            answers: vec![Vec::new(); samples.len()],
+            ..Default::default()
+        };
+        for (line, rec) in self.records(max_line)? {
+            match rec {
+                Ok((key, answer)) => match ids.get(&key) {
+                    Some(&i) => loaded.answers[i].push(answer),
+                    None => loaded
+                        .strays
+                        .push((line, format!("sample `{key}` is not in the dataset"))),
+                },
+                Err(why) => loaded.strays.push((line, why)),
+            }
+        }
+        if let Ok(mut l) = self.loaded.lock() {
+            *l = loaded;
+        }
+        Ok(())
+    }
+
+    /// Keeps the file-level strays of this shard: counted once across shards (by line number)
+    /// and sessions.
+    fn keep_shard_strays(&self, start: &SutStart) {
+        let mine = |line: usize| match start.shard {
+            None => true,
+            Some(Shard { index, count }) => (line - 1) % count as usize == (index - 1) as usize,
+        };
+        if let Ok(mut l) = self.loaded.lock() {
+            l.strays.retain(|(line, _)| mine(*line));
+        }
+        if let Ok(mut r) = self.report_strays.lock() {
+            *r = start.fresh;
+        }
+    }
+
+    /// Reads and parses the file; lines (records) over `max_line` bytes are refused unparsed.
+    fn records(&self, max_line: usize) -> Result<Records, RunError> {
+        let text = bounded::read_text(&self.path, bounded::limit::PREDICTIONS, "predictions file")?;
         if self.is_csv() {
-            csv_records(&self.path, &text)
+            csv_records(&self.path, &text, max_line)
         } else {
             Ok(text
                 .lines()
                 .enumerate()
                 .filter(|(_, l)| !l.trim().is_empty())
-                .map(|(i, l)| (i + 1, json_record(l)))
+                .map(|(i, l)| {
+                    let rec = if l.len() > max_line {
+                        Err(too_long(l.len(), max_line))
+                    } else {
+                        json_record(l)
+                    };
+                    (i + 1, rec)
+                })
                 .collect())
         }
     }
+}
+
+/// Why a line over the cap is not read.
+fn too_long(bytes: usize, max: usize) -> String {
+    format!(
+        "a line of {bytes} bytes exceeds max_line_bytes = {max} (the cap on a SUT's answer \
+         lines); not read"
+    )
 }
 
 fn key_text(v: &Value) -> Option<String> {
@@ -112,15 +172,22 @@ fn cell(text: &str) -> Value {
 
 type Records = Vec<(usize, Result<(String, Value), String>)>;
 
-fn csv_records(path: &Path, text: &str) -> Result<Records, RunError> {
-    let mut rdr = csv_reader(text);
-    let headers = rdr
-        .next()
-        .ok_or_else(|| RunError::SutSpec {
+fn csv_records(path: &Path, text: &str, max_line: usize) -> Result<Records, RunError> {
+    let mut rdr = csv_reader(text, max_line);
+    let (_, headers, header_len) = rdr.next().ok_or_else(|| RunError::SutSpec {
+        spec: format!("predictions:{}", path.display()),
+        message: "empty CSV file; expected a header row with a `sample` column".into(),
+    })?;
+    if header_len > max_line {
+        return Err(RunError::SutSpec {
             spec: format!("predictions:{}", path.display()),
-            message: "empty CSV file; expected a header row with a `sample` column".into(),
-        })?
-        .1;
+            message: format!(
+                "{}:1: header row: {}",
+                path.display(),
+                too_long(header_len, max_line)
+            ),
+        });
+    }
     let key_col = headers
         .iter()
         .position(|h| h == SAMPLE_KEY)
@@ -132,7 +199,10 @@ fn csv_records(path: &Path, text: &str) -> Result<Records, RunError> {
             ),
         })?;
     Ok(rdr
-        .map(|(line, row)| {
+        .map(|(line, row, bytes)| {
+            if bytes > max_line {
+                return (line, Err(too_long(bytes, max_line)));
+            }
             if row.len() != headers.len() {
                 return (
                     line,
@@ -155,8 +225,9 @@ fn csv_records(path: &Path, text: &str) -> Result<Records, RunError> {
 }
 
 /// A small RFC 4180 reader: quoted fields with `""` escapes and embedded newlines; yields the
-/// starting line number of each row.
-fn csv_reader(text: &str) -> impl Iterator<Item = (usize, Vec<String>)> + '_ {
+/// starting line number of each row, its fields and its length in bytes. Of a row longer than
+/// `max` bytes no more than that is kept (the caller refuses it by its length).
+fn csv_reader(text: &str, max: usize) -> impl Iterator<Item = (usize, Vec<String>, usize)> + '_ {
     let mut chars = text.chars().peekable();
     let mut line = 1usize;
     std::iter::from_fn(move || {
@@ -165,8 +236,14 @@ fn csv_reader(text: &str) -> impl Iterator<Item = (usize, Vec<String>)> + '_ {
         let mut row = Vec::new();
         let mut field = String::new();
         let mut quoted = false;
+        // No character of the current field seen yet: a quote here opens a quoted field.
+        let mut fresh = true;
+        let mut bytes = 0usize;
         loop {
-            match chars.next() {
+            let next = chars.next();
+            bytes += next.map_or(0, char::len_utf8);
+            let keep = bytes <= max;
+            match next {
                 None => {
                     row.push(std::mem::take(&mut field));
                     break;
@@ -174,15 +251,29 @@ fn csv_reader(text: &str) -> impl Iterator<Item = (usize, Vec<String>)> + '_ {
                 Some('"') if quoted => {
                     if chars.peek() == Some(&'"') {
                         chars.next();
-                        field.push('"');
+                        bytes += 1;
+                        if keep {
+                            field.push('"');
+                        }
                     } else {
                         quoted = false;
                     }
                 }
-                Some('"') if field.is_empty() => quoted = true,
-                Some(',') if !quoted => row.push(std::mem::take(&mut field)),
-                Some('\r') if !quoted && chars.peek() == Some(&'\n') => {}
+                Some('"') if fresh => {
+                    quoted = true;
+                    fresh = false;
+                }
+                Some(',') if !quoted => {
+                    let f = std::mem::take(&mut field);
+                    if keep {
+                        row.push(f);
+                    }
+                    fresh = true;
+                }
+                // The line break that ends a row is no part of its length.
+                Some('\r') if !quoted && chars.peek() == Some(&'\n') => bytes -= 1,
                 Some('\n') if !quoted => {
+                    bytes -= 1;
                     line += 1;
                     row.push(std::mem::take(&mut field));
                     break;
@@ -191,13 +282,16 @@ fn csv_reader(text: &str) -> impl Iterator<Item = (usize, Vec<String>)> + '_ {
                     if c == '\n' {
                         line += 1;
                     }
-                    field.push(c);
+                    fresh = false;
+                    if keep {
+                        field.push(c);
+                    }
                 }
             }
         }
-        Some((start, row))
+        Some((start, row, bytes))
     })
-    .filter(|(_, r)| !(r.len() == 1 && r[0].trim().is_empty()))
+    .filter(|(_, r, _)| !(r.len() == 1 && r[0].trim().is_empty()))
 }
 
 impl Sut for PredictionsSut {
@@ -221,42 +315,18 @@ impl Sut for PredictionsSut {
     }
 
     fn load(&self, samples: &Arc<dyn SampleSet>, _indices: &[usize]) -> Result<(), RunError> {
-        let ids: HashMap<String, usize> = (0..samples.len())
-            .map(|i| (samples.sample_id(i), i))
-            .collect();
-        let mut loaded = Loaded {
-            answers: vec![Vec::new(); samples.len()],
-            ..Default::default()
-        };
-        for (line, rec) in self.records()? {
-            match rec {
-                Ok((key, answer)) => match ids.get(&key) {
-                    Some(&i) => loaded.answers[i].push(answer),
-                    None => loaded
-                        .strays
-                        .push((line, format!("sample `{key}` is not in the dataset"))),
-                },
-                Err(why) => loaded.strays.push((line, why)),
-            }
-        }
-        if let Ok(mut l) = self.loaded.lock() {
-            *l = loaded;
+        if let Ok(mut s) = self.samples.lock() {
+            *s = Some(samples.clone());
         }
         Ok(())
     }
 
     fn start(&self, start: &SutStart) -> Result<(), RunError> {
-        // File-level strays are counted once across shards (by line number) and sessions.
-        let mine = |line: usize| match start.shard {
-            None => true,
-            Some(Shard { index, count }) => (line - 1) % count as usize == (index - 1) as usize,
-        };
-        if let Ok(mut l) = self.loaded.lock() {
-            l.strays.retain(|(line, _)| mine(*line));
+        let samples = self.samples.lock().ok().and_then(|s| s.clone());
+        if let Some(samples) = samples {
+            self.read_answers(&samples, start.max_line_bytes)?;
         }
-        if let Ok(mut r) = self.report_strays.lock() {
-            *r = start.fresh;
-        }
+        self.keep_shard_strays(start);
         Ok(())
     }
 
@@ -306,8 +376,11 @@ mod tests {
 
     #[test]
     fn csv_rows_and_cells() {
-        let rows: Vec<_> =
-            csv_reader("sample,score,note\na,0.5,\"x, \"\"y\"\"\"\nb,1,\"two\nlines\"\n").collect();
+        let rows: Vec<_> = csv_reader(
+            "sample,score,note\na,0.5,\"x, \"\"y\"\"\"\nb,1,\"two\nlines\"\n",
+            1 << 20,
+        )
+        .collect();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[1].1, ["a", "0.5", "x, \"y\""]);
         assert_eq!(rows[2].0, 3);
@@ -317,6 +390,20 @@ mod tests {
         assert_eq!(cell("true"), Value::Bool(true));
         assert_eq!(cell("[1,2]"), serde_json::json!([1, 2]));
         assert_eq!(cell("hi"), Value::from("hi"));
+    }
+
+    #[test]
+    fn rows_over_the_cap_keep_no_more_than_the_cap() {
+        let text = format!("sample,x\na,{}\nb,2\n", ",".repeat(1000));
+        let rows: Vec<_> = csv_reader(&text, 100).collect();
+        assert_eq!(rows.len(), 3);
+        assert!(
+            rows[1].2 > 1000 && rows[1].1.len() <= 101,
+            "{:?}",
+            rows[1].2
+        );
+        assert_eq!(rows[2].0, 3);
+        assert_eq!(rows[2].1, ["b", "2"]);
     }
 
     #[test]
