@@ -3,6 +3,7 @@
 //! the national target as a dashed line, colour by verdict against it.
 //! Rendered with plotters to SVG and PNG; text uses the embedded DejaVu Sans (no system fonts).
 
+use crate::escape;
 use anyhow::{Result, anyhow};
 use jiebang_scorecard::{Scorecard, VerdictStatus};
 use plotters::prelude::*;
@@ -41,13 +42,13 @@ fn panels(cards: &[&Scorecard]) -> Vec<Panel> {
     for sc in cards {
         for ind in &sc.indicators {
             let Some(value) = ind.measured else { continue };
-            let title = short(&format!("{} ({})", ind.name_en, ind.id), 64);
+            let title = short(&escape::chart(&format!("{} ({})", ind.name_en, ind.id)), 64);
             let idx = match out.iter().position(|p| p.title == title) {
                 Some(i) => i,
                 None => {
                     out.push(Panel {
                         title,
-                        unit: ind.unit.clone(),
+                        unit: escape::chart(&ind.unit),
                         target: ind.national_target.as_ref().map(|t| t.value),
                         points: vec![],
                     });
@@ -58,7 +59,10 @@ fn panels(cards: &[&Scorecard]) -> Vec<Panel> {
             let suite = sc.pins.suite.id.rsplit('/').next().unwrap_or_default();
             out[idx].points.push(Point {
                 label: short(
-                    &format!("{}:{} · {suite}", sc.pins.sut.adapter, sc.pins.sut.name),
+                    &escape::chart(&format!(
+                        "{}:{} · {suite}",
+                        sc.pins.sut.adapter, sc.pins.sut.name
+                    )),
                     34,
                 ),
                 value: value * scale,

@@ -109,3 +109,12 @@ pub fn verdict(v: Option<&Verdict>) -> String {
         },
     }
 }
+
+/// A measured value with a visible label when it rests on what the system reported about
+/// itself (a metric's `self_reported` note): `1.2 TOPS [1.1, 1.3] (self-reported: what)`.
+pub fn self_reported(measured: &str, note: Option<&str>) -> String {
+    match note {
+        Some(what) => format!("{measured} (self-reported: {what})"),
+        None => measured.to_string(),
+    }
+}

@@ -6,6 +6,7 @@ mod board;
 mod chart;
 mod cmd;
 mod context;
+mod escape;
 mod fmt;
 mod peak_chart;
 mod pins;
@@ -107,7 +108,8 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Errors quote files, fields and SUT output: no control sequence reaches the terminal.
+            eprintln!("error: {}", escape::terminal_block(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

@@ -1,6 +1,8 @@
 //! Human-readable scorecard reports (plain text and Markdown): each indicator measured vs.
 //! declared current vs. own target vs. national target, with verdicts; then metrics and failures.
+//! Every text from the scorecard is escaped for the terminal, or for Markdown in its tables.
 
+use crate::escape::{markdown as md, terminal as term};
 use crate::fmt;
 use jiebang_scorecard::Scorecard;
 use std::fmt::Write as _;
@@ -24,6 +26,14 @@ pub fn shown_unit<'a>(sc: &Scorecard, metric: &str, unit: &'a str) -> &'a str {
     )
 }
 
+/// The `self_reported` note of `metric`, if its value rests on what the system reported.
+fn self_reported<'a>(sc: &'a Scorecard, metric: &str) -> Option<&'a str> {
+    sc.metrics
+        .get(metric)
+        .and_then(|m| m.self_reported.as_deref())
+}
+
+/// The indicator table's cells, unescaped.
 fn rows(sc: &Scorecard) -> Vec<[String; 8]> {
     sc.indicators
         .iter()
@@ -37,10 +47,13 @@ fn rows(sc: &Scorecard) -> Vec<[String; 8]> {
                 i.name_en
             );
             let measured = match i.measured {
-                Some(_) => format!(
-                    "{} {}",
-                    fmt::value(i.measured, unit),
-                    fmt::interval(i.ci95, unit)
+                Some(_) => fmt::self_reported(
+                    &format!(
+                        "{} {}",
+                        fmt::value(i.measured, unit),
+                        fmt::interval(i.ci95, unit)
+                    ),
+                    self_reported(sc, &i.metric),
                 ),
                 None => format!("not measured: {}", i.reason.clone().unwrap_or_default()),
             };
@@ -95,51 +108,57 @@ fn header(sc: &Scorecard, out: &mut String) {
     let _ = writeln!(
         out,
         "suite      {}@{} ({})",
-        p.suite.id,
+        term(&p.suite.id),
         p.suite.version,
-        &p.suite.hash[..12.min(p.suite.hash.len())]
+        term(&p.suite.hash.chars().take(12).collect::<String>())
     );
     let _ = writeln!(
         out,
         "system     {}:{}{}",
-        p.sut.adapter,
-        p.sut.name,
+        term(&p.sut.adapter),
+        term(&p.sut.name),
         p.sut
             .version
             .as_deref()
-            .map(|v| format!(" {v}"))
+            .map(|v| format!(" {}", term(v)))
             .unwrap_or_default()
     );
     if let Some(d) = &p.declaration {
-        let _ = writeln!(out, "unit       {}", d.unit);
+        let _ = writeln!(out, "unit       {}", term(&d.unit));
     }
     if let Some(r) = &p.round {
-        let _ = writeln!(out, "round      {r}");
+        let _ = writeln!(out, "round      {}", term(r));
     }
     if let Some(s) = &p.shard {
         let _ = writeln!(
             out,
-            "shard      {s}: partial, covers only this shard's samples; merge the shard logs \
-             (`jiebang merge`) for the run's result"
+            "shard      {}: partial, covers only this shard's samples; merge the shard logs \
+             (`jiebang merge`) for the run's result",
+            term(s)
         );
     }
     let _ = writeln!(
         out,
         "dataset    {} ({} samples)",
-        &p.dataset.hash[..12.min(p.dataset.hash.len())],
+        term(&p.dataset.hash.chars().take(12).collect::<String>()),
         p.dataset.samples
     );
-    let _ = writeln!(out, "backend    {} — {}", p.backend.kind, p.backend.device);
+    let _ = writeln!(
+        out,
+        "backend    {} — {}",
+        term(&p.backend.kind),
+        term(&p.backend.device)
+    );
     let q = &sc.run.queries;
     let f = &q.failures;
     let _ = writeln!(
         out,
         "run        {}{} · {} queries, {} answered · failures: crash {}, timeout {}, malformed {}, missing {}, unknown id {}, duplicate {}",
-        sc.run.mode,
+        term(&sc.run.mode),
         sc.run
             .scenario
             .as_deref()
-            .map(|s| format!(" / {s}"))
+            .map(|s| format!(" / {}", term(s)))
             .unwrap_or_default(),
         q.issued,
         q.answered,
@@ -151,14 +170,19 @@ fn header(sc: &Scorecard, out: &mut String) {
         f.duplicate
     );
     if let Some(s) = &sc.signature {
-        let _ = writeln!(out, "signed     by {} ({})", s.signer, &s.public_key[..16]);
+        let _ = writeln!(
+            out,
+            "signed     by {} ({})",
+            term(&s.signer),
+            term(&s.public_key.chars().take(16).collect::<String>())
+        );
     }
 }
 
 fn text(sc: &Scorecard) -> String {
     let mut out = String::new();
     header(sc, &mut out);
-    let rows = rows(sc);
+    let rows: Vec<[String; 8]> = rows(sc).into_iter().map(|r| r.map(|c| term(&c))).collect();
     if !rows.is_empty() {
         let _ = writeln!(out, "\nindicators (* = the unit's own indicator)");
         let mut widths = HEAD.map(|h| h.chars().count());
@@ -193,11 +217,17 @@ fn text(sc: &Scorecard) -> String {
         };
         let _ = writeln!(
             out,
-            "  {k:<36} {v}  (n={}{})",
+            "  {:<36} {}  (n={}{}){}",
+            term(k),
+            term(&v),
             m.n,
             m.ci_method
                 .as_deref()
-                .map(|c| format!(", {c}"))
+                .map(|c| format!(", {}", term(c)))
+                .unwrap_or_default(),
+            m.self_reported
+                .as_deref()
+                .map(|s| format!("  self-reported: {}", term(s)))
                 .unwrap_or_default()
         );
     }
@@ -212,7 +242,7 @@ fn markdown(sc: &Scorecard) -> String {
     let _ = writeln!(out, "| {} |", HEAD.join(" | "));
     let _ = writeln!(out, "|{}", "---|".repeat(HEAD.len()));
     for r in rows(sc) {
-        let _ = writeln!(out, "| {} |", r.join(" | ").replace('\n', " "));
+        let _ = writeln!(out, "| {} |", r.map(|c| md(&c)).join(" | "));
     }
     let _ = writeln!(
         out,
@@ -220,18 +250,18 @@ fn markdown(sc: &Scorecard) -> String {
     );
     for (k, m) in &sc.metrics {
         let unit = shown_unit(sc, k, &m.unit);
+        let value = m
+            .value
+            .map(|_| fmt::self_reported(&fmt::value(m.value, unit), m.self_reported.as_deref()))
+            .unwrap_or_else(|| format!("not measured: {}", m.reason.clone().unwrap_or_default()));
         let _ = writeln!(
             out,
-            "| {k} | {} | {} | {} | {} |",
-            m.value
-                .map(|_| fmt::value(m.value, unit))
-                .unwrap_or_else(|| format!(
-                    "not measured: {}",
-                    m.reason.clone().unwrap_or_default()
-                )),
-            fmt::interval(m.ci95, unit),
+            "| {} | {} | {} | {} | {} |",
+            md(k),
+            md(&value),
+            md(&fmt::interval(m.ci95, unit)),
             m.n,
-            m.ci_method.clone().unwrap_or_default()
+            md(m.ci_method.as_deref().unwrap_or_default())
         );
     }
     out

@@ -1,14 +1,9 @@
 //! The leaderboard as a static web page: the Markdown page rendered to HTML (pulldown-cmark,
 //! tables), with a small stylesheet and the indicator chart, in one self-contained file.
+//! Raw HTML in the Markdown is never passed through: it is rendered as text.
 
-use pulldown_cmark::{Options, Parser, html};
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::escape::html as escape;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1200px;\
 margin:2em auto;padding:0 1em;color:#222;line-height:1.45}table{border-collapse:collapse;margin:1em 0;\
@@ -19,7 +14,16 @@ img{max-width:100%;border:1px solid #ddd}h2{border-bottom:2px solid #ddd;padding
 /// `index.html` for `markdown`; `chart` is the file name of the chart image beside it, if any.
 pub fn render(markdown: &str, title: &str, chart: Option<&str>) -> String {
     let mut body = String::new();
-    html::push_html(&mut body, Parser::new_ext(markdown, Options::ENABLE_TABLES));
+    // The Markdown escapes what units wrote, and jiebang writes no HTML, links or images into
+    // it; should any reach the parser all the same, raw HTML is shown as text, never passed
+    // through, and a link or image keeps only its text.
+    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).filter_map(|e| match e {
+        Event::Html(t) | Event::InlineHtml(t) => Some(Event::Text(t)),
+        Event::Start(Tag::Link { .. } | Tag::Image { .. })
+        | Event::End(TagEnd::Link | TagEnd::Image) => None,
+        e => Some(e),
+    });
+    html::push_html(&mut body, events);
     let figure = chart.map_or_else(String::new, |c| {
         format!(
             "<h2>Indicators at a glance</h2>\n<p><img src=\"{}\" alt=\"each indicator: measured value \
@@ -56,5 +60,23 @@ mod tests {
         );
         assert!(page.contains("<h1>A &amp; B</h1>"), "{page}");
         assert!(page.contains("src=\"indicators.svg\""), "{page}");
+    }
+
+    #[test]
+    fn raw_html_in_the_markdown_is_text() {
+        let page = render(
+            "<script>alert(1)</script>\n\nx <img src=x onerror=alert(2)> y \
+             [a](javascript:alert(3)) ![b](x.svg)\n",
+            "t",
+            None,
+        );
+        assert!(
+            !page.contains("<script>") && !page.contains("<img"),
+            "{page}"
+        );
+        assert!(
+            page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{page}"
+        );
     }
 }

@@ -1,21 +1,19 @@
 //! The leaderboard as Markdown for publishing: per suite, the standings against the national
 //! targets, then each indicator ranked with measured value, interval and all three verdicts.
+//! Every text from a scorecard or round file is escaped ([`crate::escape::markdown`]).
 
 use super::Selection;
 use super::model::{Board, Place, SuiteBoard};
+use crate::escape::{markdown as cell, markdown_code as code};
 use crate::fmt;
 use std::fmt::Write as _;
 
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
-
 fn suite(out: &mut String, s: &SuiteBoard<'_>) {
-    let _ = writeln!(out, "## {}\n", s.suite);
+    let _ = writeln!(out, "## {}\n", cell(&s.suite));
     let _ = writeln!(
         out,
-        "Suite hash `{}`; {} scorecard(s).\n",
-        &s.hash.chars().take(16).collect::<String>(),
+        "Suite hash {}; {} scorecard(s).\n",
+        code(&s.hash.chars().take(16).collect::<String>()),
         s.entries.len()
     );
     let _ = writeln!(out, "### Standings against the national 2020 targets\n");
@@ -44,7 +42,7 @@ fn suite(out: &mut String, s: &SuiteBoard<'_>) {
         let target = h
             .national_target
             .as_ref()
-            .map(|t| format!("national 2020 target {}", fmt::target(t, &h.unit)))
+            .map(|t| format!("national 2020 target {}", cell(&fmt::target(t, &h.unit))))
             .unwrap_or_else(|| "no national target".into());
         let own = if h.custom {
             " — the unit's own indicator"
@@ -53,10 +51,10 @@ fn suite(out: &mut String, s: &SuiteBoard<'_>) {
         };
         let _ = writeln!(
             out,
-            "### {} {} (`{}`){own}\n\n{target}; {} is better.\n",
-            h.name_zh,
-            h.name_en,
-            h.id,
+            "### {} {} ({}){own}\n\n{target}; {} is better.\n",
+            cell(&h.name_zh),
+            cell(&h.name_en),
+            code(&h.id),
             match h.better {
                 jiebang_scorecard::Better::Higher => "higher",
                 jiebang_scorecard::Better::Lower => "lower",
@@ -68,25 +66,29 @@ fn suite(out: &mut String, s: &SuiteBoard<'_>) {
             let i = r.ind;
             let measured = match (i.measured, &i.reason) {
                 (None, Some(reason)) => format!("not measured: {reason}"),
-                _ => format!(
-                    "{} {}",
-                    fmt::value(i.measured, &i.unit),
-                    fmt::interval(i.ci95, &i.unit)
+                _ => fmt::self_reported(
+                    format!(
+                        "{} {}",
+                        fmt::value(i.measured, &i.unit),
+                        fmt::interval(i.ci95, &i.unit)
+                    )
+                    .trim(),
+                    e.self_reported(i),
                 ),
             };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | `{}` |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 Place::label(r.place),
                 cell(&e.unit()),
                 cell(&e.system()),
                 cell(measured.trim()),
                 cell(&fmt::verdict(i.verdicts.national.as_ref())),
-                fmt::value(i.declared_current, &i.unit),
+                cell(&fmt::value(i.declared_current, &i.unit)),
                 cell(&fmt::verdict(i.verdicts.declared_current.as_ref())),
-                fmt::value(i.declared_target_2020, &i.unit),
+                cell(&fmt::value(i.declared_target_2020, &i.unit)),
                 cell(&fmt::verdict(i.verdicts.own_target.as_ref())),
-                e.short_id()
+                code(&e.short_id())
             );
         }
         out.push('\n');
@@ -96,11 +98,15 @@ fn suite(out: &mut String, s: &SuiteBoard<'_>) {
 fn selection(out: &mut String, p: &Selection) {
     let _ = writeln!(
         out,
-        "## Selection — {}\n\nUnits ranked by {} (`{}`); the first {} are selected (揭榜单位), and of \
+        "## Selection — {}\n\nUnits ranked by {} ({}); the first {} are selected (揭榜单位), and of \
          those, in rank order, the first {} whose every national-target indicator was measured \
          and met are successful (攻关成功单位). Places marked `=` are ordered by the point \
          estimate only: their intervals overlap.\n",
-        p.direction, p.ranking_name, p.ranking_indicator, p.selected_cap, p.successful_cap
+        cell(&p.direction),
+        cell(&p.ranking_name),
+        code(&p.ranking_indicator),
+        p.selected_cap,
+        p.successful_cap
     );
     out.push_str("| rank | unit | systems | measured [95% CI] | national targets met | selected | successful | note |\n|---|---|---|---|---|---|---|---|\n");
     for c in &p.candidates {
@@ -111,12 +117,15 @@ fn selection(out: &mut String, p: &Selection) {
             c.rank,
             cell(&c.unit),
             cell(&c.systems.join(", ")),
-            format!(
-                "{} {}",
-                fmt::value(c.measured, &p.unit_of_measure),
-                fmt::interval(c.ci95, &p.unit_of_measure)
-            )
-            .trim(),
+            cell(&fmt::self_reported(
+                format!(
+                    "{} {}",
+                    fmt::value(c.measured, &p.unit_of_measure),
+                    fmt::interval(c.ci95, &p.unit_of_measure)
+                )
+                .trim(),
+                c.self_reported.as_deref()
+            )),
             c.national_met,
             c.national_total,
             yes(c.selected),
@@ -133,7 +142,7 @@ fn selection(out: &mut String, p: &Selection) {
             "\nNot candidates (no declaration): {}.",
             p.undeclared
                 .iter()
-                .map(|f| format!("`{f}`"))
+                .map(|f| code(f))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -165,13 +174,13 @@ pub fn render(board: &Board<'_>, picks: &[Selection], title: &str) -> String {
                     .map_or("unsigned".to_string(), |g| g.signer.clone());
             let _ = writeln!(
                 out,
-                "| {} | `{}` | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} |",
                 cell(&e.file),
-                e.sc.id.as_deref().unwrap_or(""),
-                s.suite,
+                code(e.sc.id.as_deref().unwrap_or("")),
+                cell(&s.suite),
                 cell(&e.unit()),
                 cell(&e.system()),
-                e.sc.pins.round.as_deref().unwrap_or("—"),
+                cell(e.sc.pins.round.as_deref().unwrap_or("—")),
                 cell(&signer)
             );
         }

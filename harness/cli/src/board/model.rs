@@ -34,6 +34,14 @@ impl Entry<'_> {
     pub fn system(&self) -> String {
         format!("{}:{}", self.sc.pins.sut.adapter, self.sc.pins.sut.name)
     }
+    /// What the system reported about itself behind `ind`'s measurement (the metric's
+    /// `self_reported` note), when the value is not wholly harness-observed.
+    pub fn self_reported(&self, ind: &IndicatorResult) -> Option<&str> {
+        self.sc
+            .metrics
+            .get(&ind.metric)
+            .and_then(|m| m.self_reported.as_deref())
+    }
     /// The first 12 hex digits of the scorecard id.
     pub fn short_id(&self) -> String {
         self.sc

@@ -20,6 +20,10 @@ pub struct Candidate {
     pub ci95: Option<[f64; 2]>,
     /// The scorecard the measurement comes from.
     pub scorecard: Option<String>,
+    /// Set when the measurement rests on what the system reported about itself: what it
+    /// reported and the check it passed (the metric's `self_reported`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_reported: Option<String>,
     /// Rank by the ranking indicator (`=n` when tied).
     pub rank: String,
     /// National-target indicators met, of those the unit's scorecards carry.
@@ -60,7 +64,8 @@ pub struct Selection {
 fn select_direction(rd: &RoundDirection, board: &Board<'_>) -> Selection {
     let mut units: BTreeMap<String, Candidate> = BTreeMap::new();
     // The ranking measurement of each unit: the one with the most samples, then the smallest id.
-    let mut ranking: BTreeMap<String, (&IndicatorResult, String, String)> = BTreeMap::new();
+    let mut ranking: BTreeMap<String, (&IndicatorResult, String, String, Option<String>)> =
+        BTreeMap::new();
     let mut undeclared = Vec::new();
     let mut head: Option<&IndicatorResult> = None;
     for s in board.suites.iter().filter(|s| s.direction == rd.id) {
@@ -75,6 +80,7 @@ fn select_direction(rd: &RoundDirection, board: &Board<'_>) -> Selection {
                 measured: None,
                 ci95: None,
                 scorecard: None,
+                self_reported: None,
                 rank: String::new(),
                 national_met: 0,
                 national_total: 0,
@@ -98,12 +104,13 @@ fn select_direction(rd: &RoundDirection, board: &Board<'_>) -> Selection {
                     let id = e.sc.id.clone().unwrap_or_default();
                     let better_source = match ranking.get(&decl.unit) {
                         None => true,
-                        Some((old, old_id, _)) => {
+                        Some((old, old_id, _, _)) => {
                             (i.n, std::cmp::Reverse(&id)) > (old.n, std::cmp::Reverse(old_id))
                         }
                     };
                     if better_source {
-                        ranking.insert(decl.unit.clone(), (i, id, e.file.clone()));
+                        let own = e.self_reported(i).map(str::to_string);
+                        ranking.insert(decl.unit.clone(), (i, id, e.file.clone(), own));
                     }
                 }
             }
@@ -112,10 +119,11 @@ fn select_direction(rd: &RoundDirection, board: &Board<'_>) -> Selection {
     let mut candidates: Vec<Candidate> = units
         .into_values()
         .map(|mut c| {
-            if let Some((i, _, file)) = ranking.get(&c.unit) {
+            if let Some((i, _, file, own)) = ranking.get(&c.unit) {
                 c.measured = i.measured;
                 c.ci95 = i.ci95;
                 c.scorecard = Some(file.clone());
+                c.self_reported = own.clone();
             } else {
                 c.note = format!("{} not measured: not ranked", rd.ranking_indicator);
             }

@@ -1,8 +1,11 @@
 //! The leaderboard as data: one CSV row per scorecard and indicator, and a JSON document with
 //! the suites, standings and ranked indicator tables, for sites and spreadsheets to consume.
+//! CSV text cells are escaped against formula injection ([`crate::escape::csv`]); JSON carries
+//! the text as written (a consumer escapes it for its own medium).
 
 use super::Selection;
 use super::model::{Board, Place};
+use crate::escape::csv as text;
 use anyhow::Result;
 use jiebang_core::round::Round;
 use jiebang_scorecard::Verdict;
@@ -19,9 +22,17 @@ fn rank_cell(p: Option<Place>) -> String {
     p.map_or_else(String::new, |p| Place::label(Some(p)))
 }
 
+/// A CSV writer that quotes every cell that is not a number, so that no separator a unit wrote
+/// (`,` or a spreadsheet's `;`) can start a cell of its own.
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::NonNumeric)
+        .from_writer(Vec::new())
+}
+
 /// CSV bytes.
 pub fn csv(board: &Board<'_>) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = writer();
     w.write_record([
         "suite",
         "suite_hash",
@@ -43,6 +54,7 @@ pub fn csv(board: &Board<'_>) -> Result<Vec<u8>> {
         "verdict_national",
         "verdict_own_target",
         "verdict_declared_current",
+        "self_reported",
     ])?;
     let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     for s in &board.suites {
@@ -51,15 +63,15 @@ pub fn csv(board: &Board<'_>) -> Result<Vec<u8>> {
                 let e = &s.entries[r.entry];
                 let i = r.ind;
                 w.write_record([
-                    s.suite.clone(),
-                    s.hash.clone(),
-                    e.unit(),
-                    e.system(),
-                    e.file.clone(),
-                    e.sc.id.clone().unwrap_or_default(),
-                    e.sc.pins.round.clone().unwrap_or_default(),
-                    i.id.clone(),
-                    i.unit.clone(),
+                    text(&s.suite),
+                    text(&s.hash),
+                    text(&e.unit()),
+                    text(&e.system()),
+                    text(&e.file),
+                    text(e.sc.id.as_deref().unwrap_or_default()),
+                    text(e.sc.pins.round.as_deref().unwrap_or_default()),
+                    text(&i.id),
+                    text(&i.unit),
                     rank_cell(r.place),
                     opt(i.measured),
                     opt(i.ci95.map(|c| c[0])),
@@ -74,6 +86,7 @@ pub fn csv(board: &Board<'_>) -> Result<Vec<u8>> {
                     word(&i.verdicts.national),
                     word(&i.verdicts.own_target),
                     word(&i.verdicts.declared_current),
+                    text(e.self_reported(i).unwrap_or_default()),
                 ])?;
             }
         }
@@ -83,7 +96,7 @@ pub fn csv(board: &Board<'_>) -> Result<Vec<u8>> {
 
 /// A round's selection as CSV: one row per direction and candidate, best first.
 pub fn selection_csv(picks: &[Selection]) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = writer();
     w.write_record([
         "direction",
         "ranking_indicator",
@@ -99,16 +112,17 @@ pub fn selection_csv(picks: &[Selection]) -> Result<Vec<u8>> {
         "successful",
         "note",
         "scorecard",
+        "self_reported",
     ])?;
     let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     for p in picks {
         for c in &p.candidates {
             w.write_record([
-                p.direction.clone(),
-                p.ranking_indicator.clone(),
+                text(&p.direction),
+                text(&p.ranking_indicator),
                 c.rank.clone(),
-                c.unit.clone(),
-                c.systems.join(" "),
+                text(&c.unit),
+                text(&c.systems.join(" ")),
                 opt(c.measured),
                 opt(c.ci95.map(|c| c[0])),
                 opt(c.ci95.map(|c| c[1])),
@@ -116,8 +130,9 @@ pub fn selection_csv(picks: &[Selection]) -> Result<Vec<u8>> {
                 c.national_total.to_string(),
                 c.selected.to_string(),
                 c.successful.to_string(),
-                c.note.clone(),
-                c.scorecard.clone().unwrap_or_default(),
+                text(&c.note),
+                text(c.scorecard.as_deref().unwrap_or_default()),
+                text(c.self_reported.as_deref().unwrap_or_default()),
             ])?;
         }
     }
@@ -169,6 +184,7 @@ pub fn json(board: &Board<'_>, picks: &[Selection], round: Option<&Round>) -> Va
                         "declared_current": r.ind.declared_current,
                         "declared_target_2020": r.ind.declared_target_2020,
                         "verdicts": r.ind.verdicts,
+                        "self_reported": s.entries[r.entry].self_reported(r.ind),
                     })).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
             })
@@ -180,6 +196,7 @@ pub fn json(board: &Board<'_>, picks: &[Selection], round: Option<&Round>) -> Va
             "title": r.title,
             "file": r.file,
             "trusted_keys": r.trusted_keys,
+            "require_sandbox": r.require_sandbox,
         })),
         "selection": picks,
         "suites": suites,

@@ -3,6 +3,7 @@
 //! in Markdown, JSON or JUnit XML. Exit code 0 pass, 1 regression, 2 error.
 
 use crate::context::Registry;
+use crate::escape::{markdown as md, markdown_code as code};
 use anyhow::{Context as _, Result, bail};
 use jiebang_core::compare::{
     CompareSettings, Comparison, Coverage, DEFAULT_NOISE, DigestStatus, MetricChange, MetricStatus,
@@ -57,7 +58,8 @@ pub struct Args {
 }
 
 fn read_verified(path: &Path) -> Result<Scorecard> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    let bytes =
+        jiebang_core::bounded::read(path, jiebang_core::bounded::limit::SCORECARD, "scorecard")?;
     let v = verify_bytes(&path.display().to_string(), &bytes, None).with_context(|| {
         format!(
             "{} failed its integrity check; `jiebang verify` says more",
@@ -104,7 +106,11 @@ pub fn run(args: &Args, reg: &Registry) -> Result<bool> {
     match &args.out {
         Some(path) => {
             jiebang_core::atomic::write(path, text.as_bytes())?;
-            println!("{} ({})", summary(&c), path.display());
+            println!(
+                "{} ({})",
+                crate::escape::terminal(&summary(&c)),
+                crate::escape::terminal(&path.display().to_string())
+            );
         }
         None => print!("{text}"),
     }
@@ -198,7 +204,7 @@ fn metric_table(out: &mut String, rows: &[&MetricChange]) {
     if !shared.is_empty() {
         out.push_str("Reasons the scorecards give for missing values, shared by several rows:\n\n");
         for (i, (r, n)) in shared.iter().enumerate() {
-            let _ = writeln!(out, "- [r{}] {} ({n} rows)", i + 1, r.replace('|', "/"));
+            let _ = writeln!(out, "- [r{}] {} ({n} rows)", i + 1, md(r));
         }
         out.push('\n');
     }
@@ -220,21 +226,21 @@ fn metric_table(out: &mut String, rows: &[&MetricChange]) {
             (None, r) => r,
         };
         let status = match note {
-            Some(n) => format!("{} ({})", m.status.word(), n.replace('|', "/")),
+            Some(n) => format!("{} ({})", m.status.word(), md(&n)),
             None => m.status.word().to_string(),
         };
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
-            m.id,
-            m.unit,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            code(&m.id),
+            md(&m.unit),
             better_word(m.better),
             num(m.baseline),
             num(m.new),
             num(m.ratio),
             ci(m.ci),
             status,
-            m.method
+            md(&m.method)
         );
     }
 }
@@ -243,38 +249,45 @@ fn metric_table(out: &mut String, rows: &[&MetricChange]) {
 pub fn markdown(c: &Comparison) -> String {
     let mut o = String::new();
     let verdict = if c.passed() { "PASS" } else { "REGRESSION" };
-    let _ = writeln!(o, "# jiebang compare: {} — {verdict}\n", c.suite);
-    let _ = writeln!(o, "{}\n", summary(c));
+    let _ = writeln!(o, "# jiebang compare: {} — {verdict}\n", md(&c.suite));
+    let _ = writeln!(o, "{}\n", md(&summary(c)));
     o.push_str("| | baseline | new |\n|---|---|---|\n");
     let _ = writeln!(
         o,
-        "| scorecard | `{}` | `{}` |",
-        short(&c.baseline.id),
-        short(&c.new.id)
+        "| scorecard | {} | {} |",
+        code(&short(&c.baseline.id)),
+        code(&short(&c.new.id))
     );
     let _ = writeln!(
         o,
         "| backend | {} | {} |",
-        c.baseline.backend, c.new.backend
+        md(&c.baseline.backend),
+        md(&c.new.backend)
     );
-    let _ = writeln!(o, "| system | {} | {} |", c.baseline.sut, c.new.sut);
+    let _ = writeln!(
+        o,
+        "| system | {} | {} |",
+        md(&c.baseline.sut),
+        md(&c.new.sut)
+    );
     let _ = writeln!(
         o,
         "| samples | {} | {} |",
-        c.baseline.coverage(),
-        c.new.coverage()
+        md(&c.baseline.coverage()),
+        md(&c.new.coverage())
     );
     let _ = writeln!(
         o,
         "| started | {} | {} |\n",
-        c.baseline.started_at, c.new.started_at
+        md(&c.baseline.started_at),
+        md(&c.new.started_at)
     );
     if c.same_scorecard {
         let _ = writeln!(
             o,
-            "**Both sides are the same scorecard** (id `{}`): comparing a run with itself always \
+            "**Both sides are the same scorecard** (id {}): comparing a run with itself always \
              passes. Give the baseline first and a new run second.\n",
-            c.new.id.as_deref().unwrap_or("-")
+            code(c.new.id.as_deref().unwrap_or("-"))
         );
     }
     if let Some(cov) = &c.coverage {
@@ -292,7 +305,7 @@ pub fn markdown(c: &Comparison) -> String {
     if !c.differences.is_empty() {
         o.push_str("## Differences between the runs\n\n");
         for d in &c.differences {
-            let _ = writeln!(o, "- {d}");
+            let _ = writeln!(o, "- {}", md(d));
         }
         o.push('\n');
     }
@@ -302,10 +315,10 @@ pub fn markdown(c: &Comparison) -> String {
         for d in failed {
             let _ = writeln!(
                 o,
-                "| `{}` | `{}` | `{}` | {} |",
-                d.name,
-                short(&d.baseline),
-                short(&d.new),
+                "| {} | {} | {} | {} |",
+                code(&d.name),
+                code(&short(&d.baseline)),
+                code(&short(&d.new)),
                 digest_word(d.status)
             );
         }
@@ -363,12 +376,7 @@ pub fn markdown(c: &Comparison) -> String {
 
 /// What is compared when the runs cover different sample sets.
 fn coverage_section(o: &mut String, c: &Comparison, cov: &Coverage) {
-    let list = |v: &[String]| {
-        v.iter()
-            .map(|w| format!("`{w}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list = |v: &[String]| v.iter().map(|w| code(w)).collect::<Vec<_>>().join(", ");
     o.push_str("## Different sample sets\n\n");
     let _ = writeln!(
         o,
@@ -377,8 +385,8 @@ fn coverage_section(o: &mut String, c: &Comparison, cov: &Coverage) {
          the whole set are not judged, and a workload one side did not run is listed, not \
          failed. For a full comparison, run the new scorecard on the baseline's dataset (the \
          same --samples or --data, no --shard).\n",
-        c.baseline.coverage(),
-        c.new.coverage(),
+        md(&c.baseline.coverage()),
+        md(&c.new.coverage()),
         cov.common.len()
     );
     if !cov.common.is_empty() {
@@ -438,20 +446,9 @@ pub fn json(c: &Comparison) -> Result<String> {
     Ok(serde_json::to_string_pretty(&v)? + "\n")
 }
 
+/// Text in the JUnit XML report.
 fn xml(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
-            c => o.push(c),
-        }
-    }
-    o
+    crate::escape::html(s)
 }
 
 /// The JUnit XML report: a test case per metric (failure = regression, skipped = not judged)

@@ -267,12 +267,12 @@ impl RunObserver for Bars {
     }
     fn note(&self, message: &str) {
         if !self.quiet {
-            eprintln!("{message}");
+            eprintln!("{}", crate::escape::terminal_block(message));
         }
     }
     fn warn(&self, message: &str) {
-        // Shown with --quiet and --json too: it is not progress.
-        eprintln!("{message}");
+        // Shown with --quiet and --json too: it is not progress. It may quote SUT output.
+        eprintln!("{}", crate::escape::terminal_block(message));
     }
     fn stop_flag(&self) -> Option<&'static AtomicBool> {
         Some(&STOP)
@@ -350,7 +350,8 @@ fn stem(
 /// Reads a secret key for `--sign`.
 pub fn read_key(path: &Path) -> Result<KeyPair> {
     let text =
-        std::fs::read_to_string(path).with_context(|| format!("--sign {}", path.display()))?;
+        jiebang_core::bounded::read_text(path, jiebang_core::bounded::limit::KEY, "secret key")
+            .context("--sign")?;
     Ok(KeyPair::from_file_text(&path.display().to_string(), &text)?)
 }
 

@@ -1,8 +1,10 @@
 //! `jiebang show`: a readable report of one or more scorecards (each after checking its
-//! integrity), one after another.
+//! integrity), one after another; what the scorecard says is escaped for the terminal.
 
+use crate::escape::terminal as term;
 use crate::report::{Format, not_a_scorecard, render};
 use anyhow::{Context as _, Result, bail};
+use jiebang_core::bounded::{self, limit};
 use jiebang_scorecard::{Scorecard, verify_bytes};
 use std::path::{Path, PathBuf};
 
@@ -18,7 +20,7 @@ pub struct Args {
 }
 
 fn read(path: &Path) -> Result<Scorecard> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    let bytes = bounded::read(path, limit::SCORECARD, "scorecard")?;
     if let Some(why) = not_a_scorecard(&bytes) {
         bail!("{}: {why}", path.display());
     }
@@ -53,7 +55,7 @@ pub fn run(args: &Args) -> Result<()> {
                     if i > 0 {
                         println!();
                     }
-                    println!("──── {} ────", path.display());
+                    println!("──── {} ────", term(&path.display().to_string()));
                 }
                 print!("{}", render(&sc, args.format));
             }
