@@ -86,7 +86,8 @@ impl Registry {
 
 /// Reads a suite spec file given on the command line and finds its task.
 pub fn suite_from_file(reg: &Registry, path: &Path) -> Result<(Arc<dyn Task>, SuiteSpec)> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+    let text =
+        jiebang_core::bounded::read_text(path, jiebang_core::bounded::limit::TOML, "suite file")?;
     let spec = SuiteSpec::from_toml(path, &text)?;
     let task = reg.task(&spec.direction).ok_or_else(|| {
         anyhow!(
@@ -101,7 +102,9 @@ pub fn suite_from_file(reg: &Registry, path: &Path) -> Result<(Arc<dyn Task>, Su
 /// Points an error about the suite read from `file` (named in task messages by its pseudo-path
 /// `<suite id@version>`) at `file:line` of the field it names. Other errors pass unchanged.
 pub fn locate_suite_error(err: anyhow::Error, file: &Path) -> anyhow::Error {
-    let Ok(text) = std::fs::read_to_string(file) else {
+    let Ok(text) =
+        jiebang_core::bounded::read_text(file, jiebang_core::bounded::limit::TOML, "suite file")
+    else {
         return err;
     };
     let Ok(spec) = SuiteSpec::from_toml(file, &text) else {

@@ -3,6 +3,7 @@
 
 use crate::board::{self, Excluded};
 use crate::context::Registry;
+use crate::escape::terminal as term;
 use anyhow::{Context as _, Result, bail};
 use jiebang_core::round::Round;
 use jiebang_scorecard::{Scorecard, verify_bytes};
@@ -25,7 +26,8 @@ round.toml:
   schema_version = 1
   round = \"2020-r1\"                     # the id runs were pinned with (--round)
   title = \"2020 round 1\"                # optional
-  trusted_keys = [\"agency.pub\"]        # relative to round.toml; signatures required
+  trusted_keys = [\"agency.pub\"]        # inside round.toml's folder; signatures required
+  require_sandbox = true                 # optional: only runs made with --sandbox count
   [[direction]]
   id = \"medical-imaging\"
   ranking_indicator = \"imaging.detection_rate\"
@@ -112,8 +114,13 @@ fn files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// The run setting `sandbox` of a scorecard: `none`, or the sandbox that confined the SUT.
+fn sandbox(sc: &Scorecard) -> Option<&str> {
+    sc.pins.settings.get("sandbox").and_then(|v| v.as_str())
+}
+
 /// Why a verified scorecard does not belong on this board, if it does not.
-fn off_board(sc: &Scorecard, round: Option<&str>) -> Option<String> {
+fn off_board(sc: &Scorecard, round: Option<&str>, require_sandbox: bool) -> Option<String> {
     if let Some(shard) = &sc.pins.shard {
         return Some(format!(
             "shard {shard}: a partial run; merge the shard logs (`jiebang merge`) and board the result"
@@ -125,6 +132,12 @@ fn off_board(sc: &Scorecard, round: Option<&str>) -> Option<String> {
         return Some(format!(
             "round {}, not {want}",
             sc.pins.round.as_deref().unwrap_or("none")
+        ));
+    }
+    if require_sandbox && sandbox(sc).is_none_or(|s| s == "none") {
+        return Some(format!(
+            "not sandboxed (settings.sandbox {}): the round requires runs made with --sandbox",
+            sandbox(sc).map_or("absent".to_string(), |s| format!("= {s}"))
         ));
     }
     if sc.indicators.is_empty() {
@@ -155,12 +168,13 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         (Some(r), _) => Some(r.round.clone()),
         (None, given) => given.clone(),
     };
-    let mut key_files = round
-        .as_ref()
-        .map(|r| r.trusted_keys.clone())
-        .unwrap_or_default();
-    key_files.extend(args.trust.iter().cloned());
-    let keys = super::verify::trusted_keys(&key_files)?;
+    let mut keys = Vec::new();
+    if let Some(r) = &round {
+        for (what, text) in r.trusted_key_texts()? {
+            keys.push(super::verify::public_key(&what, &text)?);
+        }
+    }
+    keys.extend(super::verify::trusted_keys(&args.trust)?);
     let trust = (!keys.is_empty()).then_some(&keys[..]);
     if round.is_some() && keys.is_empty() && !quiet {
         eprintln!("warning: the round names no trusted_keys: signatures are not required");
@@ -191,7 +205,8 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
             });
             continue;
         }
-        if let Some(reason) = off_board(&sc, round_id.as_deref()) {
+        let require_sandbox = round.as_ref().is_some_and(|r| r.require_sandbox);
+        if let Some(reason) = off_board(&sc, round_id.as_deref(), require_sandbox) {
             excluded.push(Excluded { file, reason });
             continue;
         }
@@ -208,7 +223,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         board::write_with(&refs, &excluded, round.as_ref(), &title, &args.out)?;
     if !quiet {
         for s in &b.suites {
-            println!("{}: {} scorecard(s)", s.suite, s.entries.len());
+            println!("{}: {} scorecard(s)", term(&s.suite), s.entries.len());
             for st in &s.standings {
                 let e = &s.entries[st.entry];
                 println!(
@@ -218,8 +233,8 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
                         if p.tied { "=" } else { "" },
                         p.place
                     )),
-                    e.unit(),
-                    e.system(),
+                    term(&e.unit()),
+                    term(&e.system()),
                     st.met,
                     st.inconclusive,
                     st.not_met,
@@ -230,7 +245,10 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         for p in &picks {
             println!(
                 "selection, {} (ranked by {}; caps {} selected, {} successful):",
-                p.direction, p.ranking_indicator, p.selected_cap, p.successful_cap
+                term(&p.direction),
+                term(&p.ranking_indicator),
+                p.selected_cap,
+                p.successful_cap
             );
             for c in &p.candidates {
                 let status = match (c.selected, c.successful) {
@@ -241,17 +259,17 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
                 println!(
                     "  {:>3}  {}: {status}{}",
                     c.rank,
-                    c.unit,
+                    term(&c.unit),
                     if c.note.is_empty() {
                         String::new()
                     } else {
-                        format!(" ({})", c.note)
+                        format!(" ({})", term(&c.note))
                     }
                 );
             }
         }
         for x in &excluded {
-            eprintln!("left off: {}: {}", x.file, x.reason);
+            eprintln!("left off: {}: {}", term(&x.file), term(&x.reason));
         }
     }
     println!(
@@ -266,7 +284,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         } else {
             ""
         },
-        args.out.display(),
+        term(&args.out.display().to_string()),
         kept.len(),
         excluded.len()
     );

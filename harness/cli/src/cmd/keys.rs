@@ -2,6 +2,7 @@
 //! after the fact (the run command can also sign as it writes).
 
 use anyhow::{Context as _, Result, bail};
+use jiebang_core::bounded::{self, limit};
 use jiebang_scorecard::{KeyPair, seal, verify_bytes};
 use std::path::PathBuf;
 
@@ -62,11 +63,9 @@ pub fn keygen(args: &KeygenArgs) -> Result<()> {
 
 /// Runs `sign`.
 pub fn sign(args: &SignArgs) -> Result<()> {
-    let text =
-        std::fs::read_to_string(&args.key).with_context(|| format!("{}", args.key.display()))?;
+    let text = bounded::read_text(&args.key, limit::KEY, "secret key file")?;
     let key = KeyPair::from_file_text(&args.key.display().to_string(), &text)?;
-    let bytes =
-        std::fs::read(&args.scorecard).with_context(|| format!("{}", args.scorecard.display()))?;
+    let bytes = bounded::read(&args.scorecard, limit::SCORECARD, "scorecard")?;
     let v = verify_bytes(&args.scorecard.display().to_string(), &bytes, None)?;
     if v.scorecard.signature.is_some() && !args.force {
         bail!(

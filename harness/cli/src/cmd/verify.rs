@@ -1,9 +1,12 @@
 //! `jiebang verify`: checks a scorecard's bytes, id and signature, and — when the files are at
 //! hand — that the suite, dataset and SUT files it pins are still the ones that were run.
+//! Nothing it pins is read before its signature and trust pass; pinned files are read bounded.
 
 use crate::context::Registry;
-use anyhow::{Context as _, Result, bail};
-use jiebang_core::{Dataset, SuiteSpec, sha256_file};
+use crate::escape::terminal as term;
+use anyhow::{Result, bail};
+use jiebang_core::bounded::{self, limit};
+use jiebang_core::{Dataset, SuiteSpec};
 use jiebang_scorecard::{
     KeyPair, PublicKey, Scorecard, ScorecardError, SignatureCheck, verify_bytes,
 };
@@ -14,8 +17,10 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args)]
 #[command(after_help = "\
 Each scorecard gets one row per check: integrity, signature, suite, dataset and one per pinned
-SUT file. A pinned file that is not at hand here is `not-checked`, and the summary line says
-so; the exit code is then still 0 unless --require-files is given.
+SUT file. Integrity and signature (and trust, with --trust) come first: when they fail, no file
+the scorecard pins is read. A pinned file that is not at hand here is `not-checked`, and the
+summary line says so; the exit code is then still 0 unless --require-files is given. A pinned
+file that is not a regular file, or larger than the bound for its kind, fails its check.
 
 Exit codes: 0 every scorecard passed, 1 a check failed, 2 a file could not be read or is not a
 scorecard (a per-query `.log.jsonl` is read by `jiebang merge` and `run --resume`).")]
@@ -93,22 +98,27 @@ fn not_at_hand(what: &'static str, detail: String, require: bool) -> Check {
     }
 }
 
-/// Reads the trusted keys, refusing a secret key file: a trust anchor is a public key.
+/// Reads the trusted keys given with `--trust` (bounded), refusing a secret key file.
 pub(crate) fn trusted_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>> {
     paths
         .iter()
         .map(|p| {
-            let text = std::fs::read_to_string(p).with_context(|| format!("--trust {}", p.display()))?;
-            let what = p.display().to_string();
-            if KeyPair::from_file_text(&what, &text).is_ok() {
-                bail!(
-                    "--trust {what}: this is a secret key file; --trust takes the public key file \
-                     (the `.pub` that `jiebang keygen` wrote beside it). Keep the secret key private."
-                );
-            }
-            Ok(PublicKey::from_file_text(&what, &text)?)
+            let text = bounded::read_text(p, limit::KEY, "--trust key file")?;
+            public_key(&format!("--trust {}", p.display()), &text)
         })
         .collect()
+}
+
+/// Parses a trust anchor read from `what`, refusing a secret key file: a trust anchor is a
+/// public key.
+pub(crate) fn public_key(what: &str, text: &str) -> Result<PublicKey> {
+    if KeyPair::from_file_text(what, text).is_ok() {
+        bail!(
+            "{what}: this is a secret key file; a trust anchor is the public key file \
+             (the `.pub` that `jiebang keygen` wrote beside it). Keep the secret key private."
+        );
+    }
+    Ok(PublicKey::from_file_text(what, text)?)
 }
 
 /// Runs the command; returns whether every scorecard passed.
@@ -129,7 +139,11 @@ pub fn run(args: &Args, reg: &Registry) -> Result<bool> {
                         "scorecard": path, "ok": false, "error": format!("{e:#}"),
                     }));
                 } else {
-                    println!("{}: ERROR\n  {e:#}", path.display());
+                    println!(
+                        "{}: ERROR\n  {}",
+                        term(&path.display().to_string()),
+                        term(&format!("{e:#}"))
+                    );
                 }
                 continue;
             }
@@ -155,9 +169,9 @@ pub fn run(args: &Args, reg: &Registry) -> Result<bool> {
                     if n == 1 { "" } else { "s" }
                 ),
             };
-            println!("{}: {verdict}", path.display());
+            println!("{}: {verdict}", term(&path.display().to_string()));
             for c in &checks {
-                println!("  {:<10} {:<12} {}", c.what, c.status, c.detail);
+                println!("  {:<10} {:<12} {}", c.what, c.status, term(&c.detail));
             }
         }
     }
@@ -175,11 +189,10 @@ pub fn run(args: &Args, reg: &Registry) -> Result<bool> {
     Ok(all_ok)
 }
 
-/// Reads a file meant to be a scorecard; a missing file, or a per-query log given by mistake,
-/// is an input error (exit 2), not a failed check.
-/// Reads a scorecard file, naming a per-query log or other non-scorecard for what it is.
+/// Reads a file meant to be a scorecard (bounded); a missing file, or a per-query log given by
+/// mistake, is an input error (exit 2), not a failed check.
 pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    let bytes = bounded::read(path, limit::SCORECARD, "scorecard")?;
     if let Some(hint) = crate::report::not_a_scorecard(&bytes) {
         bail!("{}: {hint}", path.display());
     }
@@ -210,7 +223,13 @@ fn verify_one(
         Err(e) => return vec![failed("integrity", e.to_string())],
     };
     let mut checks = vec![ok("integrity", format!("canonical bytes, id {}", v.id))];
-    checks.push(check_signature(&v.signature, trusted));
+    let signature = check_signature(&v.signature, trusted);
+    let trusted_ok = signature.status != "failed";
+    checks.push(signature);
+    if !trusted_ok {
+        // Nothing a scorecard that fails its signature or trust pins is read.
+        return checks;
+    }
     checks.push(check_suite(
         &v.scorecard,
         args.suite_file.as_deref(),
@@ -282,15 +301,16 @@ fn check_suite(sc: &Scorecard, file: Option<&Path>, reg: &Registry, require: boo
         .or_else(|| (pin.source != "embedded").then(|| PathBuf::from(&pin.source)));
     let (found, origin) = match file {
         Some(f) => {
-            let text = match std::fs::read_to_string(&f) {
+            if !f.exists() {
+                return not_at_hand(
+                    "suite",
+                    format!("{}: not at hand (pass --suite-file FILE)", f.display()),
+                    require,
+                );
+            }
+            let text = match bounded::read_text(&f, limit::TOML, "suite file") {
                 Ok(t) => t,
-                Err(e) => {
-                    return not_at_hand(
-                        "suite",
-                        format!("{}: {e} (pass --suite-file FILE)", f.display()),
-                        require,
-                    );
-                }
+                Err(e) => return failed("suite", e.to_string()),
             };
             match SuiteSpec::from_toml(&f, &text) {
                 Ok(s) => (s, f.display().to_string()),
@@ -378,7 +398,7 @@ fn check_sut(sc: &Scorecard, sut_dir: Option<&Path>, require: bool) -> Vec<Check
                 };
                 return not_at_hand("sut", format!("{}: {hint}", p.display()), require);
             }
-            match sha256_file(&p) {
+            match bounded::sha256(&p, limit::PINNED_FILE, "pinned SUT file") {
                 Ok(h) if h == f.sha256 => ok("sut", format!("{} sha256 {h}", p.display())),
                 Ok(h) => failed(
                     "sut",
