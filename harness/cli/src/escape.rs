@@ -120,6 +120,21 @@ pub fn csv(s: &str) -> String {
     }
 }
 
+/// JSON text (already serialized) for a terminal: C1 controls and bidirectional overrides,
+/// which JSON serializers leave as they are inside strings, become `\uXXXX` escapes — the same
+/// JSON value, with nothing a terminal would act on. Line breaks between values are kept.
+pub fn json(serialized: &str) -> String {
+    let mut out = String::with_capacity(serialized.len());
+    for c in serialized.chars() {
+        if shown_escaped(c) && c != '\n' {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A label drawn in a chart (SVG text, PNG glyphs): controls made visible, since XML forbids
 /// most of them and they would break the SVG. The SVG backend escapes `& < > " '` itself.
 pub fn chart(s: &str) -> String {
@@ -220,6 +235,18 @@ mod tests {
         }
         assert_eq!(markdown_code("a1b2"), "`a1b2`");
         assert_eq!(markdown_code("x`|y"), "x\\`\\|y");
+    }
+
+    #[test]
+    fn json_keeps_its_value_without_raw_controls() {
+        let v = serde_json::json!({ "name": HOSTILE });
+        let text = json(&serde_json::to_string_pretty(&v).unwrap());
+        assert!(
+            !text.chars().any(|c| shown_escaped(c) && c != '\n'),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v);
     }
 
     #[test]

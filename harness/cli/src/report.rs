@@ -92,7 +92,7 @@ const HEAD: [&str; 8] = [
 /// Renders a report.
 pub fn render(sc: &Scorecard, format: Format) -> String {
     match format {
-        Format::Json => serde_json::to_string_pretty(sc).unwrap_or_default(),
+        Format::Json => crate::escape::json(&serde_json::to_string_pretty(sc).unwrap_or_default()),
         Format::Markdown => markdown(sc),
         Format::Text => text(sc),
     }

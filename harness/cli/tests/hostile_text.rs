@@ -149,6 +149,17 @@ fn show_prints_no_control_sequences_and_labels_self_reported_values() {
         );
         assert!(text.contains("self-reported"), "{text}");
     }
+    // JSON keeps the value, with C1 controls and bidi overrides escaped as JSON escapes.
+    let out = jiebang(d)
+        .arg("show")
+        .arg(&card)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    no_controls("show --format json", &text);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["pins"]["sut"]["name"], NAME);
 }
 
 /// Says `ready` with a name full of control sequences; answers every query alike.

@@ -62,7 +62,10 @@ pub fn run(args: &Args) -> Result<()> {
         }
     }
     if !json.is_empty() {
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        println!(
+            "{}",
+            crate::escape::json(&serde_json::to_string_pretty(&json)?)
+        );
     }
     match errors.len() {
         0 => Ok(()),

@@ -176,7 +176,10 @@ pub fn run(args: &Args, reg: &Registry) -> Result<bool> {
         }
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&reports)?);
+        println!(
+            "{}",
+            crate::escape::json(&serde_json::to_string_pretty(&reports)?)
+        );
     }
     if !unreadable.is_empty() {
         bail!(
