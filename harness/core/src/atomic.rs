@@ -142,7 +142,8 @@ mod tests {
         let dead = child.id();
         child.wait().unwrap();
         let stale = dir.path().join(temp_name("s.json", dead));
-        let live = dir.path().join(temp_name("s.json", std::process::id()));
+        // Process 1 always exists: a live writer's fresh file.
+        let live = dir.path().join(temp_name("s.json", 1));
         let other = dir.path().join("s.json.tmp-1");
         for p in [&stale, &live, &other] {
             std::fs::write(p, b"x").unwrap();

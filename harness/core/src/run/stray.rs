@@ -144,7 +144,8 @@ mod tests {
             panic!("no flood");
         };
         assert!(m.contains("1001") && m.contains("unknown_id 1000"), "{m}");
-        assert_eq!(b.admit("duplicate", true), Admit::Count);
+        assert!(!matches!(b.admit("duplicate", true), Admit::Flood(_)));
+        assert_eq!(b.admit("unknown_id", true), Admit::Count);
         assert_eq!(b.flooded(), Some(m));
         assert_eq!(flood_limit(1_000), 10_000);
     }
