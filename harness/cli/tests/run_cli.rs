@@ -699,3 +699,70 @@ fn warnings_errors_and_json_errors() {
                 .and(predicate::str::contains("empty.toml: declares nothing")),
         );
 }
+
+#[test]
+fn resume_removes_the_temporary_file_of_a_killed_scorecard_write() {
+    let d = Dir::new();
+    let first = d.run("out", &[]);
+    let sc = path_of(&first, "scorecard");
+    let name = sc.file_name().unwrap().to_string_lossy().into_owned();
+    // A write killed between the temporary file and the rename: its process is gone.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let stale = d.path("out").join(format!(".{name}.tmp-{pid}"));
+    std::fs::write(&stale, "{\"half\":").unwrap();
+    // Not ours, or a live writer's (process 1 always exists): left alone.
+    let others = [
+        d.path("out").join(format!("{name}.tmp-{pid}")),
+        d.path("out").join(format!(".{name}.tmp-{pid}x")),
+        d.path("out").join(format!(".{name}.tmp-1")),
+    ];
+    for o in &others {
+        std::fs::write(o, "x").unwrap();
+    }
+    let again = d.run("out", &["--resume"]);
+    assert_eq!(again["metrics"], first["metrics"]);
+    assert!(!stale.exists(), "{} was not removed", stale.display());
+    for o in &others {
+        assert!(o.exists(), "{} was removed", o.display());
+    }
+}
+
+#[test]
+fn sandbox_is_refused_for_builtin_and_predictions_systems_and_recorded_as_none_without() {
+    let d = Dir::new();
+    d.jiebang()
+        .args([
+            "run",
+            "--suite",
+            SUITE,
+            "--sut",
+            "builtin:log-blob",
+            "--sandbox",
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("--sandbox confines a process SUT")
+                .and(predicate::str::contains("runs inside jiebang")),
+        );
+    std::fs::write(d.path("p.jsonl"), "").unwrap();
+    d.jiebang()
+        .args([
+            "run",
+            "--suite",
+            SUITE,
+            "--sut",
+            "predictions:p.jsonl",
+            "--sandbox",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("only read"));
+    assert!(!d.path("data").exists(), "no data before the refusal");
+    let out = d.run("out", &[]);
+    let sc = scorecard(&d.path(out["scorecard"].as_str().unwrap()));
+    assert_eq!(sc["pins"]["settings"]["sandbox"], "none");
+    assert!(sc["pins"]["settings"].get("sandbox_memory_mb").is_none());
+}

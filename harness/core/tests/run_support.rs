@@ -288,6 +288,7 @@ impl World {
             &self.task.suite(),
             &self.samples,
             &backend(),
+            None,
         )
         .unwrap()
     }

@@ -33,6 +33,11 @@ Examples:
   jiebang run --suite medical-imaging/case-detection --data /sequestered/ct-2020 \\
       --sut 'python3 sut.py' --round 2020-r1 --sign agency.key --out round/
 
+  # A unit's system confined by bubblewrap (no network, only its own files and the dataset's
+  # inputs visible, read-only; see the sandbox section of docs/PROTOCOL.md):
+  jiebang run --suite medical-imaging/case-detection --sut 'python3 sut.py' --sut-file model.bin \\
+      --sandbox --set sandbox_memory_mb=8192
+
   # Continue a run that crashed or was killed (same command plus --resume):
   jiebang run --suite medical-imaging/case-detection --sut 'python3 my_sut.py' --resume
 
@@ -47,11 +52,16 @@ Examples:
 Settings (--set KEY=VALUE, or the suite's [settings]; flags override both):
   timeout_s, max_in_flight, startup_timeout_s, max_line_bytes, max_consecutive_timeouts,
   min_duration_s, min_query_count, max_query_count, warmup_queries, latency_percentile,
-  server_target_qps, server_latency_bound_s, server_percentile, early_stopping_confidence.
-  The effective values are pinned in the scorecard (pins.settings).
+  server_target_qps, server_latency_bound_s, server_percentile, early_stopping_confidence;
+  with --sandbox: sandbox_memory_mb (default 16384), sandbox_processes (default 512).
+  The effective values are pinned in the scorecard (pins.settings), with `sandbox`: `none` or
+  `bubblewrap VERSION`.
 
 A SUT that crashes, hangs or closes its output ends the run with exit status 2; the log keeps
 every query recorded so far (those in flight count as failures), and --resume finishes the rest.
+So does a SUT that floods stray answers (duplicates, unknown ids, late answers): more than
+max(1000, 10 × queries issued) in a session stops it. Stray answers are all counted, but only
+the first 20 of each kind are logged in full.
 Ctrl-C (SIGINT) or SIGTERM stops issuing and stops the SUT; the log keeps what was recorded
 (queries in flight are asked again on --resume); exit status 130 (SIGINT) or 143 (SIGTERM).
 A second signal ends jiebang at once.";
@@ -114,6 +124,14 @@ pub struct Args {
     /// Continue the run in the log: skip recorded samples, redo a torn last line.
     #[arg(long)]
     pub(crate) resume: bool,
+    /// Run a process SUT inside bubblewrap (`apt-get install bubblewrap`): no network, its own
+    /// PID namespace, a private /tmp, and read-only only the system directories (/usr, /etc,
+    /// /lib...), the SUT's program (with its PREFIX for an interpreter in PREFIX/bin: a
+    /// virtualenv, pyenv), its --sut-file files and command words that name paths, and the
+    /// dataset's inputs; limited by sandbox_memory_mb and sandbox_processes. Recorded as the
+    /// setting `sandbox`; refused for builtin: and predictions: SUTs.
+    #[arg(long)]
+    pub(crate) sandbox: bool,
     /// Per-query timeout in seconds (setting timeout_s).
     #[arg(long, value_name = "SECONDS")]
     timeout: Option<String>,
@@ -279,7 +297,7 @@ impl RunObserver for Bars {
     }
 }
 
-fn settings(args: &Args) -> Result<RunSettings> {
+fn settings(args: &Args, sandbox: Option<&run::Sandbox>) -> Result<RunSettings> {
     let mut s = RunSettings {
         mode: args
             .mode
@@ -301,6 +319,7 @@ fn settings(args: &Args) -> Result<RunSettings> {
             .transpose()
             .map_err(|e| anyhow!("--shard: {e}"))?,
         values: Default::default(),
+        sandbox: sandbox.map(run::Sandbox::describe),
     };
     for (flag, key) in [
         (&args.timeout, "timeout_s"),
@@ -464,9 +483,20 @@ fn execute_unlocated(args: &Args, reg: &Registry, quiet: bool) -> Result<Written
             (t, s, "embedded".to_string())
         }
     };
-    let settings = settings(args)?;
-    let eff = settings.normalise(&suite)?;
     let spec = SutSpec::parse(&args.sut)?;
+    // The sandbox is checked before any data is generated or any SUT started.
+    let sandbox = if args.sandbox {
+        run::sut::check_sandboxable(&spec)?;
+        Some(run::Sandbox::probe()?)
+    } else {
+        None
+    };
+    let settings = settings(args, sandbox.as_ref())?;
+    let eff = settings.normalise(&suite)?;
+    let sandbox = match (sandbox, eff.sandbox) {
+        (Some(s), Some(limits)) => Some(s.with_limits(limits)),
+        (s, _) => s,
+    };
     let key = args.sign.as_deref().map(read_key).transpose()?;
     let declaration = args
         .declaration
@@ -499,6 +529,7 @@ fn execute_unlocated(args: &Args, reg: &Registry, quiet: bool) -> Result<Written
         &suite,
         &samples,
         &backend,
+        sandbox.as_ref(),
     )?;
     let name = stem(
         &suite.id,

@@ -1,8 +1,10 @@
 //! The per-query log: an append-only JSON Lines file, the run's source of truth. The header
 //! line holds everything needed to resume (suite, dataset, SUT, settings, seed, shard); then one
-//! record per query, plus sessions, passes, stray answers and the SUT's stderr, flushed as the
-//! run goes. Reading tolerates a torn last line (a run killed mid-write).
+//! record per query, plus sessions, passes, stray answers (the first few of each kind, then a
+//! count), the sandbox a SUT ran in and the SUT's stderr, flushed as the run goes. Reading
+//! tolerates a torn last line (a run killed mid-write).
 
+use super::stray::{Admit, LOGGED_PER_KIND, StrayBudget};
 use super::{FailureKind, Outcome, RunError};
 use crate::SampleSet;
 use crossbeam_channel::{Receiver, Sender};
@@ -15,8 +17,11 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Version of the log format this jiebang writes and reads.
-pub const LOG_SCHEMA_VERSION: u32 = 1;
+/// Version of the log format this jiebang writes. Version 2 added the `count` of stray
+/// records and `sandbox` records; version 1 logs (a subset) are still read.
+pub const LOG_SCHEMA_VERSION: u32 = 2;
+/// The oldest log version this jiebang reads.
+const OLDEST_READ: u32 = 1;
 
 /// One line of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +39,8 @@ pub enum LogLine {
     Stray(StrayRecord),
     /// A line the SUT wrote to stderr.
     Stderr(StderrRecord),
+    /// The sandbox a process SUT was started in.
+    Sandbox(SandboxRecord),
     /// A session ended normally.
     End(EndRecord),
 }
@@ -159,6 +166,32 @@ pub struct StrayRecord {
     pub counted: bool,
     /// What was received.
     pub detail: String,
+    /// How many stray answers the record stands for: 1, or for the summary written when the
+    /// session's log is closed, those of its kind past the first ones logged in full.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub count: u64,
+}
+
+fn one() -> u64 {
+    1
+}
+
+fn is_one(n: &u64) -> bool {
+    *n == 1
+}
+
+/// The sandbox a process SUT ran in: the exact command line (every path it could see, the
+/// limits) and the paths visible to it, read-only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SandboxRecord {
+    /// Session.
+    pub session: u32,
+    /// `bubblewrap <version>`.
+    pub sandbox: String,
+    /// The command line jiebang ran: bubblewrap, its options, then the SUT's command.
+    pub command: Vec<String>,
+    /// Host paths visible inside, read-only (besides a private /tmp, /proc and /dev).
+    pub visible: Vec<String>,
 }
 
 /// A line of the SUT's stderr.
@@ -203,6 +236,12 @@ pub(crate) enum LogEvent {
     },
     /// A stderr line.
     Stderr(String),
+    /// The sandbox of a process SUT.
+    Sandbox {
+        sandbox: String,
+        command: Vec<String>,
+        visible: Vec<String>,
+    },
     /// Any other line.
     Line(LogLine),
     /// Flush, then acknowledge.
@@ -210,14 +249,20 @@ pub(crate) enum LogEvent {
 }
 
 /// Where SUT adapters and the load generator send log events. Cheap to clone; any thread.
+/// It carries the session's [`StrayBudget`], so that stray answers are bounded wherever they
+/// are noticed.
 #[derive(Clone)]
 pub struct LogSink {
     tx: Sender<LogEvent>,
+    strays: Arc<StrayBudget>,
 }
 
 impl LogSink {
     pub(crate) fn from_sender(tx: Sender<LogEvent>) -> Self {
-        Self { tx }
+        Self {
+            tx,
+            strays: Arc::default(),
+        }
     }
 
     /// Records a line the SUT wrote to stderr.
@@ -227,6 +272,43 @@ impl LogSink {
 
     pub(crate) fn send(&self, e: LogEvent) {
         let _ = self.tx.send(e);
+    }
+
+    /// Records a stray answer: logged in full while its kind is under [`LOGGED_PER_KIND`],
+    /// counted always. Returns the message that ends the session when this one made the
+    /// session's strays a flood.
+    pub(crate) fn stray(
+        &self,
+        kind: &'static str,
+        q: Option<u64>,
+        at_ns: u64,
+        counted: bool,
+        detail: String,
+    ) -> Option<String> {
+        let admit = self.strays.admit(kind, counted);
+        if admit == Admit::Log {
+            self.send(LogEvent::Stray {
+                kind,
+                q,
+                at_ns,
+                counted,
+                detail,
+            });
+        }
+        match admit {
+            Admit::Flood(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// Notes `n` more queries issued in the session (the flood limit grows with them).
+    pub(crate) fn issued(&self, n: u64) {
+        self.strays.issued(n);
+    }
+
+    /// The flood message, when the session's stray answers became a flood.
+    pub(crate) fn flooded(&self) -> Option<String> {
+        self.strays.flooded()
     }
 }
 
@@ -283,6 +365,8 @@ impl Logger {
         };
         let (tx, rx) = crossbeam_channel::unbounded();
         let path = path.to_path_buf();
+        let sink = LogSink::from_sender(tx);
+        let strays = sink.strays.clone();
         let handle = std::thread::Builder::new()
             .name("jiebang-log".into())
             .spawn(move || {
@@ -290,14 +374,17 @@ impl Logger {
                     rx,
                     BufWriter::new(file),
                     path,
-                    samples,
-                    session,
-                    check_answers,
+                    Context {
+                        samples,
+                        session,
+                        check_answers,
+                        strays,
+                    },
                 )
             })
             .map_err(|e| RunError::Unsupported(format!("cannot start the log thread: {e}")))?;
         Ok(Self {
-            sink: LogSink { tx },
+            sink,
             handle: Some(handle),
         })
     }
@@ -335,33 +422,58 @@ impl Drop for Logger {
     }
 }
 
+/// What the logger thread turns events into lines with.
+struct Context {
+    samples: Arc<dyn SampleSet>,
+    session: u32,
+    check_answers: bool,
+    strays: Arc<StrayBudget>,
+}
+
 fn write_loop(
     rx: Receiver<LogEvent>,
     mut w: BufWriter<File>,
     path: PathBuf,
-    samples: Arc<dyn SampleSet>,
-    session: u32,
-    check_answers: bool,
+    cx: Context,
 ) -> Result<(), RunError> {
     let io = |e: std::io::Error| RunError::log_io(&path, e);
     let mut buf = Vec::with_capacity(1024);
+    let mut write = |w: &mut BufWriter<File>, line: &LogLine| -> Result<(), RunError> {
+        buf.clear();
+        serde_json::to_writer(&mut buf, line).map_err(|e| io(e.into()))?;
+        buf.push(b'\n');
+        w.write_all(&buf).map_err(io)
+    };
     while let Ok(first) = rx.recv() {
         let mut next = Some(first);
         while let Some(ev) = next.take() {
             match ev {
                 LogEvent::Flush(ack) => {
+                    // The log is being closed: the strays past the first of each kind are
+                    // written as one count per kind.
+                    for (kind, counted, count) in cx.strays.take_unlogged() {
+                        let line = LogLine::Stray(StrayRecord {
+                            session: cx.session,
+                            kind: kind.to_string(),
+                            q: None,
+                            at_ns: 0,
+                            counted,
+                            detail: format!(
+                                "{count} more `{kind}` answers, not logged one by one (the first {LOGGED_PER_KIND} are above)"
+                            ),
+                            count,
+                        });
+                        write(&mut w, &line)?;
+                    }
                     w.flush().map_err(io)?;
                     let _ = w.get_ref().sync_data();
                     let _ = ack.send(());
                 }
                 other => {
-                    let Some(line) = to_line(other, &samples, session, check_answers) else {
+                    let Some(line) = to_line(other, &cx) else {
                         continue;
                     };
-                    buf.clear();
-                    serde_json::to_writer(&mut buf, &line).map_err(|e| io(e.into()))?;
-                    buf.push(b'\n');
-                    w.write_all(&buf).map_err(io)?;
+                    write(&mut w, &line)?;
                 }
             }
             next = rx.try_recv().ok();
@@ -372,12 +484,8 @@ fn write_loop(
     w.get_ref().sync_data().map_err(io)
 }
 
-fn to_line(
-    ev: LogEvent,
-    samples: &Arc<dyn SampleSet>,
-    session: u32,
-    check: bool,
-) -> Option<LogLine> {
+fn to_line(ev: LogEvent, cx: &Context) -> Option<LogLine> {
+    let (samples, session, check) = (&cx.samples, cx.session, cx.check_answers);
     Some(match ev {
         LogEvent::Done {
             q,
@@ -428,8 +536,19 @@ fn to_line(
             at_ns,
             counted,
             detail,
+            count: 1,
         }),
         LogEvent::Stderr(text) => LogLine::Stderr(StderrRecord { session, text }),
+        LogEvent::Sandbox {
+            sandbox,
+            command,
+            visible,
+        } => LogLine::Sandbox(SandboxRecord {
+            session,
+            sandbox,
+            command,
+            visible,
+        }),
         LogEvent::Line(l) => l,
         LogEvent::Flush(_) => return None,
     })
@@ -487,12 +606,12 @@ pub fn read_log(path: &Path) -> Result<LogContents, RunError> {
         })?;
         match (line, header.is_none()) {
             (LogLine::Header(h), true) => {
-                if h.schema_version != LOG_SCHEMA_VERSION {
+                if !(OLDEST_READ..=LOG_SCHEMA_VERSION).contains(&h.schema_version) {
                     return Err(RunError::log(
                         path,
                         Some(n),
                         format!(
-                            "log schema {} {}; this jiebang reads schema {LOG_SCHEMA_VERSION}",
+                            "log schema {} {}; this jiebang reads schemas {OLDEST_READ} to {LOG_SCHEMA_VERSION}",
                             h.schema_version,
                             if h.schema_version > LOG_SCHEMA_VERSION {
                                 "is newer (upgrade jiebang)"
@@ -608,7 +727,7 @@ impl LogContents {
                     t.answers.insert(idx, answer);
                 }
                 LogLine::Stray(s) if s.counted => {
-                    *t.failures.entry(s.kind.clone()).or_default() += 1;
+                    *t.failures.entry(s.kind.clone()).or_default() += s.count;
                 }
                 LogLine::End(e) => {
                     session_ns.insert(e.session, (e.elapsed_s * 1e9) as u64);

@@ -13,6 +13,7 @@ mod query;
 mod runner;
 mod session;
 mod settings;
+mod stray;
 pub mod sut;
 
 pub use card::ScorecardInputs;
@@ -26,5 +27,9 @@ pub use runner::{
     sut_identity,
 };
 pub use session::Completer;
-pub use settings::{Effective, Mode, RunSettings, SETTINGS, Scenario, SettingSpec, Shard};
-pub use sut::{Sut, SutSpec};
+pub use settings::{
+    Effective, Mode, RunSettings, SANDBOX_SETTINGS, SETTINGS, SandboxLimits, Scenario, SettingSpec,
+    Shard,
+};
+pub use stray::{FLOOD_MIN, FLOOD_PER_QUERY, LOGGED_PER_KIND, flood_limit};
+pub use sut::{Sandbox, Sut, SutSpec};

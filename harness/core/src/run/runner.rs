@@ -447,6 +447,18 @@ fn run_accuracy(
             ));
         }
         sut.end()?;
+        if let Some(message) = logger.sink().flooded() {
+            // Stray answers flooded in after the last query was answered.
+            logger.close()?;
+            let counts = recorded_in(&inp.log, &all).unwrap_or((all.len() as u64, 0));
+            return Err(lost(
+                PassEnd::Lost { message },
+                &inp.log,
+                counts,
+                all.len() as u64,
+                Mode::Accuracy,
+            ));
+        }
         logger.sink().send(LogEvent::Line(LogLine::End(EndRecord {
             session,
             elapsed_s: clock.elapsed().as_secs_f64(),
@@ -489,17 +501,21 @@ fn run_accuracy(
 /// the log holds them all.
 fn report_unusable(contents: &LogContents, session: u32, obs: &dyn RunObserver) {
     const SHOWN: usize = 5;
-    let issues: Vec<String> = contents
+    // A stray record may stand for many answers (the count past the first of its kind).
+    let issues: Vec<(String, u64)> = contents
         .lines
         .iter()
         .filter_map(|(_, l)| match l {
             LogLine::Stray(s) if s.session == session && s.counted => {
-                Some(format!("{} [{}]", s.detail, s.kind))
+                Some((format!("{} [{}]", s.detail, s.kind), s.count))
             }
-            LogLine::Query(q) if q.session == session && q.outcome == "malformed" => Some(format!(
-                "sample {}: {} [malformed]",
-                q.sample,
-                q.detail.as_deref().unwrap_or("")
+            LogLine::Query(q) if q.session == session && q.outcome == "malformed" => Some((
+                format!(
+                    "sample {}: {} [malformed]",
+                    q.sample,
+                    q.detail.as_deref().unwrap_or("")
+                ),
+                1,
             )),
             _ => None,
         })
@@ -507,19 +523,20 @@ fn report_unusable(contents: &LogContents, session: u32, obs: &dyn RunObserver) 
     if issues.is_empty() {
         return;
     }
+    let total: u64 = issues.iter().map(|i| i.1).sum();
     let mut text = format!(
-        "warning: {} answer(s) could not be used; the first {}:",
-        issues.len(),
+        "warning: {total} answer(s) could not be used; the first {}:",
         issues.len().min(SHOWN)
     );
-    for i in issues.iter().take(SHOWN) {
+    for (i, _) in issues.iter().take(SHOWN) {
         text.push_str("\n  ");
         text.push_str(&super::log::preview(i, 300));
     }
     if issues.len() > SHOWN {
+        let shown: u64 = issues.iter().take(SHOWN).map(|i| i.1).sum();
         text.push_str(&format!(
             "\n  ... and {} more in {}",
-            issues.len() - SHOWN,
+            total - shown,
             contents.path.display()
         ));
     }
@@ -781,6 +798,9 @@ fn run_performance(
     sink.send(pass_record("timed", &timed));
     obs.phase_done(&format!("{} timed queries", timed.queries.len()));
     sut.end()?;
+    if let Some(message) = sink.flooded() {
+        return Err(fail(PassEnd::Lost { message }, &sut, logger));
+    }
     sink.send(LogEvent::Line(LogLine::End(EndRecord {
         session: 1,
         elapsed_s: clock.elapsed().as_secs_f64(),

@@ -269,14 +269,28 @@ impl Shared {
         }
     }
 
+    /// Records a stray answer (bounded in the log by the session's budget); a flood of them
+    /// stops the SUT and ends the pass as lost.
     fn stray(&self, kind: &'static str, q: Option<u64>, at_ns: u64, detail: String) {
-        self.log.send(LogEvent::Stray {
-            kind,
-            q,
-            at_ns,
-            counted: self.spec.count_strays && kind != "late",
-            detail,
-        });
+        let counted = self.spec.count_strays && kind != "late";
+        if let Some(message) = self.log.stray(kind, q, at_ns, counted, detail) {
+            self.stop_sut(
+                message,
+                "the SUT was stopped for flooding stray answers before answering",
+                |message| PassEnd::Lost { message },
+            );
+        }
+    }
+
+    /// Stops a SUT that misbehaves (hung, flooding): the queries in flight end as `missing`
+    /// with `detail`, and the pass ends as `end(message)`.
+    fn stop_sut(&self, message: String, detail: &str, end: fn(String) -> PassEnd) {
+        if self.halted.swap(true, SeqCst) {
+            return;
+        }
+        self.sut.abort();
+        fail_pending(self, MISSING, FailureKind::Missing, detail);
+        self.halt(end(message));
     }
 
     /// Ends slot `k` with `code` if it is still pending; otherwise hands the outcome back.
@@ -443,6 +457,7 @@ impl Completer {
                 }
                 s.outstanding.fetch_add(n, SeqCst);
                 s.next.store(next + n, SeqCst);
+                s.log.issued(n);
                 s.last_progress_ns.store(now, Relaxed);
                 s.sut.issue(&batch[..n as usize], self);
             }
@@ -502,6 +517,7 @@ impl Completer {
             slot.state.store(PENDING, Release);
             s.outstanding.fetch_add(1, SeqCst);
             s.next.store(k + 1, SeqCst);
+            s.log.issued(1);
             s.last_progress_ns.store(s.now_ns(), Relaxed);
             let q = [Query {
                 id: s.spec.base_id + k,
@@ -728,13 +744,9 @@ fn watch(s: &Shared, done: &Completer, observer: &dyn PassObserver, max_consecut
 }
 
 fn hung(s: &Shared, _done: &Completer, message: String) {
-    s.halted.store(true, SeqCst);
-    s.sut.abort();
-    fail_pending(
-        s,
-        MISSING,
-        FailureKind::Missing,
+    s.stop_sut(
+        message,
         "the SUT was stopped as hung before answering",
+        |message| PassEnd::Hung { message },
     );
-    s.halt(PassEnd::Hung { message });
 }

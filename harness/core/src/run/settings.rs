@@ -126,6 +126,10 @@ pub struct RunSettings {
     pub shard: Option<Shard>,
     /// Named settings from the command line (`--timeout 5` is `timeout_s = "5"`, `--set k=v`).
     pub values: BTreeMap<String, String>,
+    /// The sandbox a process SUT runs in (`bubblewrap <version>`, from
+    /// [`Sandbox::describe`](super::sut::Sandbox::describe)), or `None` for none. Recorded as
+    /// the setting `sandbox` (`none` when absent) so that a round can require it.
+    pub sandbox: Option<String>,
 }
 
 impl RunSettings {
@@ -139,7 +143,14 @@ impl RunSettings {
             );
             return Ok(());
         }
-        if !SETTINGS.iter().any(|s| s.name == key) {
+        if key == "sandbox" {
+            return Err(RunError::setting(
+                key,
+                "--set",
+                "is recorded from --sandbox (`none` or the bubblewrap version), not set by hand",
+            ));
+        }
+        if !known(key) {
             return Err(RunError::setting(
                 key,
                 "--set",
@@ -151,9 +162,17 @@ impl RunSettings {
     }
 }
 
+fn known(key: &str) -> bool {
+    SETTINGS
+        .iter()
+        .chain(SANDBOX_SETTINGS)
+        .any(|s| s.name == key)
+}
+
 fn known_names() -> String {
     SETTINGS
         .iter()
+        .chain(SANDBOX_SETTINGS)
         .map(|s| s.name)
         .collect::<Vec<_>>()
         .join(", ")
@@ -190,6 +209,9 @@ fn always(_: Mode, _: Option<Scenario>) -> bool {
 }
 fn perf(m: Mode, _: Option<Scenario>) -> bool {
     m == Mode::Performance
+}
+fn never(_: Mode, _: Option<Scenario>) -> bool {
+    false
 }
 fn single_stream(m: Mode, s: Option<Scenario>) -> bool {
     m == Mode::Performance && s == Some(Scenario::SingleStream)
@@ -307,6 +329,34 @@ pub const SETTINGS: &[SettingSpec] = &[
     },
 ];
 
+/// The limits of the sandbox, which apply only with one (`--sandbox`): then they are resolved
+/// like the others and recorded beside `sandbox`.
+pub const SANDBOX_SETTINGS: &[SettingSpec] = &[
+    SettingSpec {
+        name: "sandbox_memory_mb",
+        doc: "address space of each sandboxed SUT process, MiB (RLIMIT_AS; with --sandbox)",
+        kind: Kind::PositiveCount,
+        applies: never,
+        default: |_, _| Some(16384.0),
+    },
+    SettingSpec {
+        name: "sandbox_processes",
+        doc: "most processes and threads of the sandboxed SUT (RLIMIT_NPROC; with --sandbox)",
+        kind: Kind::PositiveCount,
+        applies: never,
+        default: |_, _| Some(512.0),
+    },
+];
+
+/// The limits of a sandboxed run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SandboxLimits {
+    /// Address space per process, MiB.
+    pub memory_mb: u64,
+    /// Processes and threads.
+    pub processes: u64,
+}
+
 /// The effective settings of a run: every value that applies, resolved and checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Effective {
@@ -346,6 +396,8 @@ pub struct Effective {
     pub server_percentile: f64,
     /// Early-stopping confidence.
     pub early_stopping_confidence: f64,
+    /// The sandbox's limits, when the run has one.
+    pub sandbox: Option<SandboxLimits>,
     /// The applicable settings by name, as they go into `pins.settings` (with `mode` and
     /// `scenario`).
     pub map: BTreeMap<String, Value>,
@@ -391,7 +443,7 @@ impl RunSettings {
             ));
         }
         for key in self.values.keys() {
-            if !SETTINGS.iter().any(|s| s.name == key) {
+            if !known(key) {
                 return Err(RunError::setting(
                     key,
                     "command line",
@@ -476,6 +528,52 @@ impl RunSettings {
             map.insert(spec.name.to_string(), json);
             num.insert(spec.name, v);
         }
+        map.insert(
+            "sandbox".into(),
+            Value::from(self.sandbox.as_deref().unwrap_or("none")),
+        );
+        let sandbox = match &self.sandbox {
+            Some(_) => {
+                let mut limit = |spec: &SettingSpec| -> Result<u64, RunError> {
+                    let (v, origin) = match self.values.get(spec.name) {
+                        Some(text) => (
+                            text.trim().parse::<f64>().map_err(|_| {
+                                RunError::setting(
+                                    spec.name,
+                                    "command line",
+                                    format!("`{text}` is not a number"),
+                                )
+                            })?,
+                            "command line",
+                        ),
+                        None => (
+                            (spec.default)(self.mode, scenario).unwrap_or(1.0),
+                            "default",
+                        ),
+                    };
+                    check(spec, v, origin)?;
+                    map.insert(spec.name.to_string(), Value::from(v as u64));
+                    Ok(v as u64)
+                };
+                Some(SandboxLimits {
+                    memory_mb: limit(&SANDBOX_SETTINGS[0])?,
+                    processes: limit(&SANDBOX_SETTINGS[1])?,
+                })
+            }
+            None => {
+                if let Some(spec) = SANDBOX_SETTINGS
+                    .iter()
+                    .find(|s| self.values.contains_key(s.name))
+                {
+                    return Err(RunError::setting(
+                        spec.name,
+                        "command line",
+                        "applies only to a sandboxed run; add --sandbox",
+                    ));
+                }
+                None
+            }
+        };
         let get = |k: &str| num.get(k).copied().unwrap_or(0.0);
         Ok(Effective {
             mode: self.mode,
@@ -496,6 +594,7 @@ impl RunSettings {
             server_latency_bound_s: get("server_latency_bound_s"),
             server_percentile: get("server_percentile"),
             early_stopping_confidence: get("early_stopping_confidence"),
+            sandbox,
             map,
         })
     }
@@ -577,6 +676,33 @@ mod tests {
         assert!("0/3".parse::<Shard>().is_err());
         assert!("4/3".parse::<Shard>().is_err());
         assert!("x".parse::<Shard>().is_err());
+    }
+
+    #[test]
+    fn the_sandbox_is_recorded_with_its_limits() {
+        let s = suite("");
+        let mut rs = RunSettings::default();
+        let e = rs.normalise(&s).unwrap();
+        assert_eq!(e.map["sandbox"], "none");
+        assert_eq!(e.sandbox, None);
+        assert!(!e.map.contains_key("sandbox_memory_mb"));
+        rs.set("sandbox_processes", "64").unwrap();
+        let err = rs.normalise(&s).unwrap_err().to_string();
+        assert!(err.contains("add --sandbox"), "{err}");
+        rs.sandbox = Some("bubblewrap 0.8.0".into());
+        let e = rs.normalise(&s).unwrap();
+        assert_eq!(e.map["sandbox"], "bubblewrap 0.8.0");
+        assert_eq!(e.map["sandbox_processes"], 64);
+        assert_eq!(
+            e.sandbox,
+            Some(SandboxLimits {
+                memory_mb: 16384,
+                processes: 64
+            })
+        );
+        assert!(rs.set("sandbox", "none").is_err());
+        rs.set("sandbox_memory_mb", "0").unwrap();
+        assert!(rs.normalise(&s).is_err());
     }
 
     #[test]

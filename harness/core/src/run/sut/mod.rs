@@ -6,12 +6,14 @@ mod builtin;
 mod mock;
 mod predictions;
 mod process;
+mod sandbox;
 
 pub use builtin::BuiltinSut;
 pub use mock::{MockReply, MockSut};
 pub use predictions::PredictionsSut;
 pub use process::ProcessSut;
 pub(crate) use process::block_sigpipe;
+pub use sandbox::Sandbox;
 
 use super::{Completer, LogSink, Query, RunError};
 use crate::{BackendHandle, BuiltinContext, SampleSet, SuiteSpec, Task};
@@ -165,7 +167,8 @@ impl SutSpec {
 
 /// Opens the SUT a `--sut` spec names. `sut_files` (`--sut-file`) are pinned by sha256 with
 /// the predictions file, or with the words of a process command that name existing files
-/// (`python3 my_sut.py` pins `my_sut.py`).
+/// (`python3 my_sut.py` pins `my_sut.py`). A `sandbox` confines a process SUT; it is refused
+/// for a built-in system (it runs inside jiebang) and a predictions file (nothing is run).
 pub fn open(
     spec: &SutSpec,
     sut_files: &[PathBuf],
@@ -173,7 +176,11 @@ pub fn open(
     suite: &SuiteSpec,
     samples: &Arc<dyn SampleSet>,
     backend: &BackendHandle,
+    sandbox: Option<&Sandbox>,
 ) -> Result<Arc<dyn Sut>, RunError> {
+    if sandbox.is_some() {
+        check_sandboxable(spec)?;
+    }
     match spec {
         SutSpec::Builtin(name) => {
             if !sut_files.is_empty() {
@@ -220,13 +227,35 @@ pub fn open(
                 .filter(|p| p.is_file())
                 .collect();
             all.extend_from_slice(sut_files);
-            Ok(Arc::new(ProcessSut::new(
-                text,
-                argv.clone(),
-                pin_files(&all)?,
-            )))
+            let sut = ProcessSut::new(text, argv.clone(), pin_files(&all)?);
+            Ok(Arc::new(match sandbox {
+                Some(s) => sut.sandboxed(s.clone(), sut_files.to_vec()),
+                None => sut,
+            }))
         }
     }
+}
+
+/// Refuses `--sandbox` for a SUT that is not a process: a built-in system is jiebang's own
+/// code, run in-process, and a predictions file is only read.
+pub fn check_sandboxable(spec: &SutSpec) -> Result<(), RunError> {
+    let (text, why) = match spec {
+        SutSpec::Process { .. } => return Ok(()),
+        SutSpec::Builtin(n) => (
+            format!("builtin:{n}"),
+            "a built-in system is jiebang's own code and runs inside jiebang",
+        ),
+        SutSpec::Predictions(p) => (
+            format!("predictions:{}", p.display()),
+            "a predictions file is only read, nothing is run",
+        ),
+    };
+    Err(RunError::SutSpec {
+        spec: text,
+        message: format!(
+            "--sandbox confines a process SUT (a command); {why}, so there is nothing to sandbox: run without --sandbox"
+        ),
+    })
 }
 
 /// Why `path` cannot be pinned, if it cannot: missing, unreadable, or not a regular file.

@@ -1,9 +1,10 @@
 //! The `process` adapter: any program speaking SUT protocol v1 — JSON Lines over its stdin and
 //! stdout, a hello/ready handshake, queries answered in any order with several in flight, and
 //! `end` to finish. Its stderr goes to the run log. Lines are bounded (`max_line_bytes`); an
-//! answer that is too long, not JSON, or without a known id is recorded, never trusted.
+//! answer that is too long, not JSON, or without a known id is recorded, never trusted. With a
+//! [`Sandbox`] the command runs inside bubblewrap, and the sandbox's command line is logged.
 
-use super::{Sut, SutStart};
+use super::{Sandbox, Sut, SutStart};
 use crate::SampleSet;
 use crate::run::log::{LogEvent, LogSink, preview};
 use crate::run::{Completer, FailureKind, Outcome, Query, RunError};
@@ -12,6 +13,7 @@ use jiebang_scorecard::{FilePin, SutPin};
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::{Arc, Mutex, RwLock};
@@ -58,6 +60,8 @@ pub struct ProcessSut {
     text: String,
     argv: Vec<String>,
     files: Vec<FilePin>,
+    /// The sandbox and the `--sut-file` paths it shows, when confined.
+    sandbox: Option<(Sandbox, Vec<PathBuf>)>,
     tails: RwLock<Vec<Option<Box<[u8]>>>>,
     shared: Arc<Shared>,
     running: Mutex<Option<Running>>,
@@ -94,6 +98,7 @@ impl ProcessSut {
             text: text.to_string(),
             argv,
             files,
+            sandbox: None,
             tails: RwLock::new(Vec::new()),
             shared: Arc::new(Shared {
                 done: RwLock::new(None),
@@ -106,6 +111,12 @@ impl ProcessSut {
             }),
             running: Mutex::new(None),
         }
+    }
+
+    /// The same SUT, run inside `sandbox`, which also shows it `sut_files`.
+    pub fn sandboxed(mut self, sandbox: Sandbox, sut_files: Vec<PathBuf>) -> Self {
+        self.sandbox = Some((sandbox, sut_files));
+        self
     }
 }
 
@@ -394,16 +405,19 @@ fn reader_loop(
                 d.complete(id, Outcome::Failed(FailureKind::Malformed, why))
             }
             (Some(d), Parsed::Bad(None, why)) => d.unattributed(why),
-            (None, p) => log.send(LogEvent::Stray {
-                kind: "late",
-                q: match p {
+            (None, p) => {
+                let q = match p {
                     Parsed::Answer(id, _) | Parsed::Bad(Some(id), _) => Some(id),
                     Parsed::Bad(None, _) => None,
-                },
-                at_ns: 0,
-                counted: false,
-                detail: "a line arrived between passes".into(),
-            }),
+                };
+                let detail = "a line arrived between passes".to_string();
+                if let Some(message) = log.stray("late", q, 0, false, detail) {
+                    // Remembered first, so that the next pass (or the runner, after the last
+                    // one) reports the flood rather than the kill.
+                    shared.lost(FailureKind::Missing, message);
+                    shared.kill();
+                }
+            }
         }
     }
 }
@@ -495,9 +509,23 @@ impl Sut for ProcessSut {
         if let Ok(mut l) = self.shared.lost.lock() {
             *l = None;
         }
-        let mut cmd = Command::new(&self.argv[0]);
-        cmd.args(&self.argv[1..])
-            .stdin(Stdio::piped())
+        let mut cmd = match &self.sandbox {
+            Some((sandbox, sut_files)) => {
+                let prepared = sandbox.command(&self.argv, sut_files, &start.dataset_root)?;
+                start.log.send(LogEvent::Sandbox {
+                    sandbox: sandbox.describe(),
+                    command: prepared.line,
+                    visible: prepared.visible,
+                });
+                prepared.command
+            }
+            None => {
+                let mut cmd = Command::new(&self.argv[0]);
+                cmd.args(&self.argv[1..]);
+                cmd
+            }
+        };
+        cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         // Its own process group: a Ctrl-C at the terminal reaches jiebang only, which stops
