@@ -323,7 +323,7 @@ pub fn pin_files(paths: &[PathBuf]) -> Result<Vec<FilePin>, RunError> {
             continue;
         }
         pins.push(FilePin {
-            sha256: crate::sha256_file(p)?,
+            sha256: crate::bounded::sha256(p, crate::bounded::limit::PINNED_FILE, "SUT file")?,
             path,
         });
     }
