@@ -179,6 +179,9 @@ pub struct Observed {
     /// Whether another query of the run was in flight at some moment of this one (its wall time
     /// may then include waiting for, or sharing the device with, that other query).
     pub overlapped: bool,
+    /// Whether it was the first query of its SUT session (its wall time may include the
+    /// system's one-time start-up work, such as a lazily created device context).
+    pub first_in_session: bool,
 }
 
 /// The result of scoring.

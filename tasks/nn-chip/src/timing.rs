@@ -140,6 +140,14 @@ pub fn check_pair(short: &LegTiming, long: &LegTiming) -> Check {
                 .into(),
         );
     }
+    if l.first_in_session {
+        return Check::Unchecked(
+            "the long query was the first of a resumed session, so its observed time may include \
+             the system's start-up: reported kernel seconds cannot be checked and no \
+             self-reported time or rate is credited; run the suite without interruption"
+                .into(),
+        );
+    }
     let extra = long.iterations.saturating_sub(short.iterations);
     let observed = l.wall_s - s.wall_s;
     let reported = long.reported_s - short.reported_s;
@@ -190,6 +198,7 @@ mod tests {
             observed: Some(Observed {
                 wall_s,
                 overlapped: false,
+                first_in_session: false,
             }),
         }
     }
@@ -253,12 +262,23 @@ mod tests {
     fn overlapping_or_unobserved_queries_are_not_credited() {
         let short = leg(15, 0.001, 0.002);
         let mut long = leg(30, 0.002, 0.003);
-        long.observed = Some(Observed {
+        let seen = Observed {
             wall_s: 0.003,
             overlapped: true,
-        });
+            first_in_session: false,
+        };
+        long.observed = Some(seen);
         assert!(
             matches!(check_pair(&short, &long), Check::Unchecked(w) if w.contains("max_in_flight"))
+        );
+        // A long query that opened a resumed session may hold the system's start-up.
+        long.observed = Some(Observed {
+            overlapped: false,
+            first_in_session: true,
+            ..seen
+        });
+        assert!(
+            matches!(check_pair(&short, &long), Check::Unchecked(w) if w.contains("resumed session"))
         );
         long.observed = None;
         assert!(

@@ -122,6 +122,7 @@ fn run(
         let seen = Observed {
             wall_s: t0.elapsed().as_secs_f64(),
             overlapped: false,
+            first_in_session: i == 0,
         };
         observed.insert(i, seen);
         // The runner's log writes answers as canonical JSON (floats to 12 significant
@@ -232,7 +233,11 @@ fn reported_seconds_are_checked_against_the_observed_wall_times() {
     let r = run(&task, &suite, &data, &cpu, "kernels");
     assert_eq!(value(&r.scores, "kernel.gemm-f32-64.correct"), Some(1.0));
     let at = |short: f64, long: f64, overlapped: bool| {
-        let o = |wall_s| Observed { wall_s, overlapped };
+        let o = |wall_s| Observed {
+            wall_s,
+            overlapped,
+            first_in_session: false,
+        };
         BTreeMap::from([(0, o(short)), (1, o(long))])
     };
     let sum = |i: usize| -> f64 {

@@ -28,10 +28,12 @@ pub fn of_log(log: &LogContents) -> BTreeMap<usize, Observed> {
     // a session a query overlaps another when their [issue, answer) intervals intersect.
     for records in by_session.values() {
         let overlapped = overlap_flags(records);
+        let first = records.iter().map(|r| r.issued_ns).min();
         for (i, r) in records.iter().enumerate() {
             let seen = Observed {
                 wall_s: r.completed_ns.saturating_sub(r.issued_ns) as f64 / 1e9,
                 overlapped: overlapped[i],
+                first_in_session: Some(r.issued_ns) == first,
             };
             if r.outcome == "answer" {
                 last.insert(r.index as usize, seen);
