@@ -1,6 +1,7 @@
 //! The real binary on the nn-chip kernels suite (its first workloads only, to keep CI cheap):
 //! scorecards from the CPU and wgpu backends pass `jiebang verify`; `jiebang compare` passes two
-//! unchanged runs and flags an injected 20% slowdown and an injected one-bit output change.
+//! unchanged runs and flags an injected 20% slowdown and an injected one-bit output change; a
+//! system that under- or over-reports its kernel seconds gets malformed answers and no rate.
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -86,6 +87,39 @@ fn cpu_and_wgpu_scorecards_verify() {
             let c = metric(&card, &format!("kernel.{id}.correct"));
             assert_eq!(c["value"], 1.0, "{b} {id}: {c}");
         }
+        assert_self_reported_and_observed(&card);
+    }
+}
+
+/// The scorecard of an honest system: every kernel time and rate it reported passed the check
+/// and says it is self-reported; the harness's own observed bound stands beside it.
+fn assert_self_reported_and_observed(card: &Path) {
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(card).unwrap()).unwrap();
+    assert_eq!(
+        v["run"]["queries"]["failures"]["malformed"], 0,
+        "{}",
+        v["run"]
+    );
+    for id in [
+        "throughput.f32",
+        "kernel.gemm-f32-64.rate",
+        "kernel.gemm-f32-64.latency",
+    ] {
+        let m = &v["metrics"][id];
+        let label = m["self_reported"].as_str().unwrap_or_default();
+        assert!(
+            m["value"].as_f64().is_some()
+                && label.contains("checked against the harness's observation"),
+            "{id}: {m}"
+        );
+    }
+    for id in [
+        "throughput_observed.f32",
+        "kernel.gemm-f32-64.rate_observed",
+    ] {
+        let m = &v["metrics"][id];
+        assert!(m["value"].as_f64().unwrap_or(0.0) > 0.0, "{id}: {m}");
+        assert!(m.get("self_reported").is_none(), "{id}: {m}");
     }
 }
 
@@ -242,6 +276,213 @@ fn numpy_process_sut_is_judged_by_the_harness() {
     jiebang(d).arg("verify").arg(&card).assert().success();
     assert_eq!(metric(&card, "correctness.passed")["value"], 1.0);
     assert_eq!(metric(&card, "kernel.gemm-i8-64.rel_error")["value"], 0.0);
+    assert_self_reported_and_observed(&card);
     let eff = metric(&card, "kernel.gemm-f32-64.efficiency");
     assert!(eff["value"].is_null() && eff["reason"].as_str().unwrap().contains("numpy_sut"));
+}
+
+/// A process SUT, standard-library Python, that computes the f32 GEMM for real (once per
+/// query), spends 0.5 ms per iteration (a sleep standing in for the kernel) and reports, per
+/// its argument: `honest` the measured time, `under` 1e-7 s (the issue 9 fault: 5.2 TFLOPS
+/// credited for 0.2 s of wall time), `over` 1 s per iteration.
+const TIMING_SUT: &str = r#"
+import hashlib, json, struct, sys, time
+MODE = sys.argv[1]
+
+def gemm(q, root):
+    s = q["shape"]
+    m, n, k = s["m"], s["n"], s["k"]
+    def load(name):
+        spec = q["inputs"][name]
+        with open(f"{root}/{spec['path']}", "rb") as f:
+            return struct.unpack(f"<{spec['len']}f", f.read())
+    a, b = load("a"), load("b")
+    cols = [b[j::n] for j in range(n)]
+    out = [sum(x * y for x, y in zip(a[i * k:(i + 1) * k], cols[j]))
+           for i in range(m) for j in range(n)]
+    return struct.pack(f"<{m * n}f", *out)
+
+hello = json.loads(sys.stdin.readline())
+root = hello["dataset_root"]
+print(json.dumps({"type": "ready", "name": "timing-" + MODE, "version": "1"}), flush=True)
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg["type"] == "end":
+        break
+    raw = gemm(msg, root)
+    for _ in range(msg["warmup"]):
+        time.sleep(0.0005)
+    seconds = []
+    for _ in range(msg["iterations"]):
+        t0 = time.perf_counter()
+        time.sleep(0.0005)
+        took = time.perf_counter() - t0
+        seconds.append({"honest": took, "under": 1e-7, "over": 1.0}[MODE])
+    values = struct.unpack(f"<{len(raw) // 4}f", raw)
+    print(json.dumps({"type": "result", "id": msg["id"], "seconds": seconds,
+                      "output_digest": hashlib.sha256(raw).hexdigest(),
+                      "probes": [values[p] for p in msg["probe"]]}), flush=True)
+"#;
+
+/// Runs the timing SUT in `mode` on gemm-f32-64 with `extra` arguments; returns the scorecard.
+fn run_timing_sut(d: &Path, mode: &str, extra: &[&str]) -> serde_json::Value {
+    let script = d.join("timing_sut.py");
+    std::fs::write(&script, TIMING_SUT).unwrap();
+    let out = format!("timing-{mode}{}", extra.join("").replace(['-', '='], "_"));
+    jiebang(d)
+        .args(["run", "--suite", "nn-chip/kernels", "-q", "--samples", "1"])
+        .arg("--sut")
+        .arg(format!("python3 {} {mode}", script.display()))
+        .args(extra)
+        .args(["--out", &out])
+        .assert()
+        .success();
+    let card = std::fs::read_dir(d.join(&out))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".scorecard.json"))
+        .unwrap();
+    jiebang(d).arg("verify").arg(&card).assert().success();
+    serde_json::from_slice(&std::fs::read(card).unwrap()).unwrap()
+}
+
+/// The timing SUT is Python: CI has python3, and so must a machine running these tests.
+fn require_python3() {
+    let ok = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok,
+        "python3 is needed by this test (its SUT is a Python script)"
+    );
+}
+
+/// Issue 9, "no figure on trust": a system that reports 1e-7 s per iteration while each takes
+/// 0.5 ms gets both its answers recorded as malformed with the reason, and no rate at all; one
+/// that reports more seconds than the query lasted likewise; the same system reporting its
+/// real times is correct, its rates labelled self-reported and checked.
+#[test]
+fn reported_kernel_seconds_that_the_observed_wall_time_contradicts_are_malformed() {
+    let _serial = serial();
+    require_python3();
+    let dir = tempdir();
+    let d = dir.path();
+
+    let v = run_timing_sut(d, "under", &[]);
+    let q = &v["run"]["queries"];
+    assert_eq!(
+        (q["answered"].as_u64(), q["failures"]["malformed"].as_u64()),
+        (Some(0), Some(2)),
+        "{q}"
+    );
+    let m = &v["metrics"];
+    let c = &m["kernel.gemm-f32-64.correct"];
+    assert_eq!(c["value"], 0.0, "{c}");
+    let why = c["reason"].as_str().unwrap();
+    assert!(
+        why.contains("technical failure")
+            && why.contains("contradicts the reported kernel seconds"),
+        "{why}"
+    );
+    for id in [
+        "throughput.f32",
+        "throughput_observed.f32",
+        "kernel.gemm-f32-64.rate",
+        "kernel.gemm-f32-64.rate_observed",
+        "kernel.gemm-f32-64.latency",
+    ] {
+        assert!(m[id]["value"].is_null(), "{id}: {}", m[id]);
+    }
+
+    let v = run_timing_sut(d, "over", &[]);
+    assert_eq!(
+        v["run"]["queries"]["failures"]["malformed"], 2,
+        "{}",
+        v["run"]
+    );
+    let why = v["metrics"]["kernel.gemm-f32-64.correct"]["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(why.contains("observed only"), "{why}");
+    assert!(v["metrics"]["throughput.f32"]["value"].is_null());
+
+    let v = run_timing_sut(d, "honest", &[]);
+    assert_eq!(v["run"]["queries"]["answered"], 2, "{}", v["run"]);
+    assert_eq!(v["metrics"]["kernel.gemm-f32-64.correct"]["value"], 1.0);
+    let rate = &v["metrics"]["throughput.f32"];
+    assert!(rate["value"].as_f64().unwrap() > 0.0, "{rate}");
+    assert!(
+        rate["self_reported"]
+            .as_str()
+            .unwrap()
+            .contains("1908 extra iterations"),
+        "{rate}"
+    );
+}
+
+/// Where the harness cannot observe each query alone — queries overlapping, or answers from a
+/// predictions file — outputs are still judged, but no self-reported time or rate is credited.
+#[test]
+fn unobservable_kernel_seconds_are_not_credited() {
+    let _serial = serial();
+    require_python3();
+    let dir = tempdir();
+    let d = dir.path();
+    let v = run_timing_sut(d, "honest", &["--max-in-flight", "2"]);
+    let m = &v["metrics"];
+    assert_eq!(m["kernel.gemm-f32-64.correct"]["value"], 1.0);
+    let rate = &m["kernel.gemm-f32-64.rate"];
+    assert!(
+        rate["value"].is_null()
+            && rate["reason"]
+                .as_str()
+                .unwrap()
+                .contains("max_in_flight = 1"),
+        "{rate}"
+    );
+    assert!(
+        m["kernel.gemm-f32-64.rate_observed"]["value"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+
+    // The honest run's answers, replayed from a predictions file.
+    let honest = run_timing_sut(d, "honest", &[]);
+    assert_eq!(honest["run"]["queries"]["answered"], 2);
+    let log = std::fs::read_dir(d.join("timing-honest"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".log.jsonl"))
+        .unwrap();
+    let mut lines = String::new();
+    for line in std::fs::read_to_string(log).unwrap().lines() {
+        let r: serde_json::Value = serde_json::from_str(line).unwrap();
+        if r["type"] == "query" {
+            let mut a = r["answer"].clone();
+            a["sample"] = r["sample"].clone();
+            lines.push_str(&format!("{a}\n"));
+        }
+    }
+    std::fs::write(d.join("answers.jsonl"), lines).unwrap();
+    jiebang(d)
+        .args(["run", "--suite", "nn-chip/kernels", "-q", "--samples", "1"])
+        .args(["--sut", "predictions:answers.jsonl", "--out", "replayed"])
+        .assert()
+        .success();
+    let card = std::fs::read_dir(d.join("replayed"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".scorecard.json"))
+        .unwrap();
+    assert_eq!(metric(&card, "kernel.gemm-f32-64.correct")["value"], 1.0);
+    for id in ["throughput.f32", "throughput_observed.f32"] {
+        let m = metric(&card, id);
+        assert!(
+            m["value"].is_null() && m["reason"].as_str().unwrap().contains("predictions file"),
+            "{id}: {m}"
+        );
+    }
 }

@@ -26,6 +26,6 @@ pub use error::{CoreError, line_of, toml_error};
 pub use indicators::assemble as assemble_indicators;
 pub use suite::{SuiteRef, SuiteSpec};
 pub use task::{
-    BackendHandle, BuiltinContext, BuiltinInfo, BuiltinSystem, GenerateParams, SampleSet,
+    BackendHandle, BuiltinContext, BuiltinInfo, BuiltinSystem, GenerateParams, Observed, SampleSet,
     ScoreContext, Scores, Task,
 };

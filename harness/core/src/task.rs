@@ -164,6 +164,24 @@ pub struct ScoreContext {
     pub seed: u64,
     /// The backend, for heavy scoring (1:N matching).
     pub backend: BackendHandle,
+    /// What the harness itself observed of each answered sample's query (by sample index), from
+    /// the run log: the figure a task checks self-reported times against. Empty where nothing
+    /// was observed (a predictions file) or for samples whose query failed.
+    pub observed: BTreeMap<usize, Observed>,
+}
+
+/// The harness's own observation of one query, taken from the run log.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Observed {
+    /// Seconds from issuing the query to receiving its answer: an upper bound on the time the
+    /// system spent on it.
+    pub wall_s: f64,
+    /// Whether another query of the run was in flight at some moment of this one (its wall time
+    /// may then include waiting for, or sharing the device with, that other query).
+    pub overlapped: bool,
+    /// Whether it was the first query of its SUT session (its wall time may include the
+    /// system's one-time start-up work, such as a lazily created device context).
+    pub first_in_session: bool,
 }
 
 /// The result of scoring.
@@ -175,4 +193,8 @@ pub struct Scores {
     pub digests: BTreeMap<String, String>,
     /// Per-iteration samples by metric id.
     pub samples: BTreeMap<String, Vec<f64>>,
+    /// Answers that passed the shape check but that scoring found malformed, by sample index,
+    /// with the reason (e.g. a self-reported time that the observed wall time contradicts).
+    /// The scorecard counts them as `malformed` failures, never as answered.
+    pub malformed: BTreeMap<usize, String>,
 }

@@ -69,6 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 suite: suite.clone(),
                 seed,
                 backend: backend.clone(),
+                observed: Default::default(),
             },
         )?;
         println!(

@@ -203,7 +203,8 @@ impl BuiltinSystem for KernelSystem {
             .downcast_ref::<Device>()
             .ok_or("the backend handle does not hold a jiebang_accel::Device")?;
         let workload = samples
-            .workload(index)
+            .leg_of(index)
+            .and_then(|(w, _)| samples.workload(w))
             .ok_or_else(|| format!("sample {index} out of range"))?;
         let warmup = count(query, "warmup", 1000)?;
         let iterations = count(query, "iterations", 100_000)?.max(1);

@@ -10,12 +10,14 @@ pub mod check;
 pub mod dataset_file;
 pub mod error;
 pub mod generate;
+pub mod pairs;
 pub mod probe;
 pub mod samples;
 pub mod scoring;
 pub mod spec;
 pub mod suites;
 pub mod tensor;
+pub mod timing;
 
 pub use error::NnChipError;
 pub use samples::KernelSamples;

@@ -1,21 +1,20 @@
 //! The sample library of an nn-chip suite: the verified dataset's workloads with their input
-//! tensors read into memory at load (untimed) and their probe positions, each workload's
-//! query, the answer shape check, and scoring against the harness's own CPU reference.
+//! tensors read into memory at load (untimed) and their probe positions, each workload's two
+//! queries (short and long, `crate::timing`), the answer shape check, and scoring against the
+//! harness's own CPU reference and observed times (`crate::pairs`).
 
-use crate::answer::{self, KernelAnswer};
-use crate::check;
+use crate::answer;
 use crate::dataset_file::{WORKLOADS_FILE, WorkloadEntry, WorkloadsFile};
 use crate::error::NnChipError;
 use crate::probe;
-use crate::scoring::{self, Scored};
 use crate::spec::WorkloadSpec;
 use crate::suites::{self, Protocol};
 use crate::tensor::{TensorData, assemble};
-use jiebang_accel::{Workload, reference};
+use crate::timing::{self, Leg};
+use jiebang_accel::Workload;
 use jiebang_core::{
     CoreError, Dataset, SampleSet, ScoreContext, Scores, SuiteSpec, check_relative_path,
 };
-use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::any::Any;
 use std::path::Path;
@@ -103,23 +102,51 @@ impl KernelSamples {
         self.protocol
     }
 
-    /// The spec of workload `index`.
-    pub fn spec(&self, index: usize) -> Option<&WorkloadSpec> {
-        self.items.get(index).map(|i| &i.entry.spec)
+    /// The suite.
+    pub fn suite(&self) -> &SuiteSpec {
+        &self.suite
     }
 
-    /// The workload (inputs in memory) of sample `index`.
-    pub fn workload(&self, index: usize) -> Option<&Workload> {
-        self.items.get(index).map(|i| &i.workload)
+    /// Number of workloads (each is two samples: its short and its long query).
+    pub fn workloads(&self) -> usize {
+        self.items.len()
     }
 
-    /// The probe positions of sample `index`.
-    pub fn positions(&self, index: usize) -> Option<&[usize]> {
-        self.items.get(index).map(|i| i.positions.as_slice())
+    /// The workload and leg of sample `index`.
+    pub fn leg_of(&self, index: usize) -> Option<(usize, Leg)> {
+        timing::leg_of(index, self.items.len())
     }
 
-    fn whole(&self, item: &Item) -> bool {
-        item.positions.len() == item.entry.spec.output().len
+    /// The spec of workload `w`.
+    pub fn spec(&self, w: usize) -> Option<&WorkloadSpec> {
+        self.items.get(w).map(|i| &i.entry.spec)
+    }
+
+    /// The workload `w` (inputs in memory).
+    pub fn workload(&self, w: usize) -> Option<&Workload> {
+        self.items.get(w).map(|i| &i.workload)
+    }
+
+    /// The probe positions of workload `w`.
+    pub fn positions(&self, w: usize) -> Option<&[usize]> {
+        self.items.get(w).map(|i| i.positions.as_slice())
+    }
+
+    /// Whether the probes of workload `w` cover its whole output.
+    pub fn whole(&self, w: usize) -> bool {
+        self.items
+            .get(w)
+            .is_some_and(|i| i.positions.len() == i.entry.spec.output().len)
+    }
+
+    /// Timed iterations the query of sample `index` asks for.
+    pub fn iterations(&self, index: usize) -> Option<usize> {
+        let (w, leg) = self.leg_of(index)?;
+        Some(timing::iterations(
+            &self.protocol,
+            self.items[w].entry.spec.ops(),
+            leg,
+        ))
     }
 }
 
@@ -181,21 +208,25 @@ fn load_item(
 
 impl SampleSet for KernelSamples {
     fn len(&self) -> usize {
-        self.items.len()
+        2 * self.items.len()
     }
 
     fn sample_id(&self, index: usize) -> String {
-        self.items
-            .get(index)
-            .map(|i| i.entry.spec.id.clone())
-            .unwrap_or_else(|| format!("#{index}"))
+        match self.leg_of(index) {
+            Some((w, Leg::Short)) => self.items[w].entry.spec.id.clone(),
+            Some((w, Leg::Long)) => {
+                format!("{}{}", self.items[w].entry.spec.id, timing::LONG_SUFFIX)
+            }
+            None => format!("#{index}"),
+        }
     }
 
     fn query(&self, index: usize) -> Map<String, Value> {
         let mut m = Map::new();
-        let Some(item) = self.items.get(index) else {
+        let (Some((w, _)), Some(iterations)) = (self.leg_of(index), self.iterations(index)) else {
             return m;
         };
+        let item = &self.items[w];
         let spec = &item.entry.spec;
         let mut shape = spec.to_table();
         shape.remove("id");
@@ -222,19 +253,19 @@ impl SampleSet for KernelSamples {
         );
         m.insert("ops".into(), json!(spec.ops()));
         m.insert("warmup".into(), json!(self.protocol.warmup));
-        m.insert("iterations".into(), json!(self.protocol.iterations));
+        m.insert("iterations".into(), json!(iterations));
         m.insert("probe".into(), json!(item.positions));
         m
     }
 
     fn check_answer(&self, index: usize, answer: &Value) -> Result<(), String> {
-        let item = self
-            .items
-            .get(index)
-            .ok_or_else(|| format!("sample {index} out of range"))?;
+        let (Some((w, _)), Some(iterations)) = (self.leg_of(index), self.iterations(index)) else {
+            return Err(format!("sample {index} out of range"));
+        };
+        let item = &self.items[w];
         answer::parse(
             answer,
-            self.protocol.iterations,
+            iterations,
             item.positions.len(),
             item.entry.spec.output().dtype.is_integer(),
         )
@@ -246,59 +277,7 @@ impl SampleSet for KernelSamples {
         answers: &[(usize, Option<Value>)],
         ctx: &ScoreContext,
     ) -> Result<Scores, CoreError> {
-        let decided: Vec<(usize, Option<KernelAnswer>, Option<check::Verdict>)> = answers
-            .par_iter()
-            .map(|(i, a)| {
-                let item = self.items.get(*i).ok_or_else(|| {
-                    CoreError::Other(format!(
-                        "scoring: sample {i} out of range ({} workloads)",
-                        self.items.len()
-                    ))
-                })?;
-                let spec = &item.entry.spec;
-                let out = spec.output();
-                // A malformed answer that reaches scoring counts as a technical failure.
-                let parsed = a.as_ref().and_then(|a| {
-                    answer::parse(
-                        a,
-                        self.protocol.iterations,
-                        item.positions.len(),
-                        out.dtype.is_integer(),
-                    )
-                    .ok()
-                });
-                let verdict = match &parsed {
-                    None => None,
-                    Some(ans) => {
-                        let want = reference::run(&item.workload).map_err(|e| {
-                            CoreError::Other(format!(
-                                "scoring `{}`: reference failed: {e}",
-                                spec.id
-                            ))
-                        })?;
-                        Some(check::decide(
-                            spec.kernel,
-                            out.dtype,
-                            &want,
-                            &item.positions,
-                            self.whole(item),
-                            ans,
-                        ))
-                    }
-                };
-                Ok((*i, parsed, verdict))
-            })
-            .collect::<Result<_, CoreError>>()?;
-        let scored: Vec<Scored<'_>> = decided
-            .into_iter()
-            .map(|(index, answer, verdict)| Scored {
-                spec: &self.items[index].entry.spec,
-                index,
-                answer,
-                verdict,
-            })
-            .collect();
-        scoring::score(&scored, &self.suite.metrics, ctx.seed)
+        crate::pairs::score(self, answers, ctx)
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -1,12 +1,15 @@
-//! Metrics from decided answers: per workload the median iteration time (bootstrap 95% CI),
-//! the achieved rate, the relative error, the correctness verdict and the energy efficiency;
-//! across workloads the best achieved rate by precision, the fraction of the theoretical peak,
-//! the best efficiency, the share of accepted outputs and CNN/RNN/LSTM support.
+//! Metrics from decided workloads: per workload the median reported iteration time (bootstrap
+//! 95% CI) and the rate from it, labelled self-reported and credited only when checked against
+//! the harness's observation, the harness-observed lower bound on the rate, the relative error,
+//! the correctness verdict and the energy efficiency; across workloads the best rates by
+//! precision (checked and observed), the fraction of the theoretical peak, the best efficiency,
+//! the share of accepted outputs and CNN/RNN/LSTM support.
 
 use crate::answer::KernelAnswer;
 use crate::catalogue::{self as cat, workload_metric};
 use crate::check::Verdict;
 use crate::spec::{Family, Precision, WorkloadSpec};
+use crate::timing::Check;
 use jiebang_accel::seeded::sub_seed;
 use jiebang_core::{CoreError, Scores};
 use jiebang_metrics::bootstrap::{
@@ -18,17 +21,23 @@ use jiebang_scorecard::Metric;
 /// Bootstrap resamples for the interval of a median iteration time.
 pub const RESAMPLES: usize = 2000;
 
-/// One workload of the run with what became of it.
+/// One workload of the run with what became of its two queries (`crate::pairs`).
 #[derive(Debug, Clone)]
 pub struct Scored<'a> {
     /// The workload.
     pub spec: &'a WorkloadSpec,
     /// Its position in the dataset (seeds the bootstrap).
     pub index: usize,
-    /// The answer, when well-formed; `None` for a technical failure.
+    /// The short query's answer, when well-formed (shape and timing).
     pub answer: Option<KernelAnswer>,
-    /// The harness's decision on the answer.
+    /// The harness's decision on the workload's outputs; `None` for a technical failure.
     pub verdict: Option<Verdict>,
+    /// Why there is no verdict (the technical failure).
+    pub failure: Option<String>,
+    /// The check of the reported seconds against the observed wall times.
+    pub timing: Check,
+    /// The harness-observed lower bound on the rate, operations per second, or why none.
+    pub rate_observed: Result<f64, String>,
 }
 
 fn metric(
@@ -48,6 +57,14 @@ fn metric(
         reason,
         self_reported: None,
     }
+}
+
+/// `m`, labelled as resting on what the system reported about itself.
+fn self_reported(mut m: Metric, what: impl Into<String>) -> Metric {
+    if m.value.is_some() {
+        m.self_reported = Some(what.into());
+    }
+    m
 }
 
 fn null(n: u64, unit: &str, reason: impl Into<String>) -> Metric {
@@ -92,12 +109,17 @@ fn median_with_ci(seconds: &[f64], seed: u64) -> Result<(f64, Option<[f64; 2]>),
     Ok((median, Some([r.interval.lo, r.interval.hi])))
 }
 
+/// What an energy figure rests on.
+const ENERGY_LABEL: &str = "energy_j reported by the system for its timed iterations; the harness \
+     observes no energy, so it is not checked";
+
 /// Per-workload results kept for the aggregates.
 struct Row {
     precision: Precision,
     family: Family,
     correct: bool,
     rate: Option<Metric>,
+    rate_observed: Option<Metric>,
     efficiency: Option<f64>,
     energy_reason: Option<String>,
     peak: Option<f64>,
@@ -120,62 +142,91 @@ pub fn score(items: &[Scored<'_>], listed: &[String], seed: u64) -> Result<Score
             family: it.spec.family(),
             correct,
             rate: None,
+            rate_observed: None,
             efficiency: None,
             energy_reason: None,
             peak: None,
             peak_basis: None,
         };
+        let technical = it.verdict.is_none().then(|| {
+            format!(
+                "no well-formed answer (technical failure; counted as incorrect): {}",
+                it.failure.as_deref().unwrap_or("no answer")
+            )
+        });
         let mut verdict = exact(if correct { 1.0 } else { 0.0 }, 1, "bool");
         if !correct {
             // Says why the harness rejected the output (the value itself is 0).
-            verdict.reason = Some(match &it.verdict {
-                Some(v) => v.detail.clone(),
-                None => "no well-formed answer (technical failure)".into(),
+            verdict.reason = Some(match (&it.verdict, &technical) {
+                (Some(v), _) => v.detail.clone(),
+                (None, Some(t)) => t.clone(),
+                (None, None) => "no well-formed answer (technical failure)".into(),
             });
         }
         s.metrics.insert(m("correct"), verdict);
-        let Some(a) = &it.answer else {
-            let why = "no well-formed answer (technical failure; counted as incorrect)";
-            s.metrics.insert(m("latency"), null(0, "s", why));
-            s.metrics.insert(m("rate"), null(0, unit, why));
-            s.metrics.insert(m("rel_error"), null(0, "ratio", why));
-            s.metrics.insert(m("efficiency"), null(0, "TOPS/W", why));
-            row.energy_reason = Some(why.into());
+        if let Some(a) = &it.answer {
+            s.digests
+                .insert(format!("output.{id}"), a.output_digest.clone());
+        }
+        let observed = match (&technical, &it.rate_observed) {
+            (Some(t), _) => null(0, unit, t.clone()),
+            (None, Ok(r)) => metric(Some(r / 1e12), None, None, 1, unit, None),
+            (None, Err(why)) => null(0, unit, why.clone()),
+        };
+        row.rate_observed = Some(observed.clone());
+        s.metrics.insert(m("rate_observed"), observed);
+        let Some(a) = it.answer.as_ref().filter(|_| technical.is_none()) else {
+            let why = technical.clone().unwrap_or_else(|| match &it.timing {
+                Check::Unchecked(w) | Check::Contradicted(w) => w.clone(),
+                Check::Consistent(_) => "the short query has no well-formed answer".into(),
+            });
+            s.metrics.insert(m("latency"), null(0, "s", why.clone()));
+            s.metrics.insert(m("rate"), null(0, unit, why.clone()));
+            s.metrics
+                .insert(m("rel_error"), rel_error(it.verdict.as_ref(), &why));
+            s.metrics
+                .insert(m("efficiency"), null(0, "TOPS/W", why.clone()));
+            row.energy_reason = Some(why);
             rows.push(row);
             continue;
         };
         let n = a.seconds.len() as u64;
-        let (median, ci) = median_with_ci(&a.seconds, sub_seed(seed, it.index as u64))?;
-        let method = "bootstrap-percentile (median of iterations)";
-        s.metrics.insert(
-            m("latency"),
-            metric(Some(median), ci, ci.map(|_| method), n, "s", None),
-        );
-        s.samples.insert(m("latency"), a.seconds.clone());
+        s.metrics
+            .insert(m("rel_error"), rel_error(it.verdict.as_ref(), "no verdict"));
         let ops = it.spec.ops() as f64;
-        let tera = |secs: f64| ops / secs / 1e12;
-        let rate = metric(
-            Some(tera(median)),
-            ci.map(|[lo, hi]| [tera(hi), tera(lo)]),
-            ci.map(|_| method),
-            n,
-            unit,
-            None,
-        );
-        s.metrics.insert(m("rate"), rate.clone());
-        row.rate = Some(rate);
-        s.metrics.insert(
-            m("rel_error"),
-            match it.verdict.as_ref().and_then(|v| v.rel_error) {
-                Some(e) => exact(e, 1, "ratio"),
-                None => null(1, "ratio", "a probed output value is not finite"),
-            },
-        );
+        match &it.timing {
+            Check::Consistent(label) => {
+                let (median, ci) = median_with_ci(&a.seconds, sub_seed(seed, it.index as u64))?;
+                let method = "bootstrap-percentile (median of iterations)";
+                let latency = metric(Some(median), ci, ci.map(|_| method), n, "s", None);
+                s.metrics
+                    .insert(m("latency"), self_reported(latency, label.clone()));
+                s.samples.insert(m("latency"), a.seconds.clone());
+                let tera = |secs: f64| ops / secs / 1e12;
+                let rate = metric(
+                    Some(tera(median)),
+                    ci.map(|[lo, hi]| [tera(hi), tera(lo)]),
+                    ci.map(|_| method),
+                    n,
+                    unit,
+                    None,
+                );
+                let rate = self_reported(rate, label.clone());
+                s.metrics.insert(m("rate"), rate.clone());
+                row.rate = Some(rate);
+            }
+            Check::Unchecked(why) | Check::Contradicted(why) => {
+                s.metrics.insert(m("latency"), null(n, "s", why.clone()));
+                let rate = null(n, unit, why.clone());
+                s.metrics.insert(m("rate"), rate.clone());
+                row.rate = Some(rate);
+            }
+        }
         let efficiency = match a.energy_j {
             Some(j) if j > 0.0 => {
                 let v = ops * n as f64 / j / 1e12;
                 row.efficiency = Some(v);
-                metric(Some(v), None, None, n, "TOPS/W", None)
+                self_reported(metric(Some(v), None, None, n, "TOPS/W", None), ENERGY_LABEL)
             }
             Some(_) => null(
                 n,
@@ -196,38 +247,42 @@ pub fn score(items: &[Scored<'_>], listed: &[String], seed: u64) -> Result<Score
         s.metrics.insert(m("efficiency"), efficiency);
         row.peak = a.peak_ops_per_second;
         row.peak_basis = a.peak_basis.clone();
-        s.digests
-            .insert(format!("output.{id}"), a.output_digest.clone());
         rows.push(row);
     }
     aggregates(&rows, listed, &mut s)?;
     Ok(s)
 }
 
+/// The relative error of a verdict, or `null` with `why` when there is none.
+fn rel_error(verdict: Option<&Verdict>, why: &str) -> Metric {
+    match verdict {
+        None => null(0, "ratio", why),
+        Some(v) => match v.rel_error {
+            Some(e) => exact(e, 1, "ratio"),
+            None => null(1, "ratio", "a probed output value is not finite"),
+        },
+    }
+}
+
 fn aggregates(rows: &[Row], listed: &[String], s: &mut Scores) -> Result<(), CoreError> {
     let want = |id: &str| listed.iter().any(|m| m == id);
     let n_all = rows.len() as u64;
     for p in [Precision::F32, Precision::F16, Precision::Int8] {
-        let id = cat::throughput_metric(p);
-        if !want(id) {
-            continue;
-        }
         let of_p: Vec<&Row> = rows.iter().filter(|r| r.precision == p).collect();
-        let best = best_rate(&of_p);
-        let m = match best {
-            Some((_, m)) => m.clone(),
-            None if of_p.is_empty() => null(
-                0,
-                p.rate_unit(),
-                format!("no {} workload in this run", p.as_str()),
-            ),
-            None => null(
-                of_p.len() as u64,
-                p.rate_unit(),
-                format!("no {} workload produced a correct output", p.as_str()),
-            ),
-        };
-        s.metrics.insert(id.into(), m);
+        let best = best_rate(&of_p, |r| r.rate.as_ref());
+        let id = cat::throughput_metric(p);
+        if want(id) {
+            s.metrics
+                .insert(id.into(), best_or_why(best, &of_p, p, |r| r.rate.as_ref()));
+        }
+        let id = cat::observed_throughput_metric(p);
+        if want(id) {
+            let observed = best_rate(&of_p, |r| r.rate_observed.as_ref());
+            s.metrics.insert(
+                id.into(),
+                best_or_why(observed, &of_p, p, |r| r.rate_observed.as_ref()),
+            );
+        }
         if p == Precision::F32 && (want(cat::PEAK_F32) || want(cat::PEAK_FRACTION_F32)) {
             let (peak, fraction) = peak_metrics(best);
             s.metrics.insert(cat::PEAK_F32.into(), peak);
@@ -241,7 +296,10 @@ fn aggregates(rows: &[Row], listed: &[String], s: &mut Scores) -> Result<(), Cor
             .filter_map(|r| r.efficiency)
             .fold(None, |b: Option<f64>, e| Some(b.map_or(e, |b| b.max(e))));
         let m = match best {
-            Some(v) => metric(Some(v), None, None, n_all, "TOPS/W", None),
+            Some(v) => self_reported(
+                metric(Some(v), None, None, n_all, "TOPS/W", None),
+                ENERGY_LABEL,
+            ),
             None => null(
                 n_all,
                 "TOPS/W",
@@ -301,11 +359,14 @@ fn aggregates(rows: &[Row], listed: &[String], s: &mut Scores) -> Result<(), Cor
     Ok(())
 }
 
-/// The correct workload with the highest rate.
-fn best_rate<'r>(rows: &[&'r Row]) -> Option<(&'r Row, &'r Metric)> {
+/// The correct workload with the highest rate of `rate`'s kind.
+fn best_rate<'r>(
+    rows: &[&'r Row],
+    rate: impl Fn(&'r Row) -> Option<&'r Metric>,
+) -> Option<(&'r Row, &'r Metric)> {
     rows.iter()
         .filter(|r| r.correct)
-        .filter_map(|r| r.rate.as_ref().map(|m| (*r, m)))
+        .filter_map(|r| rate(r).map(|m| (*r, m)))
         .filter(|(_, m)| m.value.is_some())
         .max_by(|a, b| {
             a.1.value
@@ -314,9 +375,41 @@ fn best_rate<'r>(rows: &[&'r Row]) -> Option<(&'r Row, &'r Metric)> {
         })
 }
 
+/// The best rate's metric, or `null` saying why there is none.
+fn best_or_why<'r>(
+    best: Option<(&Row, &Metric)>,
+    of_p: &[&'r Row],
+    p: Precision,
+    rate: impl Fn(&'r Row) -> Option<&'r Metric>,
+) -> Metric {
+    if let Some((_, m)) = best {
+        return m.clone();
+    }
+    let n = of_p.len() as u64;
+    if of_p.is_empty() {
+        return null(
+            0,
+            p.rate_unit(),
+            format!("no {} workload in this run", p.as_str()),
+        );
+    }
+    let unrated = of_p
+        .iter()
+        .filter(|r| r.correct)
+        .find_map(|r| rate(r).and_then(|m| m.reason.clone()));
+    null(
+        n,
+        p.rate_unit(),
+        match unrated {
+            Some(why) => format!("no correct {} workload has a rate: {why}", p.as_str()),
+            None => format!("no {} workload produced a correct output", p.as_str()),
+        },
+    )
+}
+
 fn peak_metrics(best: Option<(&Row, &Metric)>) -> (Metric, Metric) {
     let Some((row, rate)) = best else {
-        let why = "no f32 workload produced a correct output";
+        let why = "no correct f32 workload has a checked rate";
         return (null(0, "TFLOPS", why), null(0, "ratio", why));
     };
     let Some(peak) = row.peak else {
@@ -328,6 +421,10 @@ fn peak_metrics(best: Option<(&Row, &Metric)>) -> (Metric, Metric) {
         return (null(1, "TFLOPS", why.clone()), null(rate.n, "ratio", why));
     };
     let peak_t = peak / 1e12;
+    let stated = format!(
+        "theoretical peak stated by the system ({}); the harness does not check it",
+        row.peak_basis.as_deref().unwrap_or("no basis given")
+    );
     let fraction = metric(
         rate.value.map(|v| v / peak_t),
         rate.ci95.map(|[lo, hi]| [lo / peak_t, hi / peak_t]),
@@ -336,8 +433,15 @@ fn peak_metrics(best: Option<(&Row, &Metric)>) -> (Metric, Metric) {
         "ratio",
         None,
     );
+    let fraction = self_reported(
+        fraction,
+        format!(
+            "throughput.f32 over the stated peak. Rate: {}. Peak: {stated}",
+            rate.self_reported.as_deref().unwrap_or("harness-observed")
+        ),
+    );
     (
-        metric(Some(peak_t), None, None, 1, "TFLOPS", None),
+        self_reported(metric(Some(peak_t), None, None, 1, "TFLOPS", None), stated),
         fraction,
     )
 }

@@ -47,6 +47,9 @@ pub struct Protocol {
     pub probes: usize,
     /// Outputs with at most this many elements are returned whole.
     pub full_output_max: usize,
+    /// Operations' worth of extra timed iterations in each workload's long query (at least
+    /// `iterations` more), for the check of reported seconds (`crate::timing`).
+    pub long_extra_ops: usize,
 }
 
 fn protocol_usize(
@@ -79,6 +82,7 @@ pub fn protocol(suite: &SuiteSpec) -> Result<Protocol, NnChipError> {
         iterations: protocol_usize(suite, "iterations", 1..=100_000)?,
         probes: protocol_usize(suite, "probes", 2..=1_000_000)?,
         full_output_max: protocol_usize(suite, "full_output_max", 0..=1_000_000)?,
+        long_extra_ops: protocol_usize(suite, "long_extra_ops", 0..=1_000_000_000_000)?,
     })
 }
 

@@ -3,14 +3,16 @@
 
 use jiebang_accel::{BackendKind, Device, Output, reference};
 use jiebang_core::{
-    BackendHandle, BuiltinContext, Dataset, GenerateParams, Manifest, SampleSet, ScoreContext,
-    Scores, SuiteSpec, Task,
+    BackendHandle, BuiltinContext, Dataset, GenerateParams, Manifest, Observed, SampleSet,
+    ScoreContext, Scores, SuiteSpec, Task,
 };
 use jiebang_nn_chip::{KernelSamples, NnChip};
 use jiebang_scorecard::BackendPin;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Instant;
 
 fn handle(device: Device) -> BackendHandle {
     let fp = device.fingerprint();
@@ -66,6 +68,9 @@ fn tiny_cnn_suite(task: &NnChip) -> SuiteSpec {
     let t: toml::Table = toml::from_str(text).unwrap();
     s.dataset.insert("workloads".into(), t["w"].clone());
     s.dataset.insert("samples".into(), toml::Value::Integer(3));
+    // Tiny kernels would get the full 100 000 iterations in their long queries.
+    s.protocol
+        .insert("long_extra_ops".into(), toml::Value::Integer(1_000_000));
     s
 }
 
@@ -89,6 +94,8 @@ fn make_dataset(task: &NnChip, suite: &SuiteSpec, samples: Option<u64>, dir: &Pa
 struct Run {
     samples: Arc<dyn SampleSet>,
     answers: Vec<(usize, Option<Value>)>,
+    /// Each answer call's duration, as the runner would observe it.
+    observed: BTreeMap<usize, Observed>,
     scores: Scores,
 }
 
@@ -107,8 +114,17 @@ fn run(
     };
     let sys = task.builtin(system, &ctx).unwrap();
     let mut answers = Vec::new();
+    let mut observed = BTreeMap::new();
     for i in 0..samples.len() {
-        let a = sys.answer(i, &samples.query(i)).unwrap();
+        let query = samples.query(i);
+        let t0 = Instant::now();
+        let a = sys.answer(i, &query).unwrap();
+        let seen = Observed {
+            wall_s: t0.elapsed().as_secs_f64(),
+            overlapped: false,
+            first_in_session: i == 0,
+        };
+        observed.insert(i, seen);
         // The runner's log writes answers as canonical JSON (floats to 12 significant
         // digits) and scoring reads them back from there.
         let a: Value =
@@ -116,10 +132,11 @@ fn run(
         samples.check_answer(i, &a).unwrap();
         answers.push((i, Some(a)));
     }
-    let scores = score(&samples, suite, backend, &answers);
+    let scores = score(&samples, suite, backend, &answers, &observed);
     Run {
         samples,
         answers,
+        observed,
         scores,
     }
 }
@@ -129,11 +146,13 @@ fn score(
     suite: &SuiteSpec,
     backend: &BackendHandle,
     answers: &[(usize, Option<Value>)],
+    observed: &BTreeMap<usize, Observed>,
 ) -> Scores {
     let ctx = ScoreContext {
         suite: suite.clone(),
         seed: 7,
         backend: backend.clone(),
+        observed: observed.clone(),
     };
     samples.score(answers, &ctx).unwrap()
 }
@@ -153,7 +172,9 @@ fn kernels_prefix_is_correct_on_cpu_with_digests_samples_and_rates() {
     let data = make_dataset(&task, &suite, Some(3), dir.path());
     let cpu = handle(Device::cpu());
     let r = run(&task, &suite, &data, &cpu, "builtin:kernels");
-    assert_eq!(r.samples.len(), 3);
+    // Each workload is a short and a long query.
+    assert_eq!(r.samples.len(), 6);
+    assert_eq!(r.samples.sample_id(3), "gemm-f32-64/long");
     let s = &r.scores;
     for id in ["gemm-f32-64", "gemm-f16-64", "gemm-i8-64"] {
         let c = &s.metrics[&format!("kernel.{id}.correct")];
@@ -183,8 +204,118 @@ fn kernels_prefix_is_correct_on_cpu_with_digests_samples_and_rates() {
         let m = &s.metrics[id];
         assert!(m.value.is_some() != m.reason.is_some(), "{id}: {m:?}");
     }
+    // The built-in system's figures pass the timing check and say they are self-reported;
+    // the harness's own observed bound stands beside them.
+    for id in ["gemm-f32-64", "gemm-i8-64"] {
+        let rate = &s.metrics[&format!("kernel.{id}.rate")];
+        let label = rate.self_reported.as_deref().unwrap_or_default();
+        assert!(label.contains("checked against"), "{id}: {rate:?}");
+        let observed = &s.metrics[&format!("kernel.{id}.rate_observed")];
+        assert!(observed.self_reported.is_none() && observed.value.unwrap() > 0.0);
+    }
+    assert!(s.metrics["throughput.f32"].self_reported.is_some());
+    assert!(s.metrics["throughput_observed.f32"].self_reported.is_none());
+    assert!(s.malformed.is_empty(), "{:?}", s.malformed);
     // Scoring is deterministic for the same answers.
-    assert_eq!(score(&r.samples, &suite, &cpu, &r.answers), r.scores);
+    assert_eq!(
+        score(&r.samples, &suite, &cpu, &r.answers, &r.observed),
+        r.scores
+    );
+}
+
+#[test]
+fn reported_seconds_are_checked_against_the_observed_wall_times() {
+    let task = NnChip::new();
+    let suite = suite(&task, "nn-chip/kernels");
+    let dir = tempfile::tempdir().unwrap();
+    let data = make_dataset(&task, &suite, Some(1), dir.path());
+    let cpu = handle(Device::cpu());
+    let r = run(&task, &suite, &data, &cpu, "kernels");
+    assert_eq!(value(&r.scores, "kernel.gemm-f32-64.correct"), Some(1.0));
+    let at = |short: f64, long: f64, overlapped: bool| {
+        let o = |wall_s| Observed {
+            wall_s,
+            overlapped,
+            first_in_session: false,
+        };
+        BTreeMap::from([(0, o(short)), (1, o(long))])
+    };
+    let sum = |i: usize| -> f64 {
+        r.answers[i].1.as_ref().unwrap()["seconds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .sum()
+    };
+    let (short, long) = (sum(0), sum(1));
+    // The long query took a second (and three times its reported seconds) more than
+    // reported: both answers are malformed (technical failures), no rate is credited, not
+    // even the observed one.
+    let s = score(
+        &r.samples,
+        &suite,
+        &cpu,
+        &r.answers,
+        &at(short + 0.001, 3.0 * long + 1.0, false),
+    );
+    assert_eq!(s.malformed.keys().copied().collect::<Vec<_>>(), [0, 1]);
+    assert!(
+        s.malformed[&1].contains("extra iterations"),
+        "{:?}",
+        s.malformed
+    );
+    let c = &s.metrics["kernel.gemm-f32-64.correct"];
+    assert_eq!(c.value, Some(0.0));
+    assert!(
+        c.reason.as_deref().unwrap().contains("technical failure"),
+        "{c:?}"
+    );
+    for m in ["rate", "rate_observed", "latency"] {
+        assert_eq!(value(&s, &format!("kernel.gemm-f32-64.{m}")), None, "{m}");
+    }
+    assert_eq!(value(&s, "throughput.f32"), None);
+    assert_eq!(value(&s, "throughput_observed.f32"), None);
+    // More seconds reported than the query lasted (0.1 s per iteration): malformed too.
+    let mut slow = r.answers.clone();
+    slow[0].1.as_mut().unwrap()["seconds"] = serde_json::json!(vec![0.1; 15]);
+    let s = score(
+        &r.samples,
+        &suite,
+        &cpu,
+        &slow,
+        &at(short + 0.001, long + 0.001, false),
+    );
+    assert!(
+        s.malformed[&0].contains("observed only"),
+        "{:?}",
+        s.malformed
+    );
+    // Overlapping queries, or nothing observed: the output is still judged, but no
+    // self-reported time is credited.
+    let s = score(
+        &r.samples,
+        &suite,
+        &cpu,
+        &r.answers,
+        &at(short + 0.001, long + 0.001, true),
+    );
+    assert!(s.malformed.is_empty());
+    assert_eq!(value(&s, "kernel.gemm-f32-64.correct"), Some(1.0));
+    let rate = &s.metrics["kernel.gemm-f32-64.rate"];
+    assert!(rate.value.is_none() && rate.reason.as_deref().unwrap().contains("max_in_flight"));
+    assert!(value(&s, "kernel.gemm-f32-64.rate_observed").unwrap() > 0.0);
+    let s = score(&r.samples, &suite, &cpu, &r.answers, &BTreeMap::new());
+    assert_eq!(value(&s, "kernel.gemm-f32-64.correct"), Some(1.0));
+    let why = s.metrics["throughput.f32"].reason.clone().unwrap();
+    assert!(why.contains("predictions file"), "{why}");
+    // A shard holding only the short query: judged, not yet checked.
+    let s = score(&r.samples, &suite, &cpu, &r.answers[..1], &r.observed);
+    let rate = &s.metrics["kernel.gemm-f32-64.rate"];
+    assert!(
+        rate.reason.as_deref().unwrap().contains("another shard"),
+        "{rate:?}"
+    );
 }
 
 #[test]
@@ -212,7 +343,7 @@ fn the_harness_not_the_system_decides_correctness() {
     let a = answers[2].1.as_mut().unwrap();
     let v = a["probes"][0].as_i64().unwrap();
     a["probes"][0] = serde_json::json!(v ^ 1);
-    let s = score(&good.samples, &suite, &cpu, &answers);
+    let s = score(&good.samples, &suite, &cpu, &answers, &good.observed);
     assert_eq!(value(&s, "kernel.gemm-i8-64.correct"), Some(0.0));
     assert!(value(&s, "correctness.passed").unwrap() < 1.0);
     // A system that lies: right digest but a wrong value at a probe position.
@@ -221,7 +352,7 @@ fn the_harness_not_the_system_decides_correctness() {
     a["probes"][5] = serde_json::json!(a["probes"][5].as_f64().unwrap() + 1.0);
     // A technical failure counts as incorrect, with the latency not measured.
     answers[1].1 = None;
-    let s = score(&good.samples, &suite, &cpu, &answers);
+    let s = score(&good.samples, &suite, &cpu, &answers, &good.observed);
     let c = &s.metrics["kernel.gemm-f32-64.correct"];
     assert_eq!(c.value, Some(0.0));
     assert!(
@@ -270,7 +401,7 @@ fn cnn_rnn_lstm_support_on_cpu() {
     // One wrong LSTM answer removes LSTM support and the combined indicator.
     let mut answers = r.answers.clone();
     answers[1].1 = None;
-    let s = score(&r.samples, &suite, &cpu, &answers);
+    let s = score(&r.samples, &suite, &cpu, &answers, &r.observed);
     assert_eq!(value(&s, "support.lstm"), Some(0.0));
     assert_eq!(value(&s, "support.cnn_rnn_lstm"), Some(0.0));
     assert_eq!(value(&s, "support.rnn"), Some(1.0));

@@ -6,6 +6,7 @@ mod card;
 mod error;
 pub mod log;
 mod merge;
+pub mod observed;
 pub mod overhead;
 pub mod peak;
 mod perf;

@@ -558,6 +558,7 @@ pub fn score_logs(
         return Err(RunError::Unsupported("no logs to score".into()));
     };
     let mut tally = LogTally::default();
+    let mut observed = std::collections::BTreeMap::new();
     let mut indices = Vec::new();
     let shard = if logs.len() == 1 {
         first.header.shard.clone()
@@ -608,6 +609,7 @@ pub fn score_logs(
             tally.sessions = t.sessions;
         }
         tally.answers.extend(t.answers);
+        observed.extend(super::observed::of_log(c));
     }
     indices.sort_unstable();
     let answers: Vec<(usize, Option<serde_json::Value>)> = indices
@@ -621,8 +623,14 @@ pub fn score_logs(
             suite: suite.clone(),
             seed: h.seed,
             backend: backend.clone(),
+            observed,
         },
     )?;
+    // Answers the task found malformed on scoring (e.g. a reported time the observed wall time
+    // contradicts) are technical failures, not answers.
+    let found = scores.malformed.len() as u64;
+    tally.answered = tally.answered.saturating_sub(found);
+    *tally.failures.entry("malformed".into()).or_default() += found;
     assemble(
         h,
         shard,
@@ -815,8 +823,8 @@ fn run_performance(
     let (metrics, samples) = super::perf::metrics(eff, &times);
     let scores = Scores {
         metrics,
-        digests: Default::default(),
         samples,
+        ..Default::default()
     };
     let scorecard = assemble(
         &contents.header,

@@ -97,6 +97,7 @@ pub fn score(
                 suite: suite.clone(),
                 seed: 1,
                 backend: cpu(),
+                observed: Default::default(),
             },
         )
         .expect("score")
