@@ -8,6 +8,7 @@ mod dataset;
 mod declaration;
 mod direction;
 mod error;
+pub mod fuzzing;
 mod indicators;
 pub mod round;
 pub mod run;

@@ -65,6 +65,24 @@ impl SuiteSpec {
                 ),
             ));
         }
+        // The hash is taken over JSON, which has no nan or inf: such a value would be erased
+        // from it, and suites differing there would share one hash.
+        for (table, map) in [
+            ("dataset", &spec.dataset),
+            ("protocol", &spec.protocol),
+            ("settings", &spec.settings),
+        ] {
+            for (key, value) in map {
+                if let Some((at, x)) = non_finite(value) {
+                    let path = format!("{table}.{key}{at}");
+                    return Err(CoreError::invalid(
+                        origin,
+                        field_line(text, &path),
+                        format!("{path} = {x}: expected a finite number"),
+                    ));
+                }
+            }
+        }
         Ok(spec)
     }
 
@@ -121,6 +139,21 @@ impl SuiteSpec {
             toml::Value::Integer(i) => Some(*i as f64),
             _ => None,
         }
+    }
+}
+
+/// The first non-finite float in `v`, with its path below `v` (`[2].m`).
+fn non_finite(v: &toml::Value) -> Option<(String, f64)> {
+    match v {
+        toml::Value::Float(x) if !x.is_finite() => Some((String::new(), *x)),
+        toml::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| non_finite(item).map(|(at, x)| (format!("[{i}]{at}"), x))),
+        toml::Value::Table(t) => t
+            .iter()
+            .find_map(|(k, item)| non_finite(item).map(|(at, x)| (format!(".{k}{at}"), x))),
+        _ => None,
     }
 }
 
@@ -214,6 +247,31 @@ mod tests {
     use super::*;
 
     const TEXT: &str = "schema_version = 1\nid = \"d/x\"\n\n[protocol]\nwarmup = 1\niterations = \"x\"\n\n[[dataset.workloads]]\nid = \"a\"\n\n[[dataset.workloads]]\nid = \"b\"\nm = 0\n";
+
+    #[test]
+    fn non_finite_numbers_are_refused_at_their_line() {
+        // Found by fuzz/fuzz_targets/suite.rs: `nan` and `inf` hashed alike (as JSON null).
+        let head = "schema_version = 1\nid = \"d/x\"\nversion = 1\ndirection = \"d\"\ntitle = \"t\"\ndescription = \"\"\nmetrics = []\nindicators = []\n";
+        for (tail, expect) in [
+            ("[dataset]\nnote = nan\n", "x.toml:10: dataset.note = NaN"),
+            (
+                "[dataset]\nsamples = 1\n\n[[dataset.w]]\nm = 1\n\n[[dataset.w]]\nm = -inf\n",
+                "x.toml:16: dataset.w[1].m = -inf",
+            ),
+            (
+                "[dataset]\nsamples = 1\n\n[settings]\ntimeout_s = inf\n",
+                "x.toml:13: settings.timeout_s = inf",
+            ),
+        ] {
+            let e = SuiteSpec::from_toml(Path::new("x.toml"), &format!("{head}{tail}"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with(expect), "{e}");
+            assert!(e.ends_with("expected a finite number"), "{e}");
+        }
+        let finite = format!("{head}[dataset]\nnote = 1.5\n");
+        SuiteSpec::from_toml(Path::new("x.toml"), &finite).unwrap();
+    }
 
     #[test]
     fn field_line_follows_keys_and_indices() {

@@ -139,6 +139,19 @@ pub fn verify_bytes(
             kind: "scorecard",
             cause: source,
         })?;
+    // Canonical JSON is not enough: what the schema reads must also be what it writes (`6`
+    // where a float belongs, an explicit `null` or `{}` where the writer omits the field), or
+    // the content has two spellings and two ids, and re-sealing it changes its id.
+    let mut written = to_canonical_bytes(&scorecard)?;
+    written.push(b'\n');
+    if written != bytes {
+        let offset = written
+            .iter()
+            .zip(bytes)
+            .position(|(a, b)| a != b)
+            .unwrap_or(written.len().min(bytes.len()));
+        return Err(ScorecardError::NotCanonical { offset });
+    }
     let signature = check_signature(&scorecard, &computed, trusted)?;
     Ok(VerifiedScorecard {
         scorecard,

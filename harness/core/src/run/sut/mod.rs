@@ -4,8 +4,8 @@
 
 mod builtin;
 mod mock;
-mod predictions;
-mod process;
+pub(crate) mod predictions;
+pub(crate) mod process;
 mod sandbox;
 
 pub use builtin::BuiltinSut;

@@ -134,7 +134,7 @@ fn key_text(v: &Value) -> Option<String> {
     }
 }
 
-fn json_record(line: &str) -> Result<(String, Value), String> {
+pub(crate) fn json_record(line: &str) -> Result<(String, Value), String> {
     let v: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
     let Value::Object(mut map) = v else {
         return Err("expected a JSON object".into());

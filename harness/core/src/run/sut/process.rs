@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// Bytes of an over-long line kept to find its id.
-const PREFIX_KEPT: usize = 4096;
+pub(crate) const PREFIX_KEPT: usize = 4096;
 /// Longest stderr line kept in the log.
 const STDERR_LINE_MAX: usize = 4096;
 /// Most stderr bytes logged per session; the rest is drained and counted.
@@ -230,7 +230,7 @@ fn describe_exit(st: ExitStatus) -> String {
 /// Reads one line of at most `max` bytes into `buf`. Returns `None` at end of output,
 /// `Some(None)` for a complete line, `Some(Some(total))` for a line that was too long (then
 /// `buf` holds its first bytes). A last line without a newline counts as a line.
-fn read_line_limited(
+pub(crate) fn read_line_limited(
     r: &mut impl BufRead,
     buf: &mut Vec<u8>,
     max: usize,
@@ -275,7 +275,7 @@ fn read_line_limited(
 }
 
 /// Finds `"id": <digits>` in the first bytes of a line that could not be parsed.
-fn scan_id(bytes: &[u8]) -> Option<u64> {
+pub(crate) fn scan_id(bytes: &[u8]) -> Option<u64> {
     let head = &bytes[..bytes.len().min(PREFIX_KEPT)];
     let pat = b"\"id\"";
     let mut from = 0;
@@ -302,12 +302,12 @@ fn scan_id(bytes: &[u8]) -> Option<u64> {
     None
 }
 
-enum Parsed {
+pub(crate) enum Parsed {
     Answer(u64, Value),
     Bad(Option<u64>, String),
 }
 
-fn parse_answer(line: &[u8], too_long: Option<usize>, max: usize) -> Parsed {
+pub(crate) fn parse_answer(line: &[u8], too_long: Option<usize>, max: usize) -> Parsed {
     if let Some(total) = too_long {
         return Parsed::Bad(
             scan_id(line),
