@@ -132,6 +132,7 @@ pub fn check_relative_path(manifest: &Path, p: &str) -> Result<PathBuf, CoreErro
 /// Checks that `root/inputs` is a folder and `root/truth`, when present, too; neither may be a
 /// symbolic link (the SUT is given `inputs/` and must not be led anywhere else).
 pub(crate) fn check_part_dirs(root: &Path) -> Result<(), CoreError> {
+    std::fs::metadata(root).map_err(|e| CoreError::io(root, e))?;
     for part in [Part::Inputs, Part::Truth] {
         let dir = root.join(part.dir());
         match std::fs::symlink_metadata(&dir) {
