@@ -50,6 +50,7 @@ def main():
         log("expected a protocol 1 hello, got", hello)
         return 2
     direction = hello["suite"].split("/")[0]
+    # The dataset's inputs folder: query paths are relative to it. Labels are never in it.
     root = hello["dataset_root"]
     answer = {"medical-imaging": medical_imaging, "nn-chip": nn_chip}.get(direction)
     log(f"suite {hello['suite']}, dataset {root}")

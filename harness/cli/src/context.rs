@@ -4,7 +4,8 @@
 use crate::progress::Progress;
 use anyhow::{Context as _, Result, anyhow, bail};
 use jiebang_core::{
-    Dataset, Declaration, Direction, GenerateParams, Manifest, SuiteRef, SuiteSpec, Task,
+    Dataset, DatasetDirs, Declaration, Direction, GenerateParams, MANIFEST_SCHEMA_VERSION,
+    Manifest, SuiteRef, SuiteSpec, Task,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -126,7 +127,8 @@ pub fn locate_suite_error(err: anyhow::Error, file: &Path) -> anyhow::Error {
 }
 
 /// Where the embedded default dataset of a suite lives: `$JIEBANG_DATA` or `./jiebang-data`,
-/// then `<direction>/<name>@<version>/seed-<seed>-n<samples>`.
+/// then `<direction>/<name>@<version>/seed-<seed>-n<samples>-v<manifest schema>` (a cache of an
+/// older layout is left alone, not reused).
 pub fn default_dataset_dir(suite: &SuiteSpec, params: &GenerateParams) -> Result<PathBuf> {
     check_samples(params)?;
     let base = std::env::var_os("JIEBANG_DATA")
@@ -135,7 +137,10 @@ pub fn default_dataset_dir(suite: &SuiteSpec, params: &GenerateParams) -> Result
     let n = params.samples_for(suite)?;
     Ok(base
         .join(format!("{}@{}", suite.id, suite.version))
-        .join(format!("seed-{}-n{n}", params.seed_for(suite))))
+        .join(format!(
+            "seed-{}-n{n}-v{MANIFEST_SCHEMA_VERSION}",
+            params.seed_for(suite)
+        )))
 }
 
 /// Refuses `--samples 0` before anything is generated (each task checks its own upper bound).
@@ -190,10 +195,11 @@ pub fn generate(
     }
     std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
     let mut partial = Partial(Some(&tmp));
+    let dirs = DatasetDirs::create(&tmp)?;
     let n = params.samples_for(suite)?;
     let bar = Progress::new(n, "generating", quiet);
     let generator = task
-        .generate(suite, &tmp, params, &|done, total| bar.set(done, total))
+        .generate(suite, &dirs, params, &|done, total| bar.set(done, total))
         .with_context(|| match params.samples {
             Some(s) => format!("generating {} with --samples {s}", suite.full_id()),
             None => format!("generating {}", suite.full_id()),

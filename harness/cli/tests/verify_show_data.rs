@@ -233,12 +233,12 @@ fn data_verify_lists_every_bad_file_and_exits_1() {
         .arg(&ds)
         .assert()
         .success();
-    let a = ds.join("studies/study-0000/slice-000.dcm");
+    let a = ds.join("inputs/studies/study-0000/slice-000.dcm");
     let mut bytes = std::fs::read(&a).unwrap();
     let last = bytes.len() - 1;
     bytes[last] ^= 0xff;
     std::fs::write(&a, bytes).unwrap();
-    std::fs::remove_file(ds.join("studies/study-0001/slice-000.dcm")).unwrap();
+    std::fs::remove_file(ds.join("inputs/studies/study-0001/slice-000.dcm")).unwrap();
     std::fs::write(ds.join("extra.txt"), b"x").unwrap();
     jiebang(d)
         .args(["data", "verify"])

@@ -15,6 +15,8 @@ pub mod limit {
     pub const KEY: u64 = 64 << 10;
     /// A dataset manifest.
     pub const MANIFEST: u64 = 256 << 20;
+    /// A task's label or index file in a dataset (annotations, workload index).
+    pub const DATASET_INDEX: u64 = 256 << 20;
     /// A predictions file (JSON Lines).
     pub const PREDICTIONS: u64 = 1 << 30;
     /// A file a scorecard pins by hash (a SUT's program or weights, a suite file), hashed

@@ -1,47 +1,87 @@
-//! Dataset manifests: every file of a dataset with its size and sha256, relative to the dataset
-//! root. The sha256 of the manifest's canonical JSON is the dataset id. Paths may not leave the root.
+//! Datasets: a root holding `manifest.json` and two parts, `inputs/` (what a SUT may read) and
+//! `truth/` (labels and references, read only by the scorer), every file verified on opening.
+
+mod convert;
+mod manifest;
+
+pub use convert::{Move, convert_layout1, layout1_suite};
+pub use manifest::{MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, Manifest, ManifestEntry};
 
 use crate::CoreError;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
-/// File name of the manifest inside a dataset root.
-pub const MANIFEST_FILE: &str = "manifest.json";
+/// The folder of a dataset root that a SUT is given: everything it may read.
+pub const INPUTS_DIR: &str = "inputs";
 
-/// A dataset manifest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Manifest {
-    /// Format version (1).
-    pub schema_version: u32,
-    /// Free-form facts about the dataset (generator, suite, sample count), included in the hash.
-    #[serde(default)]
-    pub meta: BTreeMap<String, serde_json::Value>,
-    /// Files, sorted by path.
-    pub files: Vec<ManifestEntry>,
+/// The folder of a dataset root that only the harness reads: labels, boxes, references.
+pub const TRUTH_DIR: &str = "truth";
+
+/// The layout, as error messages state it.
+pub(crate) const LAYOUT_DOC: &str = "`manifest.json` beside `inputs/` (what a SUT may read) and \
+     `truth/` (labels and references, read only by the scorer)";
+
+/// One of the two parts of a dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    /// `inputs/`: handed to the SUT.
+    Inputs,
+    /// `truth/`: read only by the task's loader and scorer.
+    Truth,
 }
 
-/// One file of a dataset.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ManifestEntry {
-    /// Path relative to the root, `/`-separated.
-    pub path: String,
-    /// Size in bytes.
-    pub size: u64,
-    /// sha256 hex of the content.
-    pub sha256: String,
+impl Part {
+    /// The part's folder name under the dataset root.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Part::Inputs => INPUTS_DIR,
+            Part::Truth => TRUTH_DIR,
+        }
+    }
+
+    /// The part a root-relative manifest path lies in, and the path relative to that part's
+    /// folder; `None` for a path outside both (or naming a part's folder itself).
+    pub fn of(path: &str) -> Option<(Part, &str)> {
+        let (head, rest) = path.split_once('/')?;
+        let part = match head {
+            INPUTS_DIR => Part::Inputs,
+            TRUTH_DIR => Part::Truth,
+            _ => return None,
+        };
+        (!rest.is_empty()).then_some((part, rest))
+    }
+}
+
+/// The two folders a generator writes into (both exist and are empty when it is called).
+#[derive(Debug, Clone)]
+pub struct DatasetDirs {
+    /// `ROOT/inputs`: what a SUT will be given.
+    pub inputs: PathBuf,
+    /// `ROOT/truth`: labels and references.
+    pub truth: PathBuf,
+}
+
+impl DatasetDirs {
+    /// Creates `root/inputs` and `root/truth`.
+    pub fn create(root: &Path) -> Result<DatasetDirs, CoreError> {
+        let dirs = DatasetDirs {
+            inputs: root.join(INPUTS_DIR),
+            truth: root.join(TRUTH_DIR),
+        };
+        for d in [&dirs.inputs, &dirs.truth] {
+            std::fs::create_dir_all(d).map_err(|e| CoreError::io(d, e))?;
+        }
+        Ok(dirs)
+    }
 }
 
 /// A verified dataset: its root, manifest and id.
 #[derive(Debug, Clone)]
 pub struct Dataset {
-    /// The root directory.
+    /// The root directory (holding `manifest.json`, `inputs/` and `truth/`).
     pub root: PathBuf,
-    /// The manifest.
+    /// The manifest, files sorted by path.
     pub manifest: Manifest,
     /// sha256 of the manifest's canonical JSON.
     pub hash: String,
@@ -89,173 +129,143 @@ pub fn check_relative_path(manifest: &Path, p: &str) -> Result<PathBuf, CoreErro
     Ok(path.to_path_buf())
 }
 
-impl Manifest {
-    /// sha256 hex of the canonical JSON: the dataset id.
-    pub fn hash(&self) -> String {
-        let bytes = jiebang_scorecard::to_canonical_bytes(self).unwrap_or_default();
-        hex::encode(Sha256::digest(&bytes))
-    }
-
-    /// Total bytes of all files.
-    pub fn total_bytes(&self) -> u64 {
-        self.files.iter().map(|f| f.size).sum()
-    }
-
-    /// Builds a manifest of every regular file under `root` (except the manifest itself).
-    /// Symbolic links are refused: a dataset is plain files.
-    pub fn build(
-        root: &Path,
-        meta: BTreeMap<String, serde_json::Value>,
-    ) -> Result<Manifest, CoreError> {
-        let mut files = Vec::new();
-        let mut stack = vec![root.to_path_buf()];
-        while let Some(dir) = stack.pop() {
-            let entries = std::fs::read_dir(&dir).map_err(|e| CoreError::io(&dir, e))?;
-            for entry in entries {
-                let entry = entry.map_err(|e| CoreError::io(&dir, e))?;
-                let path = entry.path();
-                let ft = entry.file_type().map_err(|e| CoreError::io(&path, e))?;
-                if ft.is_symlink() {
-                    return Err(CoreError::invalid(
-                        &path,
-                        None,
-                        "symbolic links are not allowed in a dataset; copy the file in",
-                    ));
-                }
-                if ft.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let rel = path
-                    .strip_prefix(root)
-                    .map_err(|_| CoreError::invalid(&path, None, "outside the dataset root"))?;
-                let rel = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                if rel == MANIFEST_FILE {
-                    continue;
-                }
-                files.push((rel, path));
+/// Checks that `root/inputs` is a folder and `root/truth`, when present, too; neither may be a
+/// symbolic link (the SUT is given `inputs/` and must not be led anywhere else).
+pub(crate) fn check_part_dirs(root: &Path) -> Result<(), CoreError> {
+    std::fs::metadata(root).map_err(|e| CoreError::io(root, e))?;
+    for part in [Part::Inputs, Part::Truth] {
+        let dir = root.join(part.dir());
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(CoreError::invalid(
+                    &dir,
+                    None,
+                    format!(
+                        "not a folder (a symbolic link or a file); expected the dataset's `{}/` folder",
+                        part.dir()
+                    ),
+                ));
             }
-        }
-        files.sort();
-        let entries = files
-            .into_iter()
-            .map(|(rel, path)| {
-                let size = std::fs::metadata(&path)
-                    .map_err(|e| CoreError::io(&path, e))?
-                    .len();
-                Ok(ManifestEntry {
-                    path: rel,
-                    size,
-                    sha256: sha256_file(&path)?,
-                })
-            })
-            .collect::<Result<Vec<_>, CoreError>>()?;
-        Ok(Manifest {
-            schema_version: 1,
-            meta,
-            files: entries,
-        })
-    }
-
-    /// Writes `root/manifest.json` atomically (pretty JSON; the hash is over canonical JSON).
-    pub fn write(&self, root: &Path) -> Result<(), CoreError> {
-        let text = serde_json::to_string_pretty(self).unwrap_or_default() + "\n";
-        crate::atomic::write(&root.join(MANIFEST_FILE), text.as_bytes())
-    }
-
-    /// Reads `root/manifest.json`, checking its format and paths (not the files).
-    pub fn read(root: &Path) -> Result<Manifest, CoreError> {
-        let path = root.join(MANIFEST_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound && root.is_dir() {
-                CoreError::Other(format!(
-                    "{} is not a dataset (no {MANIFEST_FILE}; `jiebang data hash {}` makes one)",
-                    root.display(),
-                    root.display()
-                ))
-            } else if !root.exists() {
-                CoreError::io(root, e)
-            } else {
-                CoreError::io(&path, e)
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && part == Part::Truth => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(CoreError::invalid(
+                    &dir,
+                    None,
+                    format!(
+                        "missing: a dataset is laid out as {LAYOUT_DOC}; move the files a SUT \
+                         reads into `{INPUTS_DIR}/` and the labels into `{TRUTH_DIR}/`"
+                    ),
+                ));
             }
-        })?;
-        let m: Manifest = serde_json::from_str(&text).map_err(|e| {
-            CoreError::invalid(
-                &path,
-                Some(e.line()),
-                format!("not a dataset manifest: {e}"),
-            )
-        })?;
-        if m.schema_version != 1 {
-            return Err(CoreError::invalid(
-                &path,
-                None,
-                format!(
-                    "field `schema_version`: this jiebang reads manifest schema 1, found {}",
-                    m.schema_version
-                ),
-            ));
+            Err(e) => return Err(CoreError::io(&dir, e)),
         }
-        for f in &m.files {
-            check_relative_path(&path, &f.path)?;
-        }
-        Ok(m)
     }
+    Ok(())
+}
+
+/// Checks one entry on disk: a regular file inside `within` (the canonical folder of its
+/// part) with the manifest's size and sha256. The first mismatch names the file.
+pub(crate) fn verify_entry(
+    root: &Path,
+    manifest_path: &Path,
+    within: &Path,
+    f: &ManifestEntry,
+) -> Result<(), CoreError> {
+    let rel = check_relative_path(manifest_path, &f.path)?;
+    let path = root.join(&rel);
+    let real = path.canonicalize().map_err(|e| {
+        CoreError::invalid(
+            manifest_path,
+            None,
+            format!(
+                "file entry `{}`: cannot open {}: {e}",
+                f.path,
+                path.display()
+            ),
+        )
+    })?;
+    if !real.starts_with(within) {
+        return Err(CoreError::invalid(
+            manifest_path,
+            None,
+            format!(
+                "file entry `{}` resolves outside {}",
+                f.path,
+                within.display()
+            ),
+        ));
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| CoreError::io(&real, e))?;
+    if !meta.is_file() {
+        return Err(CoreError::invalid(
+            &path,
+            None,
+            "not a regular file; a dataset is plain files",
+        ));
+    }
+    if meta.len() != f.size {
+        return Err(CoreError::invalid(
+            &path,
+            None,
+            format!(
+                "size {} bytes differs from the manifest's {} (file changed after the manifest was made)",
+                meta.len(),
+                f.size
+            ),
+        ));
+    }
+    let sha = sha256_file(&real)?;
+    if sha != f.sha256 {
+        return Err(CoreError::HashMismatch {
+            what: format!("dataset file {}", path.display()),
+            expected: f.sha256.clone(),
+            found: sha,
+        });
+    }
+    Ok(())
 }
 
 impl Dataset {
-    /// Opens a dataset and verifies every file's presence, size and sha256. The first mismatch
-    /// names the file.
+    /// Opens a dataset: reads the manifest (refusing the old unsplit layout with how to
+    /// regenerate or convert it), checks the two part folders, and verifies every file's
+    /// presence, size and sha256 inside its part. The first mismatch names the file.
     pub fn open_verified(root: &Path) -> Result<Dataset, CoreError> {
         let manifest = Manifest::read(root)?;
-        let canon_root = root.canonicalize().map_err(|e| CoreError::io(root, e))?;
+        check_part_dirs(root)?;
         let manifest_path = root.join(MANIFEST_FILE);
+        let canon = |p: Part| {
+            let dir = root.join(p.dir());
+            dir.canonicalize().map_err(|e| CoreError::io(&dir, e))
+        };
+        let inputs = canon(Part::Inputs)?;
+        let truth = if root.join(TRUTH_DIR).exists() {
+            Some(canon(Part::Truth)?)
+        } else {
+            None
+        };
         for f in &manifest.files {
-            let rel = check_relative_path(&manifest_path, &f.path)?;
-            let path = root.join(&rel);
-            let real = path.canonicalize().map_err(|e| {
-                CoreError::invalid(
-                    &manifest_path,
-                    None,
-                    format!(
-                        "file entry `{}`: cannot open {}: {e}",
-                        f.path,
-                        path.display()
-                    ),
-                )
-            })?;
-            if !real.starts_with(&canon_root) {
-                return Err(CoreError::invalid(
-                    &manifest_path,
-                    None,
-                    format!("file entry `{}` resolves outside the dataset root", f.path),
-                ));
-            }
-            let size = std::fs::metadata(&real)
-                .map_err(|e| CoreError::io(&real, e))?
-                .len();
-            if size != f.size {
-                return Err(CoreError::invalid(
-                    &path,
-                    None,
-                    format!(
-                        "size {size} bytes differs from the manifest's {} (file changed after the manifest was made)",
-                        f.size
-                    ),
-                ));
-            }
-            let sha = sha256_file(&real)?;
-            if sha != f.sha256 {
-                return Err(CoreError::HashMismatch {
-                    what: format!("dataset file {}", path.display()),
-                    expected: f.sha256.clone(),
-                    found: sha,
-                });
-            }
+            let within = match f.part() {
+                Some(Part::Inputs) => &inputs,
+                Some(Part::Truth) => truth.as_ref().ok_or_else(|| {
+                    CoreError::invalid(
+                        &manifest_path,
+                        None,
+                        format!(
+                            "file entry `{}`: the dataset has no `{TRUTH_DIR}/` folder",
+                            f.path
+                        ),
+                    )
+                })?,
+                None => {
+                    return Err(CoreError::invalid(
+                        &manifest_path,
+                        None,
+                        format!("file entry `{}` is outside both parts", f.path),
+                    ));
+                }
+            };
+            verify_entry(root, &manifest_path, within, f)?;
         }
         let hash = manifest.hash();
         Ok(Dataset {
@@ -265,13 +275,67 @@ impl Dataset {
         })
     }
 
-    /// The absolute path of a manifest entry.
-    pub fn path_of(&self, rel: &str) -> PathBuf {
-        self.root.join(rel)
+    /// The folder a SUT is given (`hello`'s `dataset_root`): `ROOT/inputs`.
+    pub fn inputs_root(&self) -> PathBuf {
+        self.root.join(INPUTS_DIR)
     }
 
-    /// Whether the manifest lists this relative path.
-    pub fn contains(&self, rel: &str) -> bool {
-        self.manifest.files.iter().any(|f| f.path == rel)
+    /// The folder only the harness reads: `ROOT/truth`.
+    pub fn truth_root(&self) -> PathBuf {
+        self.root.join(TRUTH_DIR)
+    }
+
+    /// The absolute path of an input file named relative to `inputs/` (as queries name it).
+    pub fn input_path(&self, rel: &str) -> PathBuf {
+        self.inputs_root().join(rel)
+    }
+
+    /// The absolute path of a truth file named relative to `truth/`.
+    pub fn truth_path(&self, rel: &str) -> PathBuf {
+        self.truth_root().join(rel)
+    }
+
+    /// The manifest entry of a file of `part`, named relative to that part's folder.
+    pub fn entry(&self, part: Part, rel: &str) -> Option<&ManifestEntry> {
+        let full = format!("{}/{rel}", part.dir());
+        self.manifest
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(&full))
+            .ok()
+            .map(|i| &self.manifest.files[i])
+    }
+
+    /// Whether the manifest lists this input file (relative to `inputs/`).
+    pub fn has_input(&self, rel: &str) -> bool {
+        self.entry(Part::Inputs, rel).is_some()
+    }
+
+    /// Whether the manifest lists this truth file (relative to `truth/`).
+    pub fn has_truth(&self, rel: &str) -> bool {
+        self.entry(Part::Truth, rel).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_of_paths() {
+        assert_eq!(Part::of("inputs/a/b.dcm"), Some((Part::Inputs, "a/b.dcm")));
+        assert_eq!(
+            Part::of("truth/labels.json"),
+            Some((Part::Truth, "labels.json"))
+        );
+        for outside in [
+            "inputs",
+            "inputs/",
+            "truth",
+            "labels.json",
+            "input/a",
+            "a/inputs/b",
+        ] {
+            assert_eq!(Part::of(outside), None, "{outside}");
+        }
     }
 }

@@ -17,7 +17,9 @@ mod task;
 pub mod verdict;
 
 pub use dataset::{
-    Dataset, MANIFEST_FILE, Manifest, ManifestEntry, check_relative_path, sha256_file,
+    Dataset, DatasetDirs, INPUTS_DIR, MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, Manifest,
+    ManifestEntry, Move, Part, TRUTH_DIR, check_relative_path, convert_layout1, layout1_suite,
+    sha256_file,
 };
 pub use declaration::{CustomIndicator, Declaration, DeclaredLevel};
 pub use direction::{

@@ -1,12 +1,11 @@
 //! The task boundary: what a direction's crate provides (catalogue, suites, data, queries,
 //! scoring, built-in systems) and what the runner owns (everything generic).
 
-use crate::{CoreError, Dataset, Direction, SuiteSpec};
+use crate::{CoreError, Dataset, DatasetDirs, Direction, SuiteSpec};
 use jiebang_scorecard::{BackendPin, Metric, TaskPin};
 use serde_json::{Map, Value};
 use std::any::Any;
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 
 /// A direction's task crate.
@@ -20,20 +19,30 @@ pub trait Task: Send + Sync {
     /// The embedded suites.
     fn suites(&self) -> &[SuiteSpec];
 
-    /// Writes the deterministic synthetic dataset of `suite` into the empty directory `out`
-    /// (not the manifest: the caller builds it). `samples`/`seed` override the suite's defaults.
-    /// Returns a one-line description of the generator (`name:version seed=.. samples=..`).
+    /// Writes the deterministic synthetic dataset of `suite` into the two empty folders of
+    /// `out`: what a SUT may read into `out.inputs`, labels and references into `out.truth`
+    /// (not the manifest: the caller builds it). Paths that queries or label files name are
+    /// relative to `inputs/`. `samples`/`seed` override the suite's defaults. Returns a
+    /// one-line description of the generator (`name:version seed=.. samples=..`).
     fn generate(
         &self,
         suite: &SuiteSpec,
-        out: &Path,
+        out: &DatasetDirs,
         params: &GenerateParams,
         progress: &dyn Fn(u64, u64),
     ) -> Result<String, CoreError>;
 
-    /// Loads a verified dataset as the suite's sample library (untimed). Every error names the
-    /// dataset file at fault.
+    /// Loads a verified dataset as the suite's sample library (untimed), reading labels and
+    /// references only from its truth part (`Dataset::truth_path`) and what queries name only
+    /// from its inputs part. Every error names the dataset file at fault.
     fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Arc<dyn SampleSet>, CoreError>;
+
+    /// The label and reference files of this direction's datasets in the old unsplit layout
+    /// (manifest schema 1), relative to the root: `jiebang data convert` moves them into
+    /// `truth/` and every other file into `inputs/`.
+    fn layout1_truth_files(&self) -> &'static [&'static str] {
+        &[]
+    }
 
     /// The built-in systems this crate registers.
     fn builtin_systems(&self) -> Vec<BuiltinInfo>;

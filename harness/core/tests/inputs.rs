@@ -204,34 +204,145 @@ fn manifest_refuses_escaping_paths() {
 fn manifest_detects_changed_missing_and_escaping_files() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    std::fs::create_dir_all(root.join("a")).unwrap();
-    std::fs::write(root.join("a/x.txt"), b"hello").unwrap();
-    std::fs::write(root.join("labels.json"), b"{}").unwrap();
+    std::fs::create_dir_all(root.join("inputs/a")).unwrap();
+    std::fs::create_dir_all(root.join("truth")).unwrap();
+    std::fs::write(root.join("inputs/a/x.txt"), b"hello").unwrap();
+    std::fs::write(root.join("truth/labels.json"), b"{}").unwrap();
     let m = Manifest::build(root, Default::default()).unwrap();
     assert_eq!(m.files.len(), 2);
+    assert_eq!(m.schema_version, MANIFEST_SCHEMA_VERSION);
     m.write(root).unwrap();
     let ds = Dataset::open_verified(root).unwrap();
     assert_eq!(ds.hash, m.hash());
+    assert!(ds.has_input("a/x.txt") && ds.has_truth("labels.json"));
+    assert!(!ds.has_input("labels.json") && !ds.has_truth("a/x.txt"));
+    assert_eq!(ds.input_path("a/x.txt"), root.join("inputs/a/x.txt"));
+    assert_eq!(ds.truth_path("labels.json"), root.join("truth/labels.json"));
 
-    std::fs::write(root.join("a/x.txt"), b"hellO").unwrap();
+    std::fs::write(root.join("inputs/a/x.txt"), b"hellO").unwrap();
     let err = Dataset::open_verified(root).unwrap_err().to_string();
     assert!(err.contains("x.txt") && err.contains("sha256"), "{err}");
-    std::fs::write(root.join("a/x.txt"), b"hello!").unwrap();
+    std::fs::write(root.join("inputs/a/x.txt"), b"hello!").unwrap();
     let err = Dataset::open_verified(root).unwrap_err().to_string();
     assert!(err.contains("x.txt") && err.contains("size"), "{err}");
-    std::fs::remove_file(root.join("a/x.txt")).unwrap();
+    std::fs::remove_file(root.join("inputs/a/x.txt")).unwrap();
     let err = Dataset::open_verified(root).unwrap_err().to_string();
-    assert!(err.contains("a/x.txt"), "{err}");
+    assert!(err.contains("inputs/a/x.txt"), "{err}");
 
     let text = std::fs::read_to_string(root.join(MANIFEST_FILE)).unwrap();
     std::fs::write(
         root.join(MANIFEST_FILE),
-        text.replace("a/x.txt", "../../etc/passwd"),
+        text.replace("inputs/a/x.txt", "../../etc/passwd"),
     )
     .unwrap();
     let err = Dataset::open_verified(root).unwrap_err().to_string();
     assert!(
         err.contains("../../etc/passwd") && err.contains("manifest.json"),
+        "{err}"
+    );
+}
+
+/// A small dataset with two input files and one truth file, its manifest written.
+fn two_part_dataset(root: &Path) -> Manifest {
+    std::fs::create_dir_all(root.join("inputs/s")).unwrap();
+    std::fs::create_dir_all(root.join("truth")).unwrap();
+    std::fs::write(root.join("inputs/s/1.bin"), b"one").unwrap();
+    std::fs::write(root.join("inputs/s/2.bin"), b"two").unwrap();
+    std::fs::write(root.join("truth/labels.json"), b"[1, 0]").unwrap();
+    let m = Manifest::build(root, Default::default()).unwrap();
+    m.write(root).unwrap();
+    m
+}
+
+fn edit_manifest(root: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let p = root.join(MANIFEST_FILE);
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+    edit(&mut v);
+    std::fs::write(&p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+#[test]
+fn manifest_order_does_not_change_the_id_and_duplicates_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let m = two_part_dataset(root);
+    edit_manifest(root, |v| v["files"].as_array_mut().unwrap().reverse());
+    let ds = Dataset::open_verified(root).unwrap();
+    assert_eq!(ds.hash, m.hash(), "the canonical form sorts the entries");
+    assert_eq!(ds.manifest.files, m.files);
+
+    edit_manifest(root, |v| {
+        let first = v["files"][0].clone();
+        v["files"].as_array_mut().unwrap().push(first);
+    });
+    let err = Dataset::open_verified(root).unwrap_err().to_string();
+    assert!(
+        err.contains("manifest.json:")
+            && err.contains("files[3]")
+            && err.contains("listed twice")
+            && err.contains("truth/labels.json"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_entry_lies_in_one_of_the_two_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    two_part_dataset(root);
+    std::fs::write(root.join("labels.json"), b"[1, 0]").unwrap();
+    edit_manifest(root, |v| v["files"][2]["path"] = "labels.json".into());
+    let err = Dataset::open_verified(root).unwrap_err().to_string();
+    assert!(
+        err.contains("manifest.json")
+            && err.contains("`labels.json` is not under `inputs/` or `truth/`"),
+        "{err}"
+    );
+    // Building refuses a file outside the parts, naming it.
+    let err = Manifest::build(root, Default::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("labels.json") && err.contains("outside `inputs/` and `truth/`"),
+        "{err}"
+    );
+    // An input that is a link into the truth is refused.
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(root.join("labels.json")).unwrap();
+        let m = Manifest::build(root, Default::default()).unwrap();
+        m.write(root).unwrap();
+        std::fs::remove_file(root.join("inputs/s/1.bin")).unwrap();
+        std::os::unix::fs::symlink("../../truth/labels.json", root.join("inputs/s/1.bin")).unwrap();
+        edit_manifest(root, |v| {
+            v["files"][0]["size"] = 6.into();
+            v["files"][0]["sha256"] = v["files"][2]["sha256"].clone();
+        });
+        let err = Dataset::open_verified(root).unwrap_err().to_string();
+        assert!(
+            err.contains("inputs/s/1.bin") && err.contains("resolves outside"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn an_old_unsplit_dataset_is_refused_with_how_to_convert() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join(MANIFEST_FILE),
+        r#"{"schema_version": 1, "meta": {"suite": "medical-imaging/case-detection@1",
+            "generator": "ct-phantom:3 seed=7 samples=4", "samples": 4}, "files": []}"#,
+    )
+    .unwrap();
+    let err = Dataset::open_verified(root).unwrap_err().to_string();
+    assert!(
+        err.contains("manifest.json: field `schema_version`: 1 is the old, unsplit dataset layout")
+            && err.contains(
+                "`jiebang data gen medical-imaging/case-detection@1 --samples 4 --seed 7 --out NEW_DIR`"
+            )
+            && err.contains("jiebang data convert"),
         "{err}"
     );
 }
@@ -296,4 +407,67 @@ fn a_bad_round_file_names_the_line_and_the_expectation() {
         assert!(e.contains(&format!("round.toml:{line}")), "{e}");
         assert!(e.contains(expect), "{e}");
     }
+}
+
+/// The manifest entry of the file `p` under `root`.
+fn entry_of(root: &Path, p: &str) -> serde_json::Value {
+    serde_json::json!({"path": p, "size": std::fs::metadata(root.join(p)).unwrap().len(),
+                       "sha256": sha256_file(&root.join(p)).unwrap()})
+}
+
+#[test]
+fn an_old_dataset_converts_in_place_keeping_every_path_below_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // nn-chip's old layout: the index beside an `inputs/` folder, whose paths it names.
+    std::fs::create_dir_all(root.join("inputs/w")).unwrap();
+    std::fs::write(root.join("inputs/w/a.f32"), b"tensor").unwrap();
+    std::fs::write(root.join("inputs/x"), b"inner").unwrap();
+    std::fs::write(root.join("x"), b"outer").unwrap();
+    std::fs::write(root.join("workloads.json"), b"{\"a\": \"inputs/w/a.f32\"}").unwrap();
+    let old = serde_json::json!({"schema_version": 1, "meta": {"suite": "nn-chip/kernels@1"},
+        "files": [entry_of(root, "x"), entry_of(root, "inputs/x"),
+                  entry_of(root, "workloads.json"), entry_of(root, "inputs/w/a.f32")]});
+    std::fs::write(root.join(MANIFEST_FILE), old.to_string()).unwrap();
+    assert!(Dataset::open_verified(root).is_err());
+    assert_eq!(
+        layout1_suite(root).unwrap().as_deref(),
+        Some("nn-chip/kernels@1")
+    );
+
+    let (m, moves) = convert_layout1(root, &["workloads.json"]).unwrap();
+    assert_eq!(moves.len(), 4);
+    let paths: Vec<&str> = m.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "inputs/inputs/w/a.f32",
+            "inputs/inputs/x",
+            "inputs/x",
+            "truth/workloads.json"
+        ]
+    );
+    let ds = Dataset::open_verified(root).unwrap();
+    assert_eq!(std::fs::read(ds.input_path("x")).unwrap(), b"outer");
+    assert_eq!(std::fs::read(ds.input_path("inputs/x")).unwrap(), b"inner");
+    assert!(ds.has_truth("workloads.json"));
+    assert!(
+        !root.join("inputs/w").exists(),
+        "emptied folders are removed"
+    );
+
+    // A changed file stops the conversion before anything moves.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("a.dcm"), b"image").unwrap();
+    std::fs::write(root.join("annotations.json"), b"{}").unwrap();
+    let old = serde_json::json!({"schema_version": 1, "files": [
+        {"path": "a.dcm", "size": 5, "sha256": "0".repeat(64)},
+        entry_of(root, "annotations.json")]});
+    std::fs::write(root.join(MANIFEST_FILE), old.to_string()).unwrap();
+    let err = convert_layout1(root, &["annotations.json"])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("a.dcm"), "{err}");
+    assert!(root.join("a.dcm").is_file() && !root.join("inputs").exists());
 }

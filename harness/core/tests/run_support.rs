@@ -173,16 +173,17 @@ impl Task for MockTask {
     fn generate(
         &self,
         suite: &SuiteSpec,
-        out: &Path,
+        out: &DatasetDirs,
         params: &GenerateParams,
         _progress: &dyn Fn(u64, u64),
     ) -> Result<String, CoreError> {
         let n = params.samples_for(suite)?;
-        std::fs::write(out.join("count.txt"), n.to_string()).map_err(|e| CoreError::io(out, e))?;
+        let p = out.truth.join("count.txt");
+        std::fs::write(&p, n.to_string()).map_err(|e| CoreError::io(&p, e))?;
         Ok(format!("mock:1 samples={n}"))
     }
     fn load(&self, _suite: &SuiteSpec, ds: &Dataset) -> Result<Arc<dyn SampleSet>, CoreError> {
-        let p = ds.path_of("count.txt");
+        let p = ds.truth_path("count.txt");
         let text = std::fs::read_to_string(&p).map_err(|e| CoreError::io(&p, e))?;
         let n = text
             .trim()
@@ -240,9 +241,9 @@ impl World {
         let task = Arc::new(MockTask::new(samples, settings));
         let root = dir.join("data");
         if !root.join(MANIFEST_FILE).exists() {
-            std::fs::create_dir_all(&root).unwrap();
+            let dirs = DatasetDirs::create(&root).unwrap();
             let generator = task
-                .generate(&task.suite(), &root, &GenerateParams::default(), &|_, _| {})
+                .generate(&task.suite(), &dirs, &GenerateParams::default(), &|_, _| {})
                 .unwrap();
             let mut meta = std::collections::BTreeMap::new();
             meta.insert("generator".into(), json!(generator));

@@ -4,7 +4,8 @@
 //! calibrate -- [seed] [studies] [dump-dir]` (dump-dir receives PGM images of the studies).
 
 use jiebang_core::{
-    BackendHandle, BuiltinContext, Dataset, GenerateParams, Manifest, ScoreContext, Task,
+    BackendHandle, BuiltinContext, Dataset, DatasetDirs, GenerateParams, Manifest, ScoreContext,
+    Task,
 };
 use jiebang_medical_imaging::{ImagingSamples, MedicalImaging};
 use jiebang_scorecard::BackendPin;
@@ -28,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         samples: Some(n),
         seed: Some(seed),
     };
-    let line = task.generate(&suite, &dir, &params, &|_, _| {})?;
+    let line = task.generate(&suite, &DatasetDirs::create(&dir)?, &params, &|_, _| {})?;
     Manifest::build(&dir, BTreeMap::new())?.write(&dir)?;
     let dataset = Dataset::open_verified(&dir)?;
     println!("{line}: generated + manifest in {:.2?}", t.elapsed());

@@ -1,6 +1,6 @@
-//! The annotation file (`annotations.json` at the dataset root): per study its DICOM files,
-//! case label, disease category and lesions (centre and radius in pixels). Reading checks
-//! every entry against the dataset and names the file, the study and the field at fault.
+//! The annotation file (`truth/annotations.json`, never shown to a SUT): per study its DICOM
+//! files (relative to `inputs/`), case label, disease category and lesions (centre and radius in
+//! pixels). Reading checks every entry against the dataset and names the file, study and field.
 
 use crate::error::ImagingError;
 use jiebang_core::{Dataset, check_relative_path};
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// File name of the annotation file inside a dataset root.
+/// File name of the annotation file inside the dataset's `truth/` folder.
 pub const ANNOTATIONS_FILE: &str = "annotations.json";
 
 /// The annotation file.
@@ -30,7 +30,8 @@ pub struct AnnotationFile {
 pub struct StudyAnnotation {
     /// Study id, unique in the file.
     pub id: String,
-    /// The study's DICOM files (one slice each), relative to the dataset root, in slice order.
+    /// The study's DICOM files (one slice each), relative to the dataset's `inputs/`, in slice
+    /// order.
     pub files: Vec<String>,
     /// Whether the study shows disease.
     pub positive: bool,
@@ -149,8 +150,8 @@ impl AnnotationFile {
         Ok(file)
     }
 
-    /// Checks that every file a study names is a listed, in-root file of `dataset`: a study
-    /// with none of its files present is reported as a missing study, one with some files
+    /// Checks that every file a study names is a listed file of `dataset`'s inputs part: a
+    /// study with none of its files present is reported as a missing study, one with some files
     /// absent as a missing file.
     pub fn check_against(&self, path: &Path, dataset: &Dataset) -> Result<(), ImagingError> {
         for s in &self.studies {
@@ -163,12 +164,12 @@ impl AnnotationFile {
                     ImagingError::annotation(path, format!("study `{}`: {why}", s.id))
                 })?;
             }
-            let missing: Vec<&String> = s.files.iter().filter(|f| !dataset.contains(f)).collect();
+            let missing: Vec<&String> = s.files.iter().filter(|f| !dataset.has_input(f)).collect();
             if missing.len() == s.files.len() {
                 return Err(ImagingError::annotation(
                     path,
                     format!(
-                        "study `{}` is missing from the dataset: none of its files ({}) is in {}",
+                        "study `{}` is missing from the dataset: none of its files ({}) is listed under `inputs/` in {}",
                         s.id,
                         s.files.join(", "),
                         dataset.root.join(jiebang_core::MANIFEST_FILE).display()
@@ -179,7 +180,7 @@ impl AnnotationFile {
                 return Err(ImagingError::annotation(
                     path,
                     format!(
-                        "study `{}`: file `{f}` is missing: it is not in {} ({} of the study's {} files are)",
+                        "study `{}`: file `{f}` is missing: it is not listed under `inputs/` in {} ({} of the study's {} files are)",
                         s.id,
                         dataset.root.join(jiebang_core::MANIFEST_FILE).display(),
                         s.files.len() - missing.len(),

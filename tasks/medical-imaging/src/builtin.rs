@@ -17,9 +17,9 @@ pub const LOG_BLOB: &str = "log-blob";
 /// Version of the system (bump when its answers change).
 pub const LOG_BLOB_VERSION: &str = "1";
 
-/// The LoG blob system bound to a dataset root and a device.
+/// The LoG blob system bound to a dataset's inputs part and a device.
 pub struct LogBlobSystem {
-    root: PathBuf,
+    inputs: PathBuf,
     device: Arc<dyn Any + Send + Sync>,
     config: DetectorConfig,
 }
@@ -30,9 +30,10 @@ fn round(v: f64, digits: i32) -> f64 {
 }
 
 impl LogBlobSystem {
-    /// Creates the system; `device` must hold a `jiebang_accel::Device`.
+    /// Creates the system reading the query's files under `inputs` (the dataset's inputs part,
+    /// as a process SUT would); `device` must hold a `jiebang_accel::Device`.
     pub fn new(
-        root: PathBuf,
+        inputs: PathBuf,
         device: Arc<dyn Any + Send + Sync>,
         config: DetectorConfig,
     ) -> Result<Self, CoreError> {
@@ -42,7 +43,7 @@ impl LogBlobSystem {
             ));
         }
         Ok(LogBlobSystem {
-            root,
+            inputs,
             device,
             config,
         })
@@ -75,7 +76,7 @@ impl BuiltinSystem for LogBlobSystem {
             let rel = f
                 .as_str()
                 .ok_or_else(|| format!("query `files[{k}]` is {f}, not a path"))?;
-            let img = read_image(&self.root.join(rel)).map_err(|e| e.to_string())?;
+            let img = read_image(&self.inputs.join(rel)).map_err(|e| e.to_string())?;
             for b in detector.detect(&img).map_err(|e| e.to_string())? {
                 best = best.max(b.score);
                 marks.push(json!({

@@ -1,15 +1,15 @@
-//! Writes the seeded synthetic dataset: one directory of DICOM slices per study and the
-//! annotation file. Identity fields (UIDs, dates, times) come from the seed, so the same
-//! seed and parameters give byte-identical files.
+//! Writes the seeded synthetic dataset: one directory of DICOM slices per study under
+//! `inputs/` and the annotation file under `truth/`. Identity fields (UIDs, dates, times) come
+//! from the seed, so the same seed and parameters give byte-identical files.
 
 use crate::annotation::{ANNOTATIONS_FILE, AnnotationFile, LesionAnnotation, StudyAnnotation};
 use crate::dicom_io::{SliceIdentity, write_ct_slice};
 use crate::error::ImagingError;
 use crate::phantom::{CATEGORIES, PHANTOM_VERSION, PhantomParams, render_study};
+use jiebang_core::DatasetDirs;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::path::Path;
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +57,7 @@ fn date_2020(d: u32) -> String {
     format!("2020{:02}{:02}", month + 1, day + 1)
 }
 
-/// Relative path of slice `k` of a study.
+/// Path of slice `k` of a study, relative to the dataset's `inputs/`.
 pub fn slice_path(study_id: &str, k: usize) -> String {
     format!("studies/{study_id}/slice-{k:03}.dcm")
 }
@@ -66,10 +66,10 @@ fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
 
-/// Writes the dataset into `out` (an existing, empty directory) and returns the generator's
-/// one-line description.
+/// Writes the dataset into `out` (the DICOM slices into `out.inputs`, the annotation file into
+/// `out.truth`; both existing and empty) and returns the generator's one-line description.
 pub fn generate_dataset(
-    out: &Path,
+    out: &DatasetDirs,
     spec: &GenerateSpec,
     progress: &dyn Fn(u64, u64),
 ) -> Result<String, ImagingError> {
@@ -92,7 +92,7 @@ pub fn generate_dataset(
             ids.random_range(0..60),
             ids.random_range(0..60)
         );
-        let dir = out.join("studies").join(&id);
+        let dir = out.inputs.join("studies").join(&id);
         std::fs::create_dir_all(&dir).map_err(|e| ImagingError::io(&dir, e))?;
         let mut files = Vec::with_capacity(study.slices.len());
         for (k, hu) in study.slices.iter().enumerate() {
@@ -111,7 +111,7 @@ pub fn generate_dataset(
                 slice_thickness_mm: p.slice_mm,
                 slice_z_mm: -100.0 - p.slice_mm * k as f64,
             };
-            write_ct_slice(&out.join(&rel), &identity, p.size, p.size, hu)?;
+            write_ct_slice(&out.inputs.join(&rel), &identity, p.size, p.size, hu)?;
             files.push(rel);
         }
         studies.push(StudyAnnotation {
@@ -143,7 +143,7 @@ pub fn generate_dataset(
         )),
         studies,
     };
-    let path = out.join(ANNOTATIONS_FILE);
+    let path = out.truth.join(ANNOTATIONS_FILE);
     std::fs::write(&path, file.to_json()).map_err(|e| ImagingError::io(&path, e))?;
     Ok(description)
 }

@@ -21,11 +21,10 @@ pub use error::ImagingError;
 pub use samples::{ImagingSamples, StudyRecord};
 
 use jiebang_core::{
-    BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, Direction, GenerateParams,
-    SampleSet, SuiteSpec, Task,
+    BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, DatasetDirs, Direction,
+    GenerateParams, SampleSet, SuiteSpec, Task,
 };
 use jiebang_scorecard::TaskPin;
-use std::path::Path;
 use std::sync::Arc;
 
 /// The medical-imaging task.
@@ -78,7 +77,7 @@ impl Task for MedicalImaging {
     fn generate(
         &self,
         suite: &SuiteSpec,
-        out: &Path,
+        out: &DatasetDirs,
         params: &GenerateParams,
         progress: &dyn Fn(u64, u64),
     ) -> Result<String, CoreError> {
@@ -102,6 +101,10 @@ impl Task for MedicalImaging {
 
     fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Arc<dyn SampleSet>, CoreError> {
         Ok(Arc::new(ImagingSamples::load(suite, dataset)?))
+    }
+
+    fn layout1_truth_files(&self) -> &'static [&'static str] {
+        &[ANNOTATIONS_FILE]
     }
 
     fn builtin_systems(&self) -> Vec<BuiltinInfo> {
@@ -138,7 +141,7 @@ impl Task for MedicalImaging {
                 )
             })?;
         Ok(Box::new(builtin::LogBlobSystem::new(
-            samples.root().to_path_buf(),
+            samples.inputs_root().to_path_buf(),
             ctx.backend.device.clone(),
             detector::DetectorConfig::default(),
         )?))

@@ -9,6 +9,7 @@ use crate::error::ImagingError;
 use crate::image::Image;
 use crate::scoring;
 use crate::suites::{SuiteKind, protocol_usize};
+use jiebang_core::bounded::{self, limit};
 use jiebang_core::{CoreError, Dataset, SampleSet, ScoreContext, Scores, SuiteSpec};
 use serde_json::{Map, Value, json};
 use std::any::Any;
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub struct StudyRecord {
     /// Study id.
     pub id: String,
-    /// DICOM files relative to the dataset root, in slice order.
+    /// DICOM files relative to the dataset's `inputs/`, in slice order.
     pub files: Vec<String>,
     /// Case label.
     pub positive: bool,
@@ -36,35 +37,35 @@ pub struct StudyRecord {
 pub struct ImagingSamples {
     kind: SuiteKind,
     suite: SuiteSpec,
-    root: PathBuf,
+    inputs: PathBuf,
     studies: Vec<StudyRecord>,
 }
 
 impl ImagingSamples {
-    /// Loads `dataset` for `suite`: reads and checks the annotation file against the
-    /// manifest, decodes every slice (a corrupt file is named), and checks that every lesion
-    /// lies inside its slice.
+    /// Loads `dataset` for `suite`: reads the annotation file from the truth part and checks
+    /// it against the manifest, decodes every slice of the inputs part (a corrupt file is
+    /// named), and checks that every lesion lies inside its slice.
     pub fn load(suite: &SuiteSpec, dataset: &Dataset) -> Result<ImagingSamples, CoreError> {
         let kind = SuiteKind::of(suite)?;
-        let path = dataset.path_of(ANNOTATIONS_FILE);
-        if !dataset.contains(ANNOTATIONS_FILE) {
+        let path = dataset.truth_path(ANNOTATIONS_FILE);
+        if !dataset.has_truth(ANNOTATIONS_FILE) {
             return Err(CoreError::invalid(
                 &path,
                 None,
                 format!(
-                    "the dataset has no {ANNOTATIONS_FILE} in its manifest; expected the annotation \
-                     file described in docs/directions/medical-imaging.md"
+                    "the dataset has no truth/{ANNOTATIONS_FILE} in its manifest; expected the \
+                     annotation file described in docs/directions/medical-imaging.md"
                 ),
             ));
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| CoreError::io(&path, e))?;
+        let text = bounded::read_text(&path, limit::DATASET_INDEX, "annotation file")?;
         let file = AnnotationFile::parse(&path, &text)?;
         file.check_against(&path, dataset)?;
         let mut studies = Vec::with_capacity(file.studies.len());
         for s in file.studies {
             let mut dims = Vec::with_capacity(s.files.len());
             for f in &s.files {
-                let img = read_image(&dataset.path_of(f))?;
+                let img = read_image(&dataset.input_path(f))?;
                 dims.push((img.rows, img.cols));
             }
             for (k, l) in s.lesions.iter().enumerate() {
@@ -117,7 +118,7 @@ impl ImagingSamples {
         Ok(ImagingSamples {
             kind,
             suite: suite.clone(),
-            root: dataset.root.clone(),
+            inputs: dataset.inputs_root(),
             studies,
         })
     }
@@ -127,9 +128,10 @@ impl ImagingSamples {
         &self.studies
     }
 
-    /// The dataset root.
-    pub fn root(&self) -> &Path {
-        &self.root
+    /// The dataset's inputs part, which the files of a study are relative to (all a
+    /// built-in system may read).
+    pub fn inputs_root(&self) -> &Path {
+        &self.inputs
     }
 
     /// The suite's protocol.
@@ -148,7 +150,7 @@ impl ImagingSamples {
         study
             .files
             .iter()
-            .map(|f| read_image(&self.root.join(f)))
+            .map(|f| read_image(&self.inputs.join(f)))
             .collect()
     }
 }

@@ -28,7 +28,7 @@ fn load_error(damage: impl Fn(&Path)) -> String {
 }
 
 fn edit_annotations(root: &Path, edit: impl Fn(&mut AnnotationFile)) {
-    let path = root.join(ANNOTATIONS_FILE);
+    let path = root.join("truth").join(ANNOTATIONS_FILE);
     let text = std::fs::read_to_string(&path).unwrap();
     let mut file = AnnotationFile::parse(&path, &text).unwrap();
     edit(&mut file);
@@ -44,7 +44,7 @@ fn assert_has(err: &str, needles: &[&str]) {
 #[test]
 fn corrupt_dicom_names_the_file() {
     let err = load_error(|root| {
-        let f = root.join("studies/study-0002/slice-000.dcm");
+        let f = root.join("inputs/studies/study-0002/slice-000.dcm");
         let mut bytes = std::fs::read(&f).unwrap();
         bytes.truncate(300);
         std::fs::write(&f, bytes).unwrap();
@@ -58,7 +58,7 @@ fn corrupt_dicom_names_the_file() {
     );
     let err = load_error(|root| {
         std::fs::write(
-            root.join("studies/study-0001/slice-000.dcm"),
+            root.join("inputs/studies/study-0001/slice-000.dcm"),
             b"GIF89a not dicom",
         )
         .unwrap();
@@ -92,7 +92,7 @@ fn a_study_with_a_missing_file_names_it() {
 #[test]
 fn an_annotation_naming_a_missing_study_names_it() {
     let err = load_error(|root| {
-        std::fs::remove_dir_all(root.join("studies/study-0003")).unwrap();
+        std::fs::remove_dir_all(root.join("inputs/studies/study-0003")).unwrap();
     });
     assert_has(
         &err,
@@ -125,7 +125,8 @@ fn a_lesion_outside_the_image_names_annotation_and_slice() {
 
 #[test]
 fn a_dataset_without_annotations_says_what_is_expected() {
-    let err = load_error(|root| std::fs::remove_file(root.join(ANNOTATIONS_FILE)).unwrap());
+    let err =
+        load_error(|root| std::fs::remove_file(root.join("truth").join(ANNOTATIONS_FILE)).unwrap());
     assert_has(
         &err,
         &[ANNOTATIONS_FILE, "docs/directions/medical-imaging.md"],

@@ -72,14 +72,15 @@ fn reads_pydicom_ct_small() {
 /// A one-study agency dataset holding CT_small.dcm, annotated with one lesion at (`x`, `y`).
 fn agency_dataset(ct: &Path, x: f64) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("ct")).unwrap();
-    std::fs::copy(ct, dir.path().join("ct/CT_small.dcm")).unwrap();
+    std::fs::create_dir_all(dir.path().join("inputs/ct")).unwrap();
+    std::fs::create_dir_all(dir.path().join("truth")).unwrap();
+    std::fs::copy(ct, dir.path().join("inputs/ct/CT_small.dcm")).unwrap();
     let ann = format!(
         r#"{{"schema_version": 1, "description": "pydicom test file",
             "studies": [{{"id": "ct-small", "files": ["ct/CT_small.dcm"], "positive": true,
                           "category": "test", "lesions": [{{"x": {x}, "y": 60, "r": 5}}]}}]}}"#
     );
-    std::fs::write(dir.path().join(ANNOTATIONS_FILE), ann).unwrap();
+    std::fs::write(dir.path().join("truth").join(ANNOTATIONS_FILE), ann).unwrap();
     common::rebuild_manifest(dir.path());
     dir
 }
@@ -116,7 +117,7 @@ fn loads_and_runs_an_agency_dataset_of_pydicom_files() {
 fn pydicom_reads_the_generated_files() {
     let dir = tempfile::tempdir().unwrap();
     common::generate(dir.path(), 2, 9);
-    let file = dir.path().join("studies/study-0001/slice-000.dcm");
+    let file = dir.path().join("inputs/studies/study-0001/slice-000.dcm");
     let code = format!(
         "import pydicom; ds = pydicom.dcmread({:?}); a = ds.pixel_array.astype('int64'); \
          print(ds.Modality, ds.Rows, ds.Columns, ds.SOPClassUID, \

@@ -1,6 +1,6 @@
-//! `workloads.json`, the dataset's index: for each kernel workload its id, kernel, shape, the
-//! seed its inputs were drawn from, and the dataset-relative file of each input tensor. Written
-//! by the generator; read (and checked against the suite) by the loader.
+//! `truth/workloads.json`, the dataset's index (read by the harness only): for each workload
+//! its id, kernel, shape, input seed, and the file of each input tensor relative to `inputs/`.
+//! Written by the generator; read (and checked against the suite) by the loader.
 
 use crate::error::NnChipError;
 use crate::spec::WorkloadSpec;
@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// File name of the index inside the dataset root.
+/// File name of the index inside the dataset's `truth/` folder.
 pub const WORKLOADS_FILE: &str = "workloads.json";
 
 /// Format version of [`WORKLOADS_FILE`].
@@ -21,7 +21,7 @@ pub struct WorkloadEntry {
     pub spec: WorkloadSpec,
     /// The seed the inputs were drawn from (informational: the files are what counts).
     pub seed: Option<u64>,
-    /// Input tensor name → dataset-relative path.
+    /// Input tensor name → path relative to the dataset's `inputs/`.
     pub inputs: BTreeMap<String, String>,
 }
 
@@ -113,7 +113,7 @@ impl WorkloadsFile {
                     .and_then(Value::as_str)
                     .ok_or_else(|| {
                         bad(format!(
-                            "{what} `{}` field `inputs.{}`: expected the dataset-relative path of the {} tensor ({} {} values, {})",
+                            "{what} `{}` field `inputs.{}`: expected the path (relative to `inputs/`) of the {} tensor ({} {} values, {})",
                             spec.id,
                             tensor.name,
                             tensor.name,
@@ -156,7 +156,7 @@ mod tests {
             workloads: vec![WorkloadEntry {
                 spec,
                 seed: Some(5),
-                inputs: [("a", "inputs/g/a.f32"), ("b", "inputs/g/b.f32")]
+                inputs: [("a", "g/a.f32"), ("b", "g/b.f32")]
                     .into_iter()
                     .map(|(a, b)| (a.to_string(), b.to_string()))
                     .collect(),
@@ -165,7 +165,7 @@ mod tests {
         let p = Path::new("data/workloads.json");
         let text = f.to_json();
         assert_eq!(WorkloadsFile::parse(p, &text).unwrap(), f);
-        let broken = text.replace("\"b\": \"inputs/g/b.f32\"", "\"c\": \"inputs/g/b.f32\"");
+        let broken = text.replace("\"b\": \"g/b.f32\"", "\"c\": \"g/b.f32\"");
         let e = WorkloadsFile::parse(p, &broken).unwrap_err().to_string();
         assert!(
             e.contains("workloads.json") && e.contains("inputs.b"),

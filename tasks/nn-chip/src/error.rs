@@ -28,6 +28,9 @@ pub enum NnChipError {
     /// A kernel failed on the chosen backend.
     #[error("backend: {0}")]
     Backend(String),
+    /// An engine error (a bounded read), which already names its file.
+    #[error(transparent)]
+    Core(#[from] CoreError),
 }
 
 impl NnChipError {
@@ -54,6 +57,7 @@ impl From<NnChipError> for CoreError {
             NnChipError::Io { path, source } => CoreError::io(path, source),
             NnChipError::Invalid { path, message } => CoreError::invalid(path, None, message),
             NnChipError::Backend(m) => CoreError::Other(format!("backend: {m}")),
+            NnChipError::Core(e) => e,
         }
     }
 }

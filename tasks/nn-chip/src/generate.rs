@@ -1,31 +1,32 @@
 //! The dataset generator: for each workload of the suite (or the first `samples` of them) it
 //! draws seeded random inputs (never all zero), writes each input tensor as a raw
-//! little-endian file under `inputs/<workload>/`, and writes the `workloads.json` index.
+//! little-endian file `inputs/<workload>/`, and writes the index `truth/workloads.json`.
 
 use crate::dataset_file::{WORKLOADS_FILE, WorkloadEntry, WorkloadsFile};
 use crate::error::NnChipError;
 use crate::spec::WorkloadSpec;
 use crate::tensor::{seeded, split};
 use jiebang_accel::seeded::sub_seed;
+use jiebang_core::DatasetDirs;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Generator name and version, recorded in the dataset pin.
 pub const GENERATOR_VERSION: &str = "kernel-inputs:v1";
 
-/// The dataset-relative path of a workload's input tensor.
+/// The path of a workload's input tensor, relative to the dataset's `inputs/` (as queries name
+/// it).
 pub fn input_path(workload: &str, tensor: &str, dtype: &str) -> String {
-    format!("inputs/{workload}/{tensor}.{dtype}")
+    format!("{workload}/{tensor}.{dtype}")
 }
 
-/// Writes the dataset of `workloads` into `out` (an existing, empty directory) for suite
-/// `suite_id`. Workload `i` draws its inputs from `sub_seed(seed, i)`. Returns the one-line
+/// Writes the dataset of `workloads` into `out` (tensors into `out.inputs`, the index into
+/// `out.truth`; both existing and empty) for suite `suite_id`. Workload `i` draws its inputs from `sub_seed(seed, i)`. Returns the one-line
 /// generator description.
 pub fn generate(
     suite_id: &str,
     workloads: &[WorkloadSpec],
     seed: u64,
-    out: &Path,
+    out: &DatasetDirs,
     progress: &dyn Fn(u64, u64),
 ) -> Result<String, NnChipError> {
     let total = workloads.len() as u64;
@@ -33,12 +34,12 @@ pub fn generate(
     for (i, spec) in workloads.iter().enumerate() {
         let wseed = sub_seed(seed, i as u64);
         let work = seeded(spec, wseed);
-        let dir = out.join("inputs").join(&spec.id);
+        let dir = out.inputs.join(&spec.id);
         std::fs::create_dir_all(&dir).map_err(|e| NnChipError::io(&dir, e))?;
         let mut inputs = BTreeMap::new();
         for (tensor, data) in spec.inputs().iter().zip(split(&work)) {
             let rel = input_path(&spec.id, tensor.name, tensor.dtype.as_str());
-            let path = out.join(&rel);
+            let path = out.inputs.join(&rel);
             std::fs::write(&path, data.to_le_bytes()).map_err(|e| NnChipError::io(&path, e))?;
             inputs.insert(tensor.name.to_string(), rel);
         }
@@ -53,7 +54,7 @@ pub fn generate(
         suite: suite_id.to_string(),
         workloads: entries,
     };
-    let path = out.join(WORKLOADS_FILE);
+    let path = out.truth.join(WORKLOADS_FILE);
     std::fs::write(&path, index.to_json()).map_err(|e| NnChipError::io(&path, e))?;
     Ok(format!("{GENERATOR_VERSION} seed={seed} samples={total}"))
 }

@@ -24,11 +24,10 @@ pub use samples::KernelSamples;
 pub use spec::WorkloadSpec;
 
 use jiebang_core::{
-    BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, Direction, GenerateParams,
-    SampleSet, SuiteSpec, Task,
+    BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, DatasetDirs, Direction,
+    GenerateParams, SampleSet, SuiteSpec, Task,
 };
 use jiebang_scorecard::TaskPin;
-use std::path::Path;
 use std::sync::Arc;
 
 /// The nn-chip task.
@@ -83,7 +82,7 @@ impl Task for NnChip {
     fn generate(
         &self,
         suite: &SuiteSpec,
-        out: &Path,
+        out: &DatasetDirs,
         params: &GenerateParams,
         progress: &dyn Fn(u64, u64),
     ) -> Result<String, CoreError> {
@@ -110,6 +109,10 @@ impl Task for NnChip {
 
     fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Arc<dyn SampleSet>, CoreError> {
         Ok(Arc::new(KernelSamples::load(suite, dataset)?))
+    }
+
+    fn layout1_truth_files(&self) -> &'static [&'static str] {
+        &[dataset_file::WORKLOADS_FILE]
     }
 
     fn builtin_systems(&self) -> Vec<BuiltinInfo> {

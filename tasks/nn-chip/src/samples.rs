@@ -12,8 +12,9 @@ use crate::suites::{self, Protocol};
 use crate::tensor::{TensorData, assemble};
 use crate::timing::{self, Leg};
 use jiebang_accel::Workload;
+use jiebang_core::bounded::{self, limit};
 use jiebang_core::{
-    CoreError, Dataset, SampleSet, ScoreContext, Scores, SuiteSpec, check_relative_path,
+    CoreError, Dataset, Part, SampleSet, ScoreContext, Scores, SuiteSpec, check_relative_path,
 };
 use serde_json::{Map, Value, json};
 use std::any::Any;
@@ -36,23 +37,24 @@ pub struct KernelSamples {
 }
 
 impl KernelSamples {
-    /// Loads `dataset` for `suite`: reads the `workloads.json` index, checks that its workloads
-    /// are the suite's (all of them, or the first few), reads every input tensor (each listed
-    /// in the manifest, of the right size) and fixes the probe positions.
+    /// Loads `dataset` for `suite`: reads the `truth/workloads.json` index, checks that its
+    /// workloads are the suite's (all of them, or the first few), reads every input tensor
+    /// (each listed under `inputs/` in the manifest, of the right size) and fixes the probe
+    /// positions.
     pub fn load(suite: &SuiteSpec, dataset: &Dataset) -> Result<KernelSamples, NnChipError> {
         let protocol = suites::protocol(suite)?;
         let expected = suites::workloads(suite)?;
-        let path = dataset.path_of(WORKLOADS_FILE);
-        if !dataset.contains(WORKLOADS_FILE) {
+        let path = dataset.truth_path(WORKLOADS_FILE);
+        if !dataset.has_truth(WORKLOADS_FILE) {
             return Err(NnChipError::invalid(
                 &path,
                 format!(
-                    "the dataset has no {WORKLOADS_FILE} in its manifest; expected the workload index \
-                     described in docs/directions/nn-chip.md"
+                    "the dataset has no truth/{WORKLOADS_FILE} in its manifest; expected the \
+                     workload index described in docs/directions/nn-chip.md"
                 ),
             ));
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| NnChipError::io(&path, e))?;
+        let text = bounded::read_text(&path, limit::DATASET_INDEX, "workload index")?;
         let file = WorkloadsFile::parse(&path, &text)?;
         if file.suite != suite.full_id() {
             return Err(NnChipError::invalid(
@@ -162,23 +164,18 @@ fn load_item(
         let rel = entry.inputs.get(t.name).cloned().unwrap_or_default();
         check_relative_path(index_path, &rel)
             .map_err(|e| NnChipError::invalid(index_path, e.to_string()))?;
-        let listed = dataset
-            .manifest
-            .files
-            .iter()
-            .find(|f| f.path == rel)
-            .ok_or_else(|| {
-                NnChipError::invalid(
-                    index_path,
-                    format!(
-                        "workload `{}` input `{}`: {rel} is not in the dataset manifest",
-                        entry.spec.id, t.name
-                    ),
-                )
-            })?;
+        let listed = dataset.entry(Part::Inputs, &rel).ok_or_else(|| {
+            NnChipError::invalid(
+                index_path,
+                format!(
+                    "workload `{}` input `{}`: {rel} is not listed under `inputs/` in the dataset manifest",
+                    entry.spec.id, t.name
+                ),
+            )
+        })?;
         first_sha.get_or_insert_with(|| listed.sha256.clone());
-        let path = dataset.path_of(&rel);
-        let bytes = std::fs::read(&path).map_err(|e| NnChipError::io(&path, e))?;
+        let path = dataset.input_path(&rel);
+        let bytes = bounded::read(&path, listed.size, "input tensor")?;
         let data = TensorData::from_le_bytes(t.dtype, t.len, &bytes).map_err(|e| {
             NnChipError::invalid(
                 &path,

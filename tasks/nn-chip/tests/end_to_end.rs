@@ -3,8 +3,8 @@
 
 use jiebang_accel::{BackendKind, Device, Output, reference};
 use jiebang_core::{
-    BackendHandle, BuiltinContext, Dataset, GenerateParams, Manifest, Observed, SampleSet,
-    ScoreContext, Scores, SuiteSpec, Task,
+    BackendHandle, BuiltinContext, Dataset, DatasetDirs, GenerateParams, Manifest, Observed,
+    SampleSet, ScoreContext, Scores, SuiteSpec, Task,
 };
 use jiebang_nn_chip::{KernelSamples, NnChip};
 use jiebang_scorecard::BackendPin;
@@ -79,7 +79,14 @@ fn make_dataset(task: &NnChip, suite: &SuiteSpec, samples: Option<u64>, dir: &Pa
         samples,
         seed: None,
     };
-    let generator = task.generate(suite, dir, &params, &|_, _| {}).unwrap();
+    let generator = task
+        .generate(
+            suite,
+            &DatasetDirs::create(dir).unwrap(),
+            &params,
+            &|_, _| {},
+        )
+        .unwrap();
     assert!(
         generator.starts_with("kernel-inputs:v1 seed="),
         "{generator}"
@@ -425,7 +432,7 @@ fn loader_rejects_datasets_that_do_not_fit_the_suite() {
     let e = task.load(&suite, &data).err().unwrap().to_string();
     assert!(e.contains("a.f16") && e.contains("expected 8192"), "{e}");
     // The index made for another suite is refused.
-    let idx = dir.path().join("workloads.json");
+    let idx = dir.path().join("truth/workloads.json");
     let text = std::fs::read_to_string(&idx).unwrap();
     std::fs::write(
         &idx,
@@ -449,7 +456,12 @@ fn loader_rejects_datasets_that_do_not_fit_the_suite() {
         seed: None,
     };
     let e = task
-        .generate(&suite, out.path(), &params, &|_, _| {})
+        .generate(
+            &suite,
+            &DatasetDirs::create(out.path()).unwrap(),
+            &params,
+            &|_, _| {},
+        )
         .unwrap_err()
         .to_string();
     assert!(e.contains("samples = 99"), "{e}");

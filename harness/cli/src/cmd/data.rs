@@ -1,5 +1,5 @@
-//! `jiebang data gen|hash|verify`: make the embedded default dataset of a suite, build a manifest
-//! for an agency's own folder, and check a dataset against its manifest.
+//! `jiebang data gen|hash|verify|convert`: make a suite's default dataset, build a manifest for
+//! an agency's folder, check a dataset against its manifest, convert the old unsplit layout.
 
 use crate::context::{self, Registry};
 use anyhow::{Context as _, Result, bail};
@@ -29,7 +29,9 @@ pub enum DataCmd {
         #[arg(long)]
         seed: Option<u64>,
     },
-    /// Build `manifest.json` for a folder (every file's size and sha256) and print the dataset id.
+    /// Build `manifest.json` for a folder laid out as a dataset (`inputs/`: every file a SUT
+    /// may read; `truth/`: labels and references, never shown to a SUT) with every file's size
+    /// and sha256, and print the dataset id. A file outside the two parts is refused.
     Hash {
         /// Dataset root.
         dir: PathBuf,
@@ -46,6 +48,18 @@ pub enum DataCmd {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Convert a dataset in the old unsplit layout (manifest schema 1) in place: the
+    /// direction's label files move into `truth/`, every other listed file into `inputs/` with
+    /// its path kept; every file is verified first. Prints each label file's move and the new
+    /// dataset id.
+    Convert {
+        /// Dataset root.
+        dir: PathBuf,
+        /// The suite the dataset is for (default: the manifest's `meta.suite`); its direction
+        /// says which files are labels.
+        #[arg(long)]
+        suite: Option<String>,
     },
 }
 
@@ -130,8 +144,51 @@ pub fn run(cmd: &DataCmd, reg: &Registry, quiet: bool) -> Result<bool> {
             }
             return Ok(problems.is_empty());
         }
+        DataCmd::Convert { dir, suite } => convert(reg, dir, suite.as_deref())?,
     }
     Ok(true)
+}
+
+/// `jiebang data convert`: finds the direction (from `--suite` or the manifest), converts in
+/// place, and verifies the result.
+fn convert(reg: &Registry, dir: &Path, suite: Option<&str>) -> Result<()> {
+    let suite = match suite {
+        Some(s) => s.to_string(),
+        None => jiebang_core::layout1_suite(dir)?.with_context(|| {
+            format!(
+                "{}: no `meta.suite` says which suite the dataset is for; pass --suite SUITE",
+                dir.join(MANIFEST_FILE).display()
+            )
+        })?,
+    };
+    let (task, _) = reg.suite(&suite)?;
+    let truth = task.layout1_truth_files();
+    if truth.is_empty() {
+        bail!(
+            "direction `{}` has no old-layout datasets to convert; lay the folder out by hand \
+             (inputs/ and truth/) and run `jiebang data hash`",
+            task.direction().id
+        );
+    }
+    let (_, moves) = jiebang_core::convert_layout1(dir, truth)?;
+    let mut to_inputs = 0;
+    for m in &moves {
+        if truth.contains(&m.from.as_str()) {
+            println!("moved {} -> {}", m.from, m.to);
+        } else {
+            to_inputs += 1;
+        }
+    }
+    println!("moved {to_inputs} other files -> inputs/ (each keeps its path below inputs/)");
+    let ds = jiebang_core::Dataset::open_verified(dir)?;
+    println!(
+        "{}  {} files, {} bytes  {}",
+        ds.hash,
+        ds.manifest.files.len(),
+        ds.manifest.total_bytes(),
+        dir.display()
+    );
+    Ok(())
 }
 
 /// Checks every manifest entry (present, regular file inside the root, size, sha256) and

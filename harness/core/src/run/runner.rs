@@ -193,13 +193,11 @@ fn start(
     log: &LogSink,
     fresh: bool,
 ) -> Result<(), RunError> {
+    // The SUT is given the inputs part only: the truth part lies outside what it is pointed at.
+    let inputs_root = inputs.dataset.inputs_root();
     sut.start(&SutStart {
         suite: inputs.suite.full_id(),
-        dataset_root: inputs
-            .dataset
-            .root
-            .canonicalize()
-            .unwrap_or_else(|_| inputs.dataset.root.clone()),
+        dataset_root: inputs_root.canonicalize().unwrap_or(inputs_root),
         log: log.clone(),
         startup_timeout: Duration::from_secs_f64(eff.startup_timeout_s),
         max_line_bytes: eff.max_line_bytes,

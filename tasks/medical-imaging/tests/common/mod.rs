@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 use jiebang_core::{
-    BackendHandle, BuiltinContext, Dataset, GenerateParams, Manifest, SampleSet, ScoreContext,
-    Scores, SuiteSpec, Task,
+    BackendHandle, BuiltinContext, Dataset, DatasetDirs, GenerateParams, Manifest, SampleSet,
+    ScoreContext, Scores, SuiteSpec, Task,
 };
 use jiebang_medical_imaging::MedicalImaging;
 use jiebang_scorecard::BackendPin;
@@ -39,7 +39,8 @@ pub fn suite(task: &MedicalImaging, name: &str) -> SuiteSpec {
         .expect("embedded suite")
 }
 
-/// Generates `n` studies with `seed` into `dir` and writes the manifest.
+/// Generates `n` studies with `seed` into `dir` (`inputs/` and `truth/`) and writes the
+/// manifest.
 pub fn generate(dir: &Path, n: u64, seed: u64) -> String {
     let task = MedicalImaging::new();
     let params = GenerateParams {
@@ -47,7 +48,12 @@ pub fn generate(dir: &Path, n: u64, seed: u64) -> String {
         seed: Some(seed),
     };
     let line = task
-        .generate(&suite(&task, "case-detection"), dir, &params, &|_, _| {})
+        .generate(
+            &suite(&task, "case-detection"),
+            &DatasetDirs::create(dir).expect("dataset folders"),
+            &params,
+            &|_, _| {},
+        )
         .expect("generate");
     rebuild_manifest(dir);
     line

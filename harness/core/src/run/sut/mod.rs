@@ -27,7 +27,8 @@ use std::time::Duration;
 pub struct SutStart {
     /// `direction/name@version` of the suite.
     pub suite: String,
-    /// The dataset root (process SUTs may read sample files from it).
+    /// The dataset's inputs part (`ROOT/inputs`), the only folder of the dataset a SUT is
+    /// given: query paths are relative to it.
     pub dataset_root: PathBuf,
     /// Where stderr lines go.
     pub log: LogSink,
