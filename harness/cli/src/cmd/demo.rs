@@ -206,11 +206,16 @@ fn summary(cards: &[(String, &Scorecard)]) -> String {
                 .iter()
                 .map(|i| {
                     let unit = crate::report::shown_unit(sc, &i.metric, &i.unit);
+                    let reported = sc
+                        .metrics
+                        .get(&i.metric)
+                        .is_some_and(|m| m.self_reported.is_some());
                     let measured = match i.measured {
                         Some(_) => format!(
-                            "{} {}",
+                            "{} {}{}",
                             crate::fmt::value(i.measured, unit),
-                            crate::fmt::interval(i.ci95, unit)
+                            crate::fmt::interval(i.ci95, unit),
+                            if reported { " self-reported" } else { "" }
                         ),
                         None => "not measured".into(),
                     };
@@ -250,6 +255,15 @@ fn summary(cards: &[(String, &Scorecard)]) -> String {
         for r in rows {
             let _ = writeln!(out, "{}", line(r.each_ref().map(String::as_str)));
         }
+    }
+    if blocks
+        .iter()
+        .any(|(_, rows)| rows.iter().any(|r| r[1].ends_with(" self-reported")))
+    {
+        out.push_str(
+            "self-reported: the figure rests on times the system reported about itself, checked \
+             against what the harness observed (`jiebang show FILE` gives the check)\n",
+        );
     }
     out
 }
