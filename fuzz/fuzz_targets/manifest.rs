@@ -1,7 +1,9 @@
 //! Dataset manifest reader (`Manifest::read` of `manifest.json` in a dataset root). Properties:
-//! every path of an accepted manifest stays inside the root (relative, only normal components),
+//! every path of an accepted manifest stays inside the root (relative, only normal components)
+//! and under `inputs/` or `truth/`,
 //! the manifest can be hashed (its id is not the hash of nothing) and written and read back to
-//! the same id; a refused one names the manifest file, and a line inside it when it names one.
+//! the same id; a refused one names the manifest file, and a line inside it when it names one
+//! (always, for bytes that are not UTF-8).
 #![no_main]
 
 use jiebang_core::{MANIFEST_FILE, Manifest};
@@ -24,9 +26,12 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => {
             return match std::str::from_utf8(data) {
                 Ok(text) => assert_located(&e, &file, text, false),
-                // Not text: the error must still name the file.
+                // Not text: the error names the file and the line of the first bad byte.
                 Err(_) => assert!(
-                    e.to_string().starts_with(&file.display().to_string()),
+                    e.to_string()
+                        .strip_prefix(&format!("{}:", file.display()))
+                        .and_then(|rest| rest.split(':').next())
+                        .is_some_and(|line| line.parse::<usize>().is_ok_and(|l| l >= 1)),
                     "{e}"
                 ),
             };
@@ -40,6 +45,11 @@ fuzz_target!(|data: &[u8]| {
             f.path
         );
         assert!(!f.path.contains('\\') && !f.path.contains('\0'));
+        assert!(
+            f.path.starts_with("inputs/") || f.path.starts_with("truth/"),
+            "path `{}` accepted outside inputs/ and truth/",
+            f.path
+        );
     }
     let canonical = jiebang_scorecard::to_canonical_bytes(&m);
     assert!(
