@@ -92,13 +92,7 @@ pub fn run(cmd: &DataCmd, reg: &Registry, quiet: bool) -> Result<bool> {
                 );
             }
             let ds = context::generate(task.as_ref(), &spec, &params, &out, quiet)?;
-            println!(
-                "{}  {} files, {} bytes  {}",
-                ds.hash,
-                ds.manifest.files.len(),
-                ds.manifest.total_bytes(),
-                out.display()
-            );
+            print_dataset(&ds, &out);
         }
         DataCmd::Hash { dir, dry_run } => {
             let m = Manifest::build(dir, Default::default())?;
@@ -180,7 +174,12 @@ fn convert(reg: &Registry, dir: &Path, suite: Option<&str>) -> Result<()> {
         }
     }
     println!("moved {to_inputs} other files -> inputs/ (each keeps its path below inputs/)");
-    let ds = jiebang_core::Dataset::open_verified(dir)?;
+    print_dataset(&jiebang_core::Dataset::open_verified(dir)?, dir);
+    Ok(())
+}
+
+/// One line on a dataset: its id, file count, size and folder.
+fn print_dataset(ds: &jiebang_core::Dataset, dir: &std::path::Path) {
     println!(
         "{}  {} files, {} bytes  {}",
         ds.hash,
@@ -188,7 +187,6 @@ fn convert(reg: &Registry, dir: &Path, suite: Option<&str>) -> Result<()> {
         ds.manifest.total_bytes(),
         dir.display()
     );
-    Ok(())
 }
 
 /// Checks every manifest entry (present, regular file inside the root, size, sha256) and
