@@ -13,8 +13,9 @@ mod pins;
 mod progress;
 mod registry;
 mod report;
+mod request;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 use std::process::ExitCode;
 
 const EXIT_CODES: &str = "\
@@ -28,11 +29,7 @@ Start with `jiebang demo` (no data, no GPU needed), then `jiebang tasks` to see 
 
 /// jiebang (揭榜): benchmark and evaluation harness for AI sub-domain leaderboards.
 ///
-/// Runs standardized, versioned test suites of each direction against a system under test, and
-/// writes hash-pinned scorecards that set each measured indicator beside the unit's declared
-/// current level, its own 2020 target and the national 2020 target, with a verdict decided by
-/// the 95% confidence interval. This build has two directions, medical imaging and
-/// neural-network chips (`jiebang tasks` lists them); more are to come.
+/// (`--help` adds [`about_directions`]: what jiebang does and the directions of this build.)
 #[derive(Parser)]
 #[command(name = "jiebang", version, after_help = EXIT_CODES)]
 struct Cli {
@@ -76,6 +73,28 @@ enum Cmd {
     Board(cmd::board::Args),
 }
 
+/// The long `--help` text: what jiebang does, and the directions the registry holds.
+fn about_directions(reg: &context::Registry) -> String {
+    let names: Vec<String> = reg
+        .directions()
+        .iter()
+        .map(|d| format!("{} ({})", d.id, d.name_en))
+        .collect();
+    let has = match names.as_slice() {
+        [] => "no directions".to_string(),
+        [one] => format!("one direction: {one}"),
+        [init @ .., last] => format!("{} directions: {} and {last}", names.len(), init.join(", ")),
+    };
+    format!(
+        "jiebang (揭榜): benchmark and evaluation harness for AI sub-domain leaderboards.\n\n\
+         Runs standardized, versioned test suites of each direction against a system under test, \
+         and writes hash-pinned scorecards that set each measured indicator beside the unit's \
+         declared current level, its own 2020 target and the national 2020 target, with a \
+         verdict decided by the 95% confidence interval. This build has {has}; `jiebang tasks` \
+         lists them, and more are to come."
+    )
+}
+
 /// Restores the default SIGPIPE action so that `jiebang verify ... | head` ends quietly
 /// instead of panicking on a closed stdout, as command-line tools are expected to.
 #[allow(unsafe_code)]
@@ -89,8 +108,11 @@ fn reset_sigpipe() {
 
 fn main() -> ExitCode {
     reset_sigpipe();
-    let cli = Cli::parse();
     let reg = context::Registry::new();
+    let matches = Cli::command()
+        .long_about(about_directions(&reg))
+        .get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result: anyhow::Result<bool> = match &cli.cmd {
         Cmd::Demo(a) => cmd::demo::run(a, &reg, cli.quiet),
         Cmd::Tasks(a) => cmd::tasks::run(a, &reg).map(|_| true),

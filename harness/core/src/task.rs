@@ -99,6 +99,9 @@ pub struct BuiltinInfo {
     pub description: &'static str,
     /// Suite ids it answers.
     pub suites: Vec<&'static str>,
+    /// It injects faults on purpose (for tests of `jiebang compare`): `jiebang demo` skips it
+    /// and `jiebang tasks` marks it.
+    pub fault_injection: bool,
 }
 
 /// The compute device chosen with `--backend`, passed through the engine without the engine

@@ -197,11 +197,13 @@ impl Task for MockTask {
                 name: "oracle",
                 description: "answers right",
                 suites: vec!["mock/labels@1"],
+                fault_injection: false,
             },
             BuiltinInfo {
                 name: "parity",
                 description: "answers by parity",
                 suites: vec!["mock/labels@1"],
+                fault_injection: false,
             },
         ]
     }

@@ -115,6 +115,7 @@ impl Task for MedicalImaging {
                 "medical-imaging/case-detection",
                 "medical-imaging/lesion-froc",
             ],
+            fault_injection: false,
         }]
     }
 
@@ -148,6 +149,6 @@ impl Task for MedicalImaging {
     }
 
     fn demo_declaration(&self) -> Option<&'static str> {
-        Some(include_str!("../../../results/demo/medical-imaging.toml"))
+        Some(include_str!("../demo/declaration.toml"))
     }
 }

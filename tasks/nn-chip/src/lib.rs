@@ -121,16 +121,19 @@ impl Task for NnChip {
                 name: builtin::KERNELS,
                 description: "runs each workload on the --backend device (jiebang-accel): warm-up, timed launch+synchronize iterations, readback, digest, probes, RAPL/NVML energy",
                 suites: ALL_SUITES.to_vec(),
+                fault_injection: false,
             },
             BuiltinInfo {
                 name: builtin::TEST_SLOW20,
                 description: "TEST FAULT INJECTION: builtin:kernels with every timed iteration stretched by 20% (for testing `jiebang compare`)",
                 suites: ALL_SUITES.to_vec(),
+                fault_injection: true,
             },
             BuiltinInfo {
                 name: builtin::TEST_BITFLIP,
                 description: "TEST FAULT INJECTION: builtin:kernels with the lowest bit of the first workload's output element 0 flipped (for testing `jiebang compare`)",
                 suites: ALL_SUITES.to_vec(),
+                fault_injection: true,
             },
         ]
     }
@@ -159,6 +162,6 @@ impl Task for NnChip {
     }
 
     fn demo_declaration(&self) -> Option<&'static str> {
-        Some(include_str!("../../../results/demo/nn-chip.toml"))
+        Some(include_str!("../demo/declaration.toml"))
     }
 }

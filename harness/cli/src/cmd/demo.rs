@@ -3,9 +3,11 @@
 //! the systems against each direction's sample declaration, and writes a leaderboard with charts.
 
 use crate::context::Registry;
+use crate::request::{RunRequest, SuiteSource, sut_text};
 use crate::{board, cmd::run};
 use anyhow::{Context as _, Result, bail};
-use clap::Parser as _;
+use jiebang_accel::BackendKind;
+use jiebang_core::run::SutSpec;
 use jiebang_scorecard::{Scorecard, verify_bytes};
 use std::path::{Path, PathBuf};
 
@@ -38,13 +40,6 @@ pub struct Args {
     only: Option<String>,
 }
 
-/// One run the demo makes.
-struct Planned {
-    suite: String,
-    system: String,
-    declaration: Option<PathBuf>,
-}
-
 /// Runs the command; returns whether every scorecard written verified.
 pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
     let cleared = clear_previous(&args.out)?;
@@ -56,7 +51,11 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
-    let mut plan = Vec::new();
+    let backend: BackendKind = args
+        .backend
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--backend {}: {e}", args.backend))?;
+    let mut plan: Vec<RunRequest> = Vec::new();
     for task in reg.tasks() {
         let declaration = match task.demo_declaration() {
             Some(text) => {
@@ -74,12 +73,16 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
                 continue;
             }
             for b in task.builtin_systems() {
-                // `*-test-*` systems inject faults for tests of `jiebang compare`; not for the demo.
-                if b.suites.contains(&suite.id.as_str()) && !b.name.contains("-test-") {
-                    plan.push(Planned {
-                        suite: suite.full_id(),
-                        system: format!("builtin:{}", b.name),
+                // Fault-injecting systems are for tests of `jiebang compare`, not for the demo.
+                if b.suites.contains(&suite.id.as_str()) && !b.fault_injection {
+                    plan.push(RunRequest {
+                        backend,
                         declaration: declaration.clone(),
+                        ..RunRequest::new(
+                            SuiteSource::Embedded(suite.full_id()),
+                            SutSpec::Builtin(b.name.to_string()),
+                            args.out.clone(),
+                        )
                     });
                 }
             }
@@ -95,26 +98,15 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         );
     }
     let mut cards: Vec<(String, Scorecard)> = Vec::new();
-    for (i, p) in plan.iter().enumerate() {
-        let mut argv = vec![
-            "run".to_string(),
-            "--suite".into(),
-            p.suite.clone(),
-            "--sut".into(),
-            p.system.clone(),
-            "--backend".into(),
-            args.backend.clone(),
-            "--out".into(),
-            args.out.display().to_string(),
-        ];
-        if let Some(d) = &p.declaration {
-            argv.push("--declaration".into());
-            argv.push(d.display().to_string());
-        }
-        eprintln!("[{}/{}] jiebang {}", i + 1, plan.len(), argv.join(" "));
-        let run_args = run::Cli::try_parse_from(&argv).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let w = run::execute(&run_args.args, reg, quiet)
-            .with_context(|| format!("demo run of {} with {}", p.suite, p.system))?;
+    for (i, req) in plan.iter().enumerate() {
+        eprintln!(
+            "[{}/{}] jiebang run {}",
+            i + 1,
+            plan.len(),
+            crate::escape::terminal(&req.command_line())
+        );
+        let w = run::execute(req, reg, quiet, false)
+            .with_context(|| format!("demo run of {} with {}", req.suite, sut_text(&req.sut)))?;
         let name = w
             .path
             .file_name()

@@ -5,9 +5,10 @@
 use super::run::{Args, Written, execute};
 use crate::context::Registry;
 use crate::peak_chart::{self, ChartTrial};
+use crate::request::RunRequest;
 use anyhow::{Context as _, Result, anyhow, bail};
-use jiebang_core::run::latency_metric_id;
 use jiebang_core::run::peak::{PeakEnd, PeakSearch, qps_label};
+use jiebang_core::run::{Mode, Scenario, latency_metric_id};
 use jiebang_scorecard::Scorecard;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -97,17 +98,29 @@ fn fmt_s(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{:.4} s", v))
 }
 
-/// Checks the flags a peak search needs and fills in mode, scenario and start rate.
-fn prepare(args: &Args) -> Result<(Args, f64)> {
-    let mut a = args.clone();
-    if let Some(m) = a.mode.as_deref()
+/// A peak search: the base run (server scenario) and how the search goes.
+pub struct PeakRequest {
+    /// Every trial's run, but for its arrival rate and output folder.
+    pub base: RunRequest,
+    /// The first trial's arrival rate, queries per second.
+    pub start_qps: f64,
+    /// Relative precision at which the search stops.
+    pub precision: f64,
+    /// Most trials.
+    pub max_trials: usize,
+}
+
+/// The peak search `run`'s flags ask for: refuses the flags a search cannot take, then times
+/// the server scenario from `--target-qps` (default 10).
+pub fn request(args: &Args) -> Result<PeakRequest> {
+    if let Some(m) = args.mode.as_deref()
         && m != "performance"
     {
         bail!(
             "--find-peak times the server scenario: --mode {m} does not apply (leave --mode out)"
         );
     }
-    if let Some(s) = a.scenario.as_deref()
+    if let Some(s) = args.scenario.as_deref()
         && s != "server"
     {
         bail!(
@@ -115,30 +128,37 @@ fn prepare(args: &Args) -> Result<(Args, f64)> {
         );
     }
     for (given, flag) in [
-        (a.resume, "--resume"),
-        (a.shard.is_some(), "--shard"),
-        (a.log.is_some(), "--log"),
+        (args.resume, "--resume"),
+        (args.shard.is_some(), "--shard"),
+        (args.log.is_some(), "--log"),
     ] {
         if given {
             bail!("--find-peak runs one log per trial: {flag} does not apply");
         }
     }
-    a.mode = Some("performance".into());
-    a.scenario = Some("server".into());
-    let start = match a.target_qps.as_deref() {
+    let start_qps = match args.target_qps.as_deref() {
         Some(q) => q
             .trim()
             .parse::<f64>()
             .map_err(|_| anyhow!("--target-qps `{q}`: expected a number of queries per second"))?,
         None => DEFAULT_START_QPS,
     };
-    Ok((a, start))
+    let mut base = args.request()?;
+    base.settings.mode = Mode::Performance;
+    base.settings.scenario = Some(Scenario::Server);
+    Ok(PeakRequest {
+        base,
+        start_qps,
+        precision: args.peak_precision,
+        max_trials: args.peak_trials,
+    })
 }
 
-/// Runs the search; returns whether some rate met the bound.
-pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
-    let (base, start) = prepare(args)?;
-    let mut search = PeakSearch::new(start, args.peak_precision, args.peak_trials)
+/// Runs the search; returns whether some rate met the bound. `json`: the summary is printed
+/// as JSON instead of the table.
+pub fn run(p: &PeakRequest, reg: &Registry, quiet: bool, json: bool) -> Result<bool> {
+    let out = &p.base.out;
+    let mut search = PeakSearch::new(p.start_qps, p.precision, p.max_trials)
         .map_err(|e| anyhow!("--find-peak: {e}"))?;
     let mut rows: Vec<Row> = Vec::new();
     let mut cards: Vec<Written> = Vec::new();
@@ -148,16 +168,16 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
             Err(end) => break end,
         };
         let label = qps_label(qps);
-        let mut trial = base.clone();
-        trial.target_qps = Some(label.clone());
-        trial.out = args.out.join("peak-trials").join(format!("qps-{label}"));
+        let mut trial = p.base.clone();
+        trial.settings.set("server_target_qps", &label)?;
+        trial.out = out.join("peak-trials").join(format!("qps-{label}"));
         if !quiet {
             eprintln!(
                 "peak search: trial {} at {label} qps",
                 search.trials().len() + 1
             );
         }
-        let w = execute(&trial, reg, quiet)
+        let w = execute(&trial, reg, quiet, json)
             .with_context(|| format!("peak search trial at {label} qps"))?;
         let r = row(&w, qps)?;
         if !quiet {
@@ -197,11 +217,10 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         .and_then(|n| n.strip_suffix(".scorecard.json"))
         .unwrap_or("run")
         .to_string();
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("creating {}", args.out.display()))?;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let best_path = match best_card {
         Some((w, _)) => {
-            let to = args.out.join(format!("{stem}.scorecard.json"));
+            let to = out.join(format!("{stem}.scorecard.json"));
             let bytes =
                 std::fs::read(&w.path).with_context(|| format!("reading {}", w.path.display()))?;
             jiebang_core::atomic::write(&to, &bytes)?;
@@ -216,7 +235,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         backend: format!("{} {}", sc0.pins.backend.kind, sc0.pins.backend.device),
         latency_bound_s: bound,
         percentile: rows[0].percentile,
-        precision: args.peak_precision,
+        precision: p.precision,
         peak_qps: best,
         lowest_failing_qps: search.lowest_failure(),
         end: end.to_string(),
@@ -224,7 +243,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         best_scorecard: best_path.as_deref(),
         trials: &rows,
     };
-    let json_path = args.out.join(format!("{stem}.peak.json"));
+    let json_path = out.join(format!("{stem}.peak.json"));
     let mut text = serde_json::to_string_pretty(&summary)?;
     text.push('\n');
     jiebang_core::atomic::write(&json_path, text.as_bytes())?;
@@ -243,10 +262,10 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         bound,
         rows[0].percentile,
         &title,
-        &args.out,
+        out,
         &format!("{stem}.peak"),
     )?;
-    if args.json {
+    if json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
         print_table(&summary, &end);
@@ -254,7 +273,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         if charted {
             println!(
                 "chart      {}",
-                args.out.join(format!("{stem}.peak.svg")).display()
+                out.join(format!("{stem}.peak.svg")).display()
             );
         }
         if let Some(p) = &best_path {

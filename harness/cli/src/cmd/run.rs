@@ -4,8 +4,10 @@
 
 use crate::context::{self, Registry};
 use crate::progress::Progress;
+use crate::request::{RunRequest, SuiteSource};
 use crate::{pins, report};
 use anyhow::{Context as _, Result, anyhow};
+use jiebang_accel::BackendKind;
 use jiebang_core::run::{
     self, Mode, RunInputs, RunObserver, RunSettings, Scenario, ScorecardInputs, Shard, SutSpec,
 };
@@ -297,49 +299,80 @@ impl RunObserver for Bars {
     }
 }
 
-fn settings(args: &Args, sandbox: Option<&run::Sandbox>) -> Result<RunSettings> {
-    let mut s = RunSettings {
-        mode: args
-            .mode
-            .as_deref()
-            .unwrap_or("accuracy")
-            .parse::<Mode>()
-            .map_err(|e| anyhow!(e))?,
-        scenario: args
-            .scenario
-            .as_deref()
-            .map(str::parse::<Scenario>)
-            .transpose()
-            .map_err(|e| anyhow!(e))?,
-        seed: args.seed,
-        shard: args
-            .shard
-            .as_deref()
-            .map(str::parse::<Shard>)
-            .transpose()
-            .map_err(|e| anyhow!("--shard: {e}"))?,
-        values: Default::default(),
-        sandbox: sandbox.map(run::Sandbox::describe),
-    };
-    for (flag, key) in [
-        (&args.timeout, "timeout_s"),
-        (&args.max_in_flight, "max_in_flight"),
-        (&args.min_duration, "min_duration_s"),
-        (&args.min_queries, "min_query_count"),
-        (&args.target_qps, "server_target_qps"),
-        (&args.latency_bound, "server_latency_bound_s"),
-    ] {
-        if let Some(v) = flag {
-            s.set(key, v)?;
+impl Args {
+    /// The run these flags ask for. `--find-peak`'s own flags are not part of it (see
+    /// `peak::request`), nor is how the outcome is printed (`--json`).
+    pub fn request(&self) -> Result<RunRequest> {
+        let suite = match &self.suite_file {
+            Some(f) => SuiteSource::File(f.clone()),
+            None => SuiteSource::Embedded(self.suite.clone().unwrap_or_default()),
+        };
+        let backend: BackendKind = self
+            .backend
+            .parse()
+            .map_err(|e| anyhow!("--backend {}: {e}", self.backend))?;
+        Ok(RunRequest {
+            sut_files: self.sut_files.clone(),
+            data: self.data.clone(),
+            samples: self.samples,
+            declaration: self.declaration.clone(),
+            backend,
+            settings: self.settings()?,
+            sandbox: self.sandbox,
+            round: self.round.clone(),
+            sign: self.sign.clone(),
+            log: self.log.clone(),
+            resume: self.resume,
+            ..RunRequest::new(suite, SutSpec::parse(&self.sut)?, self.out.clone())
+        })
+    }
+
+    /// Mode, scenario, seed, shard, then the setting flags, then `--set` in order (a later
+    /// value of a name wins).
+    fn settings(&self) -> Result<RunSettings> {
+        let mut s = RunSettings {
+            mode: self
+                .mode
+                .as_deref()
+                .unwrap_or("accuracy")
+                .parse::<Mode>()
+                .map_err(|e| anyhow!(e))?,
+            scenario: self
+                .scenario
+                .as_deref()
+                .map(str::parse::<Scenario>)
+                .transpose()
+                .map_err(|e| anyhow!(e))?,
+            seed: self.seed,
+            shard: self
+                .shard
+                .as_deref()
+                .map(str::parse::<Shard>)
+                .transpose()
+                .map_err(|e| anyhow!("--shard: {e}"))?,
+            values: Default::default(),
+            sandbox: None,
+        };
+        for (flag, key) in [
+            (&self.timeout, "timeout_s"),
+            (&self.max_in_flight, "max_in_flight"),
+            (&self.min_duration, "min_duration_s"),
+            (&self.min_queries, "min_query_count"),
+            (&self.target_qps, "server_target_qps"),
+            (&self.latency_bound, "server_latency_bound_s"),
+        ] {
+            if let Some(v) = flag {
+                s.set(key, v)?;
+            }
         }
+        for kv in &self.set {
+            let (k, v) = kv
+                .split_once('=')
+                .ok_or_else(|| anyhow!("--set `{kv}`: expected KEY=VALUE, e.g. timeout_s=30"))?;
+            s.set(k.trim(), v.trim())?;
+        }
+        Ok(s)
     }
-    for kv in &args.set {
-        let (k, v) = kv
-            .split_once('=')
-            .ok_or_else(|| anyhow!("--set `{kv}`: expected KEY=VALUE, e.g. timeout_s=30"))?;
-        s.set(k.trim(), v.trim())?;
-    }
-    Ok(s)
 }
 
 /// The file stem of a run's outputs: `<direction>.<name>@<v>.<sut>.<mode>[.<scenario>][.shard-i-of-n]`.
@@ -412,16 +445,6 @@ pub fn print_outcome(sc: &Scorecard, path: &Path, log: &[PathBuf], json: bool, q
     }
 }
 
-/// `jiebang run`'s arguments parsed on their own, so that `jiebang demo` runs exactly what a
-/// user's `jiebang run ...` would.
-#[derive(clap::Parser)]
-#[command(name = "run")]
-pub struct Cli {
-    /// The arguments.
-    #[command(flatten)]
-    pub args: Args,
-}
-
 /// What a run wrote.
 pub struct Written {
     /// The sealed scorecard.
@@ -437,12 +460,14 @@ pub struct Written {
 /// error is also printed to stdout as `{"error": "..."}`.
 pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
     let result = if args.find_peak {
-        super::peak::run(args, reg, quiet)
+        super::peak::request(args).and_then(|p| super::peak::run(&p, reg, quiet, args.json))
     } else {
-        execute(args, reg, quiet).map(|w| {
-            print_outcome(&w.scorecard, &w.path, &[w.log], args.json, quiet);
-            true
-        })
+        args.request()
+            .and_then(|r| execute(&r, reg, quiet, args.json))
+            .map(|w| {
+                print_outcome(&w.scorecard, &w.path, &[w.log], args.json, quiet);
+                true
+            })
     };
     let Err(e) = result else {
         return result;
@@ -462,43 +487,45 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
     Err(e)
 }
 
-/// Runs a suite and writes its sealed scorecard; prints only progress. An error about a
-/// `--suite-file` names the file and the line of the field.
-pub fn execute(args: &Args, reg: &Registry, quiet: bool) -> Result<Written> {
-    execute_unlocated(args, reg, quiet).map_err(|e| match &args.suite_file {
-        Some(f) => context::locate_suite_error(e, f),
-        None => e,
+/// Runs a request and writes its sealed scorecard; prints only progress (no progress bars
+/// with `json`). An error about a suite file names the file and the line of the field.
+pub fn execute(req: &RunRequest, reg: &Registry, quiet: bool, json: bool) -> Result<Written> {
+    execute_unlocated(req, reg, quiet, json).map_err(|e| match &req.suite {
+        SuiteSource::File(f) => context::locate_suite_error(e, f),
+        SuiteSource::Embedded(_) => e,
     })
 }
 
-fn execute_unlocated(args: &Args, reg: &Registry, quiet: bool) -> Result<Written> {
-    let (task, suite, source) = match &args.suite_file {
-        Some(f) => {
+fn execute_unlocated(req: &RunRequest, reg: &Registry, quiet: bool, json: bool) -> Result<Written> {
+    let (task, suite, source) = match &req.suite {
+        SuiteSource::File(f) => {
             let (t, s) = context::suite_from_file(reg, f)?;
             (t, s, f.display().to_string())
         }
-        None => {
-            let name = args.suite.as_deref().unwrap_or_default();
+        SuiteSource::Embedded(name) => {
             let (t, s) = reg.suite(name)?;
             (t, s, "embedded".to_string())
         }
     };
-    let spec = SutSpec::parse(&args.sut)?;
+    let spec = &req.sut;
     // The sandbox is checked before any data is generated or any SUT started.
-    let sandbox = if args.sandbox {
-        run::sut::check_sandboxable(&spec)?;
+    let sandbox = if req.sandbox {
+        run::sut::check_sandboxable(spec)?;
         Some(run::Sandbox::probe()?)
     } else {
         None
     };
-    let settings = settings(args, sandbox.as_ref())?;
+    let settings = RunSettings {
+        sandbox: sandbox.as_ref().map(run::Sandbox::describe),
+        ..req.settings.clone()
+    };
     let eff = settings.normalise(&suite)?;
     let sandbox = match (sandbox, eff.sandbox) {
         (Some(s), Some(limits)) => Some(s.with_limits(limits)),
         (s, _) => s,
     };
-    let key = args.sign.as_deref().map(read_key).transpose()?;
-    let declaration = args
+    let key = req.sign.as_deref().map(read_key).transpose()?;
+    let declaration = req
         .declaration
         .as_deref()
         .map(|p| reg.declaration(p))
@@ -507,15 +534,15 @@ fn execute_unlocated(args: &Args, reg: &Registry, quiet: bool) -> Result<Written
     if let Some(d) = &declaration {
         d.check_suite(&suite)?;
     }
-    let backend = open_backend(&args.backend)?;
+    let backend = open_backend(req.backend.as_str())?;
     let params = GenerateParams {
-        samples: args.samples,
+        samples: req.samples,
         seed: None,
     };
     context::check_samples(&params)?;
-    let dataset = context::dataset(task.as_ref(), &suite, args.data.as_deref(), &params, quiet)?;
+    let dataset = context::dataset(task.as_ref(), &suite, req.data.as_deref(), &params, quiet)?;
     let samples = task.load(&suite, &dataset)?;
-    if let (Some(n), Some(d)) = (args.samples, &args.data) {
+    if let (Some(n), Some(d)) = (req.samples, &req.data) {
         eprintln!(
             "warning: --samples {n} is ignored with --data: the dataset at {} has {} samples and all of them are run",
             d.display(),
@@ -523,8 +550,8 @@ fn execute_unlocated(args: &Args, reg: &Registry, quiet: bool) -> Result<Written
         );
     }
     let sut = run::sut::open(
-        &spec,
-        &args.sut_files,
+        spec,
+        &req.sut_files,
         task.as_ref(),
         &suite,
         &samples,
@@ -534,15 +561,15 @@ fn execute_unlocated(args: &Args, reg: &Registry, quiet: bool) -> Result<Written
     let name = stem(
         &suite.id,
         suite.version,
-        &spec,
+        spec,
         &settings,
         eff.scenario.map(Scenario::as_str),
     );
-    let log = args
+    let log = req
         .log
         .clone()
-        .unwrap_or_else(|| args.out.join(format!("{name}.log.jsonl")));
-    let path = args.out.join(format!("{name}.scorecard.json"));
+        .unwrap_or_else(|| req.out.join(format!("{name}.log.jsonl")));
+    let path = req.out.join(format!("{name}.scorecard.json"));
     let inputs = RunInputs {
         task,
         suite,
@@ -552,16 +579,16 @@ fn execute_unlocated(args: &Args, reg: &Registry, quiet: bool) -> Result<Written
         backend,
         settings,
         log,
-        resume: args.resume,
+        resume: req.resume,
     };
     let card = ScorecardInputs {
         harness: pins::harness(),
         host: pins::host(),
-        round: args.round.clone(),
+        round: req.round.clone(),
         declaration,
     };
     let bars = Bars {
-        quiet: quiet || args.json,
+        quiet: quiet || json,
         current: Mutex::new(None),
     };
     let signals = StopOnSignal::install();

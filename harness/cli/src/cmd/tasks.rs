@@ -29,6 +29,7 @@ pub fn run(args: &Args, reg: &Registry) -> Result<()> {
                     })).collect::<Vec<_>>(),
                     "builtin_systems": t.builtin_systems().iter().map(|b| json!({
                         "name": format!("builtin:{}", b.name), "description": b.description, "suites": b.suites,
+                        "fault_injection": b.fault_injection,
                     })).collect::<Vec<_>>(),
                 })
             })
