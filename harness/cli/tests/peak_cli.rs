@@ -161,3 +161,38 @@ fn an_undecidable_first_trial_stops_the_search_with_the_reason() {
     assert_eq!(s["trials"].as_array().unwrap().len(), 1, "{s:#}");
     assert!(s["peak_qps"].is_null());
 }
+
+/// Each trial runs at the rate the search chose, whatever `--set server_target_qps` says; the
+/// search starts from `--target-qps`.
+#[test]
+fn a_trial_runs_at_the_searched_rate_over_a_set_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = jiebang(d)
+        .args([
+            "run",
+            "--suite",
+            "medical-imaging/case-detection",
+            "--samples",
+            "4",
+        ])
+        .args(["--sut", &sut(), "--find-peak", "--target-qps", "40"])
+        .args(["--set", "server_target_qps=7", "--peak-trials", "1"])
+        .args(["--latency-bound", "0.05", "--min-duration", "0.5"])
+        .args(["--min-queries", "16", "--out", "out", "--quiet"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let summary = std::fs::read_dir(d.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".peak.json"))
+        .unwrap_or_else(|| panic!("no summary; {stderr}"));
+    let s: Value = serde_json::from_slice(&std::fs::read(summary).unwrap()).unwrap();
+    let trials = s["trials"].as_array().unwrap();
+    assert_eq!(trials.len(), 1, "{s:#}");
+    assert_eq!(trials[0]["qps"], 40.0, "{s:#}");
+    let card = d.join(trials[0]["scorecard"].as_str().unwrap());
+    let card: Value = serde_json::from_slice(&std::fs::read(card).unwrap()).unwrap();
+    assert_eq!(card["pins"]["settings"]["server_target_qps"], 40.0);
+}

@@ -144,7 +144,7 @@ fn demo_declaration_validates_against_the_catalogue() {
     let task = MedicalImaging::new();
     let text = task.demo_declaration().unwrap();
     let d = jiebang_core::Declaration::parse(
-        std::path::Path::new("results/demo/medical-imaging.toml"),
+        std::path::Path::new("tasks/medical-imaging/demo/declaration.toml"),
         text,
         &[task.direction()],
     )

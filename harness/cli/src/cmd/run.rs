@@ -307,6 +307,7 @@ impl Args {
             Some(f) => SuiteSource::File(f.clone()),
             None => SuiteSource::Embedded(self.suite.clone().unwrap_or_default()),
         };
+        let sut = SutSpec::parse(&self.sut)?;
         let backend: BackendKind = self
             .backend
             .parse()
@@ -323,7 +324,7 @@ impl Args {
             sign: self.sign.clone(),
             log: self.log.clone(),
             resume: self.resume,
-            ..RunRequest::new(suite, SutSpec::parse(&self.sut)?, self.out.clone())
+            ..RunRequest::new(suite, sut, self.out.clone())
         })
     }
 
