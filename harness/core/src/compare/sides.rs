@@ -5,6 +5,7 @@ use super::Side;
 use jiebang_scorecard::Scorecard;
 use std::collections::BTreeSet;
 
+/// What identifies `sc` in a report.
 pub(crate) fn side(sc: &Scorecard) -> Side {
     let b = &sc.pins.backend;
     Side {
@@ -21,6 +22,7 @@ pub(crate) fn side(sc: &Scorecard) -> Side {
     }
 }
 
+/// The pins (and run settings) that differ, each as `what: baseline X, new Y`.
 pub(crate) fn differences(a: &Scorecard, b: &Scorecard) -> Vec<String> {
     let mut out = Vec::new();
     let mut diff = |what: &str, x: String, y: String| {
