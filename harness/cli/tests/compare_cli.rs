@@ -459,3 +459,58 @@ fn help_explains_the_noise_default_and_how_to_choose_it() {
         assert!(text.contains(want), "{want:?} not in {text}");
     }
 }
+
+#[test]
+fn a_direction_this_build_does_not_know_is_compared_by_the_generic_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let unknown = |seconds: Vec<f64>, wer: f64| {
+        let mut sc = card(seconds, D1);
+        sc.pins.task.direction = "speechy".into();
+        sc.pins.suite.id = "speechy/asr".into();
+        sc.metrics.insert("wer.clean".into(), metric(wer, "ratio"));
+        sc
+    };
+    let base = write(d, "base.json", unknown(jitter(1e-3, 20, 0), 0.05));
+    let slow = write(d, "slow.json", unknown(jitter(1.2e-3, 20, 2), 0.08));
+    let out = jiebang()
+        .arg("compare")
+        .args([&base, &slow])
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let m = |id: &str| {
+        v["comparison"]["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // Seconds are better lower in every catalogue; `ratio` is not one way in all of them.
+    assert_eq!(m("kernel.gemm-f32-64.latency")["status"], "regressed");
+    let wer = m("wer.clean");
+    assert_eq!(wer["status"], "not-judged");
+    assert_eq!(
+        wer["note"],
+        "which direction is better is unknown for unit `ratio`"
+    );
+    let help = jiebang()
+        .args(["compare", "--help"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let help = String::from_utf8(help).unwrap();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("A scorecard of a direction this build does not know is still compared"),
+        "{help}"
+    );
+}

@@ -226,7 +226,7 @@ impl Declaration {
             }
             let metric = c.metric.get_ref();
             let m = direction.metric(metric).ok_or_else(|| {
-                let known: Vec<_> = direction.metrics.iter().map(|m| m.id).collect();
+                let known: Vec<_> = direction.metrics.iter().map(|m| &*m.id).collect();
                 cx.err(
                     &c.metric,
                     format!(

@@ -3,12 +3,13 @@
 
 use jiebang_scorecard::{Better, Comparison, Target};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Source of the national 2020 reference targets, as DESIGN.md quotes it.
 pub const NATIONAL_SOURCE: &str = "《促进新一代人工智能产业发展三年行动计划（2018－2020年）》(工信部科〔2017〕315号), as quoted by secondary sources";
 
 /// A sub-domain with its indicator and metric catalogues.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Direction {
     /// Id, e.g. `medical-imaging`.
     pub id: &'static str,
@@ -20,6 +21,10 @@ pub struct Direction {
     pub indicators: Vec<Indicator>,
     /// Every metric the direction's suites compute; custom indicators are built from these.
     pub metrics: Vec<MetricSpec>,
+    /// The output digests its suites write, each with the workload it stands for (`compare`
+    /// reads them; a direction without digests leaves this empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub digests: Vec<DigestSpec>,
 }
 
 /// An indicator (指标).
@@ -51,6 +56,24 @@ pub struct NationalTarget {
 }
 
 impl NationalTarget {
+    /// A confirmed national target from [`NATIONAL_SOURCE`].
+    pub fn new(comparison: Comparison, value: f64) -> Self {
+        NationalTarget {
+            comparison,
+            value,
+            source: NATIONAL_SOURCE,
+            unconfirmed: false,
+        }
+    }
+
+    /// The same target marked as not confirmed against its primary source.
+    pub fn unconfirmed(self) -> Self {
+        NationalTarget {
+            unconfirmed: true,
+            ..self
+        }
+    }
+
     /// The scorecard form.
     pub fn to_target(&self) -> Target {
         Target {
@@ -76,7 +99,7 @@ pub enum MetricKind {
 #[derive(Debug, Clone, Serialize)]
 pub struct MetricSpec {
     /// Id, e.g. `case.sensitivity`.
-    pub id: &'static str,
+    pub id: Cow<'static, str>,
     /// Unit (`ratio`, `s`, `TOPS`, ...).
     pub unit: &'static str,
     /// Which direction is better.
@@ -84,13 +107,62 @@ pub struct MetricSpec {
     /// Proportion or continuous.
     pub kind: MetricKind,
     /// One line on what it is.
-    pub description: &'static str,
+    pub description: Cow<'static, str>,
+    /// The workload the metric measures on its own (an nn-chip kernel, a speech test
+    /// subset), whatever else the run covers; `None` for an aggregate over the run's samples.
+    /// When two runs cover different sample sets, `compare` judges only the metrics of
+    /// workloads both ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workload: Option<Cow<'static, str>>,
+}
+
+impl MetricSpec {
+    /// A metric over the whole run (no workload).
+    pub fn new(
+        id: impl Into<Cow<'static, str>>,
+        unit: &'static str,
+        better: Better,
+        kind: MetricKind,
+        description: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        MetricSpec {
+            id: id.into(),
+            unit,
+            better,
+            kind,
+            description: description.into(),
+            workload: None,
+        }
+    }
+
+    /// The same metric, measured on workload `w` alone.
+    pub fn of_workload(self, w: impl Into<Cow<'static, str>>) -> Self {
+        MetricSpec {
+            workload: Some(w.into()),
+            ..self
+        }
+    }
+}
+
+/// An output digest in a direction's catalogue: a hash of what one workload produced, which
+/// `compare` requires to stay identical.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DigestSpec {
+    /// The digest's name in a scorecard's `digests`, e.g. `output.gemm-f32-64`.
+    pub name: Cow<'static, str>,
+    /// The workload it stands for, e.g. `gemm-f32-64`.
+    pub workload: Cow<'static, str>,
 }
 
 impl Direction {
     /// The metric spec with this id.
     pub fn metric(&self, id: &str) -> Option<&MetricSpec> {
         self.metrics.iter().find(|m| m.id == id)
+    }
+
+    /// The digest spec with this name.
+    pub fn digest(&self, name: &str) -> Option<&DigestSpec> {
+        self.digests.iter().find(|d| d.name == name)
     }
 
     /// The indicator with this id.
@@ -103,8 +175,14 @@ impl Direction {
     pub fn check(&self) -> Result<(), String> {
         let mut seen = std::collections::BTreeSet::new();
         for m in &self.metrics {
-            if !seen.insert(m.id) {
+            if !seen.insert(&*m.id) {
                 return Err(format!("{}: metric `{}` listed twice", self.id, m.id));
+            }
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for d in &self.digests {
+            if !names.insert(&*d.name) {
+                return Err(format!("{}: digest `{}` listed twice", self.id, d.name));
             }
         }
         for i in &self.indicators {

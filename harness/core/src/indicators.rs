@@ -26,7 +26,7 @@ pub fn assemble(
             id,
             ind.name_zh,
             ind.name_en,
-            spec.id,
+            &spec.id,
             false,
             metrics,
             direction,

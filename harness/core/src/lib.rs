@@ -23,7 +23,7 @@ pub use dataset::{
 };
 pub use declaration::{CustomIndicator, Declaration, DeclaredLevel};
 pub use direction::{
-    Direction, Indicator, MetricKind, MetricSpec, NATIONAL_SOURCE, NationalTarget,
+    DigestSpec, Direction, Indicator, MetricKind, MetricSpec, NATIONAL_SOURCE, NationalTarget,
 };
 pub use error::{CoreError, line_of, toml_error};
 pub use indicators::assemble as assemble_indicators;

@@ -32,28 +32,29 @@ fn direction() -> Direction {
             },
         ],
         metrics: vec![
-            MetricSpec {
-                id: "case.sensitivity",
-                unit: "ratio",
-                better: Better::Higher,
-                kind: MetricKind::Proportion,
-                description: "",
-            },
-            MetricSpec {
-                id: "case.fnr",
-                unit: "ratio",
-                better: Better::Lower,
-                kind: MetricKind::Proportion,
-                description: "",
-            },
-            MetricSpec {
-                id: "case.auc",
-                unit: "ratio",
-                better: Better::Higher,
-                kind: MetricKind::Continuous,
-                description: "",
-            },
+            MetricSpec::new(
+                "case.sensitivity",
+                "ratio",
+                Better::Higher,
+                MetricKind::Proportion,
+                "",
+            ),
+            MetricSpec::new(
+                "case.fnr",
+                "ratio",
+                Better::Lower,
+                MetricKind::Proportion,
+                "",
+            ),
+            MetricSpec::new(
+                "case.auc",
+                "ratio",
+                Better::Higher,
+                MetricKind::Continuous,
+                "",
+            ),
         ],
+        digests: vec![],
     }
 }
 

@@ -58,13 +58,14 @@ impl MockTask {
                         unconfirmed: false,
                     }),
                 }],
-                metrics: vec![MetricSpec {
-                    id: "mock.accuracy",
-                    unit: "ratio",
-                    better: Better::Higher,
-                    kind: MetricKind::Proportion,
-                    description: "share of samples answered right",
-                }],
+                metrics: vec![MetricSpec::new(
+                    "mock.accuracy",
+                    "ratio",
+                    Better::Higher,
+                    MetricKind::Proportion,
+                    "share of samples answered right",
+                )],
+                digests: vec![],
             },
             suites: vec![suite],
         }

@@ -10,6 +10,7 @@ mod estimate;
 pub mod froc;
 pub mod latency;
 pub mod proportion;
+pub mod ratio;
 mod sort;
 pub mod special;
 pub mod speech;

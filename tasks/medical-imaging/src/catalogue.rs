@@ -2,7 +2,7 @@
 //! targets, and the catalogue of metrics its two suites compute.
 
 use crate::phantom::CATEGORIES;
-use jiebang_core::{Direction, Indicator, MetricKind, MetricSpec, NATIONAL_SOURCE, NationalTarget};
+use jiebang_core::{Direction, Indicator, MetricKind, MetricSpec, NationalTarget};
 use jiebang_scorecard::{Better, Comparison};
 
 /// Direction id.
@@ -38,33 +38,18 @@ pub fn category_sensitivity_id(category: &str) -> String {
     format!("{SENSITIVITY_BY_CATEGORY}{category}")
 }
 
-fn national(comparison: Comparison, value: f64) -> Option<NationalTarget> {
-    Some(NationalTarget {
-        comparison,
-        value,
-        source: NATIONAL_SOURCE,
-        unconfirmed: false,
-    })
-}
-
 fn proportion(id: &'static str, better: Better, description: &'static str) -> MetricSpec {
-    MetricSpec {
-        id,
-        unit: "ratio",
-        better,
-        kind: MetricKind::Proportion,
-        description,
-    }
+    MetricSpec::new(id, "ratio", better, MetricKind::Proportion, description)
 }
 
 fn continuous(id: &'static str, description: &'static str) -> MetricSpec {
-    MetricSpec {
+    MetricSpec::new(
         id,
-        unit: "ratio",
-        better: Better::Higher,
-        kind: MetricKind::Continuous,
+        "ratio",
+        Better::Higher,
+        MetricKind::Continuous,
         description,
-    }
+    )
 }
 
 /// Ids of the per-category sensitivities of the phantom's categories (static, so units can
@@ -159,21 +144,21 @@ pub fn direction() -> Direction {
                 name_zh: "检出率",
                 name_en: "detection rate",
                 metric: SENSITIVITY,
-                national_target: national(Comparison::Gt, 0.95),
+                national_target: Some(NationalTarget::new(Comparison::Gt, 0.95)),
             },
             Indicator {
                 id: "imaging.false_negative_rate",
                 name_zh: "假阴性率",
                 name_en: "false-negative rate",
                 metric: FNR,
-                national_target: national(Comparison::Lt, 0.01),
+                national_target: Some(NationalTarget::new(Comparison::Lt, 0.01)),
             },
             Indicator {
                 id: "imaging.false_positive_rate",
                 name_zh: "假阳性率",
                 name_en: "false-positive rate",
                 metric: FPR,
-                national_target: national(Comparison::Lt, 0.05),
+                national_target: Some(NationalTarget::new(Comparison::Lt, 0.05)),
             },
             Indicator {
                 id: "imaging.auc",
@@ -191,12 +176,14 @@ pub fn direction() -> Direction {
             },
         ],
         metrics,
+        digests: vec![],
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiebang_core::NATIONAL_SOURCE;
 
     #[test]
     fn catalogue_is_consistent_and_carries_national_targets() {

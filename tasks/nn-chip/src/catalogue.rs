@@ -1,9 +1,9 @@
 //! The nn-chip direction (神经网络芯片): its indicators with the national 2020 targets, and the
 //! catalogue of metrics its suites compute — aggregates by precision plus five metrics per
-//! kernel workload of the embedded suites.
+//! kernel workload of the embedded suites, each tied to its workload, as is its output digest.
 
 use crate::spec::{Precision, WorkloadSpec};
-use jiebang_core::{Direction, Indicator, MetricKind, MetricSpec, NATIONAL_SOURCE, NationalTarget};
+use jiebang_core::{DigestSpec, Direction, Indicator, MetricKind, MetricSpec, NationalTarget};
 use jiebang_scorecard::{Better, Comparison};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -56,202 +56,181 @@ pub fn workload_metric(workload: &str, suffix: &str) -> String {
     format!("kernel.{workload}.{suffix}")
 }
 
-fn national(comparison: Comparison, value: f64, unconfirmed: bool) -> Option<NationalTarget> {
-    Some(NationalTarget {
-        comparison,
-        value,
-        source: NATIONAL_SOURCE,
-        unconfirmed,
-    })
+/// The name of a workload's output digest, `output.<workload>`.
+pub fn workload_digest(workload: &str) -> String {
+    format!("output.{workload}")
 }
 
-fn metric(
-    id: &'static str,
-    unit: &'static str,
-    better: Better,
-    kind: MetricKind,
-    description: &'static str,
-) -> MetricSpec {
-    MetricSpec {
-        id,
-        unit,
-        better,
-        kind,
-        description,
-    }
-}
-
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
-
-/// The six metric specs of one workload. Their strings are leaked once per process (the
-/// catalogue is built once, see [`direction`]).
+/// The six metric specs of one workload, each tied to it.
 fn workload_metrics(w: &WorkloadSpec) -> Vec<MetricSpec> {
     let p = w.precision();
     let rate_unit = p.rate_unit();
-    let id = |s: &str| leak(workload_metric(&w.id, s));
+    let id = |s: &str| workload_metric(&w.id, s);
     let c = MetricKind::Continuous;
-    vec![
-        metric(
+    let specs = vec![
+        MetricSpec::new(
             id("latency"),
             "s",
             Better::Lower,
             c,
-            leak(format!(
+            format!(
                 "{}: median seconds per timed iteration as the system reported them, checked against the harness's observed wall times (launch + completion; bootstrap 95% CI over iterations)",
                 w.id
-            )),
+            ),
         ),
-        metric(
+        MetricSpec::new(
             id("rate"),
             rate_unit,
             Better::Higher,
             c,
-            leak(format!(
+            format!(
                 "{}: operations / median reported iteration time, {rate_unit} ({} precision; self-reported, checked)",
                 w.id,
                 p.as_str()
-            )),
+            ),
         ),
-        metric(
+        MetricSpec::new(
             id("rate_observed"),
             rate_unit,
             Better::Higher,
             c,
-            leak(format!(
+            format!(
                 "{}: harness-observed lower bound on the rate: operations of a query's warm-up and timed iterations / its issue-to-answer time, {rate_unit}",
                 w.id
-            )),
+            ),
         ),
-        metric(
+        MetricSpec::new(
             id("rel_error"),
             "ratio",
             Better::Lower,
             c,
-            leak(format!(
+            format!(
                 "{}: normwise relative error of the probed outputs against the harness's CPU reference (0 = exact)",
                 w.id
-            )),
+            ),
         ),
-        metric(
+        MetricSpec::new(
             id("correct"),
             "bool",
             Better::Higher,
             c,
-            leak(format!(
+            format!(
                 "{}: 1 when the harness accepted the output (integers bit-exact, floats within tolerance)",
                 w.id
-            )),
+            ),
         ),
-        metric(
+        MetricSpec::new(
             id("efficiency"),
             "TOPS/W",
             Better::Higher,
             c,
-            leak(format!(
+            format!(
                 "{}: operations per joule of measured device energy over the timed iterations, TOPS/W",
                 w.id
-            )),
+            ),
         ),
-    ]
+    ];
+    specs
+        .into_iter()
+        .map(|m| m.of_workload(w.id.clone()))
+        .collect()
 }
 
 fn build() -> Direction {
     let c = MetricKind::Continuous;
     let mut metrics = vec![
-        metric(
+        MetricSpec::new(
             THROUGHPUT_F32,
             "TFLOPS",
             Better::Higher,
             c,
             "Achieved f32 rate from reported kernel seconds (self-reported, checked against observed wall times): best correct f32 workload (GEMM, conv2d, LSTM, RNN), TFLOPS",
         ),
-        metric(
+        MetricSpec::new(
             THROUGHPUT_F16,
             "TFLOPS",
             Better::Higher,
             c,
             "Achieved 16-bit float rate from reported kernel seconds (self-reported, checked): best correct f16 GEMM, TFLOPS (16-bit float TOPS)",
         ),
-        metric(
+        MetricSpec::new(
             THROUGHPUT_INT8,
             "TOPS",
             Better::Higher,
             c,
             "Achieved int8 rate from reported kernel seconds (self-reported, checked): best correct int8→i32 GEMM, TOPS",
         ),
-        metric(
+        MetricSpec::new(
             THROUGHPUT_OBSERVED_F32,
             "TFLOPS",
             Better::Higher,
             c,
             "Harness-observed lower bound on the f32 rate: best correct f32 workload's operations over observed issue-to-answer time, TFLOPS",
         ),
-        metric(
+        MetricSpec::new(
             THROUGHPUT_OBSERVED_F16,
             "TFLOPS",
             Better::Higher,
             c,
             "Harness-observed lower bound on the 16-bit float rate: best correct f16 GEMM's operations over observed issue-to-answer time, TFLOPS",
         ),
-        metric(
+        MetricSpec::new(
             THROUGHPUT_OBSERVED_INT8,
             "TOPS",
             Better::Higher,
             c,
             "Harness-observed lower bound on the int8 rate: best correct int8→i32 GEMM's operations over observed issue-to-answer time, TOPS",
         ),
-        metric(
+        MetricSpec::new(
             PEAK_F32,
             "TFLOPS",
             Better::Higher,
             c,
             "Theoretical f32 peak of the device where known (as the system derives it), TFLOPS",
         ),
-        metric(
+        MetricSpec::new(
             PEAK_FRACTION_F32,
             "ratio",
             Better::Higher,
             c,
             "Achieved vs. theoretical f32 peak: throughput.f32 / peak.f32 (null where the peak is unknown)",
         ),
-        metric(
+        MetricSpec::new(
             EFFICIENCY_BEST,
             "TOPS/W",
             Better::Higher,
             c,
             "Energy efficiency: best correct workload's operations per joule (RAPL or NVML), TOPS/W; null where no counter is readable",
         ),
-        metric(
+        MetricSpec::new(
             CORRECTNESS,
             "ratio",
             Better::Higher,
             MetricKind::Proportion,
             "Share of workloads whose output the harness accepted (Wilson 95% CI)",
         ),
-        metric(
+        MetricSpec::new(
             SUPPORT_CNN,
             "bool",
             Better::Higher,
             c,
             "1 when every convolution workload ran and was correct",
         ),
-        metric(
+        MetricSpec::new(
             SUPPORT_RNN,
             "bool",
             Better::Higher,
             c,
             "1 when every RNN workload ran and was correct",
         ),
-        metric(
+        MetricSpec::new(
             SUPPORT_LSTM,
             "bool",
             Better::Higher,
             c,
             "1 when every LSTM workload ran and was correct",
         ),
-        metric(
+        MetricSpec::new(
             SUPPORT_ALL,
             "bool",
             Better::Higher,
@@ -259,11 +238,16 @@ fn build() -> Direction {
             "1 when CNN, RNN and LSTM workloads all ran and were correct",
         ),
     ];
+    let mut digests = vec![];
     let mut seen = BTreeSet::new();
     for suite in crate::suites::embedded().unwrap_or_default() {
         for w in crate::suites::workloads(&suite).unwrap_or_default() {
             if seen.insert(w.id.clone()) {
                 metrics.extend(workload_metrics(&w));
+                digests.push(DigestSpec {
+                    name: workload_digest(&w.id).into(),
+                    workload: w.id.into(),
+                });
             }
         }
     }
@@ -284,21 +268,21 @@ fn build() -> Direction {
                 "云端芯片性能（16位浮点）",
                 "Cloud chip performance (16-bit float)",
                 THROUGHPUT_F16,
-                national(Comparison::Ge, 128.0, true),
+                Some(NationalTarget::new(Comparison::Ge, 128.0).unconfirmed()),
             ),
             indicator(
                 "chip.energy_efficiency",
                 "能效比",
                 "Energy efficiency",
                 EFFICIENCY_BEST,
-                national(Comparison::Gt, 1.0, true),
+                Some(NationalTarget::new(Comparison::Gt, 1.0).unconfirmed()),
             ),
             indicator(
                 "chip.cnn_rnn_lstm",
                 "支持CNN、RNN、LSTM",
                 "Supports CNN, RNN and LSTM (qualitative; 1 = all three run correctly)",
                 SUPPORT_ALL,
-                national(Comparison::Ge, 1.0, false),
+                Some(NationalTarget::new(Comparison::Ge, 1.0)),
             ),
             indicator(
                 "chip.throughput_f32",
@@ -330,6 +314,7 @@ fn build() -> Direction {
             ),
         ],
         metrics,
+        digests,
     }
 }
 
@@ -360,6 +345,7 @@ pub fn throughput_metric(p: Precision) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiebang_core::NATIONAL_SOURCE;
 
     #[test]
     fn catalogue_is_consistent_and_covers_the_suites() {
@@ -386,5 +372,25 @@ mod tests {
             d.metric("kernel.lstm-t32-h256.latency").unwrap().better,
             Better::Lower
         );
+        let c = d.indicator("chip.cnn_rnn_lstm").unwrap();
+        assert!(!c.national_target.as_ref().unwrap().unconfirmed);
+    }
+
+    #[test]
+    fn every_workload_metric_and_digest_names_its_workload() {
+        let d = direction();
+        for suite in crate::suites::embedded().unwrap() {
+            for w in crate::suites::workloads(&suite).unwrap() {
+                for suffix in PER_WORKLOAD {
+                    let m = d.metric(&workload_metric(&w.id, suffix)).unwrap();
+                    assert_eq!(m.workload.as_deref(), Some(w.id.as_str()), "{}", m.id);
+                }
+                let digest = d.digest(&workload_digest(&w.id)).unwrap();
+                assert_eq!(digest.workload, w.id);
+            }
+        }
+        for aggregate in [THROUGHPUT_F32, EFFICIENCY_BEST, CORRECTNESS, SUPPORT_ALL] {
+            assert_eq!(d.metric(aggregate).unwrap().workload, None, "{aggregate}");
+        }
     }
 }

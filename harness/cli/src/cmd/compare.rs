@@ -6,8 +6,8 @@ use crate::context::Registry;
 use crate::escape::{markdown as md, markdown_code as code};
 use anyhow::{Context as _, Result, bail};
 use jiebang_core::compare::{
-    CompareSettings, Comparison, Coverage, DEFAULT_NOISE, DigestStatus, MetricChange, MetricStatus,
-    compare, unit_rule,
+    Catalogue, CompareSettings, Comparison, Coverage, DEFAULT_NOISE, DigestStatus, MetricChange,
+    MetricStatus, UnitRule, compare,
 };
 use jiebang_scorecard::{Better, Scorecard, verify_bytes};
 use std::fmt::Write as _;
@@ -26,7 +26,15 @@ pub enum CompareFormat {
 
 /// Arguments of `jiebang compare`.
 #[derive(clap::Args)]
-#[command(allow_negative_numbers = true)]
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Which way is better for a metric, and which workload a metric or output digest \
+belongs to, come from the catalogue of the scorecards' direction (`jiebang tasks --json`). A \
+scorecard of a direction this build does not know is still compared, by the generic rule: a \
+metric is better lower or higher as its unit is in every registered catalogue and in the \
+runner's own metrics (s lower; qps, bool higher), else not judged; every metric counts as an \
+aggregate over the run's samples, and each digest as a workload of its own."
+)]
 pub struct Args {
     /// BASELINE NEW, or only NEW when `--baseline` is given.
     #[arg(required = true, num_args = 1..=2, value_name = "SCORECARD")]
@@ -79,19 +87,18 @@ pub fn run(args: &Args, reg: &Registry) -> Result<bool> {
     };
     let baseline = read_verified(&base_path)?;
     let new = read_verified(&new_path)?;
-    let direction = reg.task(&new.pins.task.direction);
-    let better = |id: &str, unit: &str| -> Option<Better> {
-        direction
-            .as_ref()
-            .and_then(|t| t.direction().metric(id).map(|m| m.better))
-            .or_else(|| unit_rule(unit))
-    };
+    let task = reg.task(&new.pins.task.direction);
+    let units = reg
+        .directions()
+        .into_iter()
+        .fold(UnitRule::runner(), UnitRule::learn);
+    let catalogue = Catalogue::new(task.as_ref().map(|t| t.direction()), &units);
     let settings = CompareSettings {
         noise: args.noise,
         seed: args.seed,
         ..CompareSettings::default()
     };
-    let c = compare(&baseline, &new, &better, &settings).with_context(|| {
+    let c = compare(&baseline, &new, &settings, &catalogue).with_context(|| {
         format!(
             "comparing {} with {}",
             new_path.display(),

@@ -73,7 +73,7 @@ pub fn run(args: &Args, reg: &Registry) -> Result<()> {
             println!("    builtin:{:<24} {}", b.name, b.description);
         }
         const SHOWN: usize = 12;
-        let ids: Vec<_> = d.metrics.iter().map(|m| m.id).collect();
+        let ids: Vec<&str> = d.metrics.iter().map(|m| &*m.id).collect();
         let more = if ids.len() > SHOWN {
             format!(
                 " … ({} in all: `jiebang tasks --json` lists them)",
