@@ -1,20 +1,12 @@
 //! What the fuzz targets share: stand-in direction catalogues (shaped like the task crates', so
 //! that the real declarations and rounds of the seed corpus parse) and checks on input errors.
 
-use jiebang_core::{
-    CoreError, Direction, Indicator, MetricKind, MetricSpec, NATIONAL_SOURCE, NationalTarget,
-};
+use jiebang_core::{CoreError, Direction, Indicator, MetricKind, MetricSpec, NationalTarget};
 use jiebang_scorecard::{Better, Comparison};
 use std::path::{Path, PathBuf};
 
 fn metric(id: &'static str, unit: &'static str, better: Better) -> MetricSpec {
-    MetricSpec {
-        id,
-        unit,
-        better,
-        kind: MetricKind::Continuous,
-        description: "",
-    }
+    MetricSpec::new(id, unit, better, MetricKind::Continuous, "")
 }
 
 fn indicator(
@@ -27,12 +19,7 @@ fn indicator(
         name_zh: "指标",
         name_en: "indicator",
         metric,
-        national_target: target.map(|(comparison, value)| NationalTarget {
-            comparison,
-            value,
-            source: NATIONAL_SOURCE,
-            unconfirmed: false,
-        }),
+        national_target: target.map(|(comparison, value)| NationalTarget::new(comparison, value)),
     }
 }
 
@@ -72,6 +59,7 @@ pub fn directions() -> Vec<Direction> {
                 metric("lesion.froc_cpm", "ratio", Higher),
                 metric("case.sensitivity.liver-lesion", "ratio", Higher),
             ],
+            ..Direction::default()
         },
         Direction {
             id: "nn-chip",
@@ -98,6 +86,7 @@ pub fn directions() -> Vec<Direction> {
                 metric("support.cnn_rnn_lstm", "bool", Higher),
                 metric("kernel.gemm-f16-256.latency", "s", Lower),
             ],
+            ..Direction::default()
         },
     ]
 }
