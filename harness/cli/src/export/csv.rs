@@ -8,10 +8,16 @@ use anyhow::{Context as _, Result};
 use jiebang_core::board::Selection;
 use jiebang_scorecard::Verdict;
 
+/// A verdict's word, empty when there is none.
 fn word(v: &Option<Verdict>) -> String {
     v.as_ref()
         .map(|v| v.status.word().to_string())
         .unwrap_or_default()
+}
+
+/// A number as Rust writes it (shortest round-trip), empty when there is none.
+fn number(v: Option<f64>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
 }
 
 /// A CSV writer that quotes every cell that is not a number, so that no separator a unit wrote
@@ -50,7 +56,6 @@ impl Exporter<BoardReport<'_>> for Csv {
             "verdict_declared_current",
             "self_reported",
         ])?;
-        let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
         for s in &board.suites {
             for t in &s.indicators {
                 for r in &t.rows {
@@ -67,12 +72,12 @@ impl Exporter<BoardReport<'_>> for Csv {
                         text(&i.id),
                         text(&i.unit),
                         rank_cell(r.place),
-                        opt(i.measured),
-                        opt(i.ci95.map(|c| c[0])),
-                        opt(i.ci95.map(|c| c[1])),
+                        number(i.measured),
+                        number(i.ci95.map(|c| c[0])),
+                        number(i.ci95.map(|c| c[1])),
                         i.n.to_string(),
-                        opt(i.declared_current),
-                        opt(i.declared_target_2020),
+                        number(i.declared_current),
+                        number(i.declared_target_2020),
                         i.national_target
                             .as_ref()
                             .map(|t| format!("{}{}", t.comparison.symbol(), t.value))
@@ -110,7 +115,6 @@ impl Exporter<[Selection]> for Csv {
             "scorecard",
             "self_reported",
         ])?;
-        let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
         for p in picks {
             for c in &p.candidates {
                 w.write_record([
@@ -119,9 +123,9 @@ impl Exporter<[Selection]> for Csv {
                     c.rank.clone(),
                     text(&c.unit),
                     text(&c.systems.join(" ")),
-                    opt(c.measured),
-                    opt(c.ci95.map(|c| c[0])),
-                    opt(c.ci95.map(|c| c[1])),
+                    number(c.measured),
+                    number(c.ci95.map(|c| c[0])),
+                    number(c.ci95.map(|c| c[1])),
                     c.national_met.to_string(),
                     c.national_total.to_string(),
                     c.selected.to_string(),

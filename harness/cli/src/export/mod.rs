@@ -19,7 +19,7 @@ pub use scorecard::shown_unit;
 
 use anyhow::Result;
 
-/// Writes reports of kind `R` in one format: the whole file or output, ending in a newline.
+/// Writes reports of kind `R` in one format: the whole file, or the whole output of a command.
 pub trait Exporter<R: ?Sized> {
     /// `report` in this format.
     fn export(&self, report: &R) -> Result<String>;
