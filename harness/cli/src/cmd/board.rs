@@ -228,7 +228,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
             selection: &published.selection,
             round: round.as_ref(),
             title: &title,
-            chart: None,
+            chart: published.charted.then_some("indicators.svg"),
         };
         print!("{}", Text.export(&report)?);
         for x in &excluded {
