@@ -7,6 +7,7 @@ mod chart;
 mod cmd;
 mod context;
 mod escape;
+mod export;
 mod fmt;
 mod peak_chart;
 mod pins;

@@ -162,6 +162,30 @@ fn show_prints_no_control_sequences_and_labels_self_reported_values() {
     assert_eq!(v["pins"]["sut"]["name"], NAME);
 }
 
+#[test]
+fn compare_prints_no_control_sequences_in_any_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let card = signed_card(d);
+    for format in ["markdown", "json", "junit"] {
+        let out = jiebang(d)
+            .arg("compare")
+            .args([&card, &card])
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        no_controls(&format!("compare --format {format}"), &text);
+        if format == "json" {
+            // The same value: the bidi override is a JSON escape, not gone.
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let sut = v["comparison"]["new"]["sut"].as_str().unwrap();
+            assert!(sut.contains(NAME), "{sut}");
+        }
+    }
+}
+
 /// Says `ready` with a name full of control sequences; answers every query alike.
 const LOUD_SUT: &str = r#"
 import json, sys

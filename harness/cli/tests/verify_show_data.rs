@@ -95,6 +95,48 @@ fn show_takes_several_files_and_names_round_shard_and_non_scorecards() {
     );
 }
 
+/// Every format of `show` is a whole document ending its last line: one scorecard's JSON is
+/// the scorecard itself, several are an array.
+#[test]
+fn show_formats_end_their_last_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let a = write(d, "a.scorecard.json", golden());
+    let stdout = |args: &[&str]| {
+        let out = jiebang(d).arg("show").arg(&a).args(args).output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = stdout(&["--format", "json"]);
+    assert!(one.ends_with("}\n"), "{one:?}");
+    let v: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(v["id"], golden_id(d));
+    let many = stdout(&[a.to_str().unwrap(), "--format", "json"]);
+    assert!(many.ends_with("]\n"), "{many:?}");
+    let v: serde_json::Value = serde_json::from_str(&many).unwrap();
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
+    let md = stdout(&["--format", "markdown"]);
+    assert!(
+        md.starts_with("```text\nscorecard ") && md.ends_with("|\n"),
+        "{md}"
+    );
+    let text = stdout(&[]);
+    assert!(
+        text.starts_with("scorecard ") && text.ends_with('\n'),
+        "{text}"
+    );
+}
+
+/// The id of the scorecard `write` made in `dir`.
+fn golden_id(dir: &Path) -> String {
+    let bytes = std::fs::read(dir.join("a.scorecard.json")).unwrap();
+    verify_bytes("a", &bytes, None)
+        .unwrap()
+        .scorecard
+        .id
+        .unwrap()
+}
+
 #[test]
 fn verify_trust_rows_and_secret_key() {
     let tmp = tempfile::tempdir().unwrap();

@@ -2,6 +2,7 @@
 //! boundary, verdicts, and the pieces every run shares. It never names a concrete task.
 
 pub mod atomic;
+pub mod board;
 pub mod bounded;
 pub mod compare;
 mod dataset;

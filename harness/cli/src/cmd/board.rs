@@ -1,10 +1,12 @@
 //! `jiebang board`: the organizer's leaderboard from any set of scorecards — each verified
 //! (bytes, id, signature against `--trust`), shards and other rounds left off with the reason.
 
-use crate::board::{self, Excluded};
+use crate::board;
 use crate::context::Registry;
 use crate::escape::terminal as term;
+use crate::export::{BoardReport, Exporter as _, Text};
 use anyhow::{Context as _, Result, bail};
+use jiebang_core::board::Excluded;
 use jiebang_core::round::Round;
 use jiebang_scorecard::{Scorecard, verify_bytes};
 use std::collections::BTreeMap;
@@ -219,55 +221,16 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         .clone()
         .or_else(|| round.as_ref().and_then(|r| r.title.clone()))
         .unwrap_or_else(|| "Leaderboard".into());
-    let (b, picks, charted) =
-        board::write_with(&refs, &excluded, round.as_ref(), &title, &args.out)?;
+    let published = board::write_with(&refs, &excluded, round.as_ref(), &title, &args.out)?;
     if !quiet {
-        for s in &b.suites {
-            println!("{}: {} scorecard(s)", term(&s.suite), s.entries.len());
-            for st in &s.standings {
-                let e = &s.entries[st.entry];
-                println!(
-                    "  {:>3}  {} — {}: national targets met {}, inconclusive {}, not met {}, not measured {}",
-                    st.place.map_or("—".into(), |p| format!(
-                        "{}{}",
-                        if p.tied { "=" } else { "" },
-                        p.place
-                    )),
-                    term(&e.unit()),
-                    term(&e.system()),
-                    st.met,
-                    st.inconclusive,
-                    st.not_met,
-                    st.not_measured
-                );
-            }
-        }
-        for p in &picks {
-            println!(
-                "selection, {} (ranked by {}; caps {} selected, {} successful):",
-                term(&p.direction),
-                term(&p.ranking_indicator),
-                p.selected_cap,
-                p.successful_cap
-            );
-            for c in &p.candidates {
-                let status = match (c.selected, c.successful) {
-                    (true, true) => "selected, successful",
-                    (true, false) => "selected",
-                    _ => "not selected",
-                };
-                println!(
-                    "  {:>3}  {}: {status}{}",
-                    c.rank,
-                    term(&c.unit),
-                    if c.note.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", term(&c.note))
-                    }
-                );
-            }
-        }
+        let report = BoardReport {
+            board: &published.board,
+            selection: &published.selection,
+            round: round.as_ref(),
+            title: &title,
+            chart: published.charted.then_some("indicators.svg"),
+        };
+        print!("{}", Text.export(&report)?);
         for x in &excluded {
             eprintln!("left off: {}: {}", term(&x.file), term(&x.reason));
         }
@@ -279,7 +242,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         } else {
             ""
         },
-        if charted {
+        if published.charted {
             ", indicators.svg, indicators.png"
         } else {
             ""

@@ -2,7 +2,8 @@
 //! integrity), one after another; what the scorecard says is escaped for the terminal.
 
 use crate::escape::terminal as term;
-use crate::report::{Format, not_a_scorecard, render};
+use crate::export::{Exporter as _, Json};
+use crate::report::{Format, not_a_scorecard};
 use anyhow::{Context as _, Result, bail};
 use jiebang_core::bounded::{self, limit};
 use jiebang_scorecard::{Scorecard, verify_bytes};
@@ -57,15 +58,12 @@ pub fn run(args: &Args) -> Result<()> {
                     }
                     println!("──── {} ────", term(&path.display().to_string()));
                 }
-                print!("{}", render(&sc, args.format));
+                print!("{}", args.format.exporter().export(&sc)?);
             }
         }
     }
     if !json.is_empty() {
-        println!(
-            "{}",
-            crate::escape::json(&serde_json::to_string_pretty(&json)?)
-        );
+        print!("{}", Json.export(&json[..])?);
     }
     match errors.len() {
         0 => Ok(()),

@@ -2,8 +2,9 @@
 //! indicator; the first `selected` are selected, and of those, in rank order, the first
 //! `successful` whose every national-target indicator was measured and `met` are successful.
 
-use super::model::{Board, Place, rank_by};
-use jiebang_core::round::{Round, RoundDirection};
+use super::model::Board;
+use super::rank::{Place, rank_by};
+use crate::round::{Round, RoundDirection};
 use jiebang_scorecard::{Better, IndicatorResult, VerdictStatus};
 use std::collections::BTreeMap;
 
@@ -183,4 +184,128 @@ pub fn select(round: &Round, board: &Board<'_>) -> Vec<Selection> {
         .iter()
         .map(|rd| select_direction(rd, board))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiebang_scorecard::{DeclarationPin, Scorecard};
+
+    /// A scorecard of `unit` whose detection rate is `v` ± 0.001 over `n` samples, its national
+    /// target met or not.
+    fn card(unit: Option<&str>, v: Option<f64>, n: u64, met: bool, id: &str) -> Scorecard {
+        let mut sc = crate::board::tests_support::sample();
+        sc.pins.declaration = unit.map(|u| DeclarationPin {
+            unit: u.into(),
+            hash: "0".repeat(64),
+        });
+        let i = &mut sc.indicators[0];
+        i.measured = v;
+        i.ci95 = v.map(|v| [v - 0.001, v + 0.001]);
+        i.n = n;
+        if let Some(nat) = i.verdicts.national.as_mut() {
+            nat.status = if met {
+                VerdictStatus::Met
+            } else {
+                VerdictStatus::NotMet
+            };
+        }
+        sc.id = Some(id.into());
+        sc
+    }
+
+    fn direction(selected: usize, successful: usize) -> RoundDirection {
+        RoundDirection {
+            id: "medical-imaging".into(),
+            ranking_indicator: "imaging.detection_rate".into(),
+            selected,
+            successful,
+        }
+    }
+
+    fn pick(cards: &[Scorecard], rd: &RoundDirection) -> Selection {
+        let named: Vec<(String, &Scorecard)> = cards
+            .iter()
+            .map(|sc| (format!("{}.scorecard.json", sc.id.as_deref().unwrap()), sc))
+            .collect();
+        select_direction(rd, &Board::build(&named, &[]))
+    }
+
+    #[test]
+    fn top_five_are_selected_and_the_first_three_with_every_target_met_succeed() {
+        // Seven units, best first: U0 .. U6; U1 misses its national target.
+        let cards: Vec<Scorecard> = (0..7)
+            .map(|k| {
+                let unit = format!("U{k}");
+                card(
+                    Some(&unit),
+                    Some(0.99 - 0.01 * k as f64),
+                    100,
+                    k != 1,
+                    &unit,
+                )
+            })
+            .collect();
+        let s = pick(&cards, &direction(5, 3));
+        let got: Vec<(&str, &str, bool, bool)> = s
+            .candidates
+            .iter()
+            .map(|c| (c.unit.as_str(), c.rank.as_str(), c.selected, c.successful))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("U0", "1", true, true),
+                ("U1", "2", true, false),
+                ("U2", "3", true, true),
+                ("U3", "4", true, true),
+                ("U4", "5", true, false),
+                ("U5", "6", false, false),
+                ("U6", "7", false, false),
+            ]
+        );
+        assert_eq!(s.candidates[1].note, "0 of 1 national targets shown met");
+        assert_eq!(
+            s.candidates[4].note,
+            "every national target met, beyond the cap of 3 successful"
+        );
+        assert_eq!(s.candidates[5].note, "beyond the cap of 5 selected");
+        assert_eq!((s.selected_cap, s.successful_cap), (5, 3));
+        assert_eq!(s.unit_of_measure, "ratio");
+    }
+
+    #[test]
+    fn undeclared_cards_are_not_candidates_and_unmeasured_units_are_not_ranked() {
+        let cards = [
+            card(None, Some(0.99), 100, true, "anon"),
+            card(Some("Lab"), None, 0, false, "lab"),
+            card(Some("Top"), Some(0.9), 100, true, "top"),
+        ];
+        let s = pick(&cards, &direction(1, 1));
+        assert_eq!(s.undeclared, ["anon.scorecard.json"]);
+        let units: Vec<&str> = s.candidates.iter().map(|c| c.unit.as_str()).collect();
+        assert_eq!(units, ["Top", "Lab"]);
+        assert!(s.candidates[0].selected && s.candidates[0].successful);
+        let lab = &s.candidates[1];
+        assert_eq!((lab.rank.as_str(), lab.selected), ("—", false));
+        assert_eq!(lab.note, "imaging.detection_rate not measured: not ranked");
+    }
+
+    #[test]
+    fn a_unit_is_ranked_by_its_largest_measurement_then_smallest_id() {
+        let cards = [
+            card(Some("Lab"), Some(0.5), 40, true, "b"),
+            card(Some("Lab"), Some(0.7), 80, true, "c"),
+            card(Some("Lab"), Some(0.9), 80, true, "d"),
+        ];
+        let s = pick(&cards, &direction(5, 3));
+        assert_eq!(s.candidates.len(), 1);
+        let c = &s.candidates[0];
+        assert_eq!(
+            (c.measured, c.scorecard.as_deref()),
+            (Some(0.7), Some("c.scorecard.json"))
+        );
+        // Counted over every scorecard of the unit.
+        assert_eq!((c.national_met, c.national_total), (3, 3));
+    }
 }

@@ -1,6 +1,7 @@
 //! The leaderboard's shape: suites (by id, version and hash), each with its entries' standings
 //! and one ranked table per indicator; ranks tie when 95% intervals overlap the group leader's.
 
+use super::rank::{Place, rank_by};
 use jiebang_scorecard::{Better, IndicatorResult, Scorecard, VerdictStatus};
 use std::collections::BTreeMap;
 
@@ -51,26 +52,6 @@ impl Entry<'_> {
             .chars()
             .take(12)
             .collect()
-    }
-}
-
-/// A place in a ranking; `tied` when its interval overlaps the leader of its place.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Place {
-    /// 1-based.
-    pub place: usize,
-    /// Shares the place with the entry above.
-    pub tied: bool,
-}
-
-impl Place {
-    /// `1`, `=1` when tied, `—` when not placed.
-    pub fn label(p: Option<Place>) -> String {
-        match p {
-            Some(Place { place, tied: true }) => format!("={place}"),
-            Some(Place { place, .. }) => place.to_string(),
-            None => "—".into(),
-        }
     }
 }
 
@@ -141,53 +122,6 @@ pub struct Board<'a> {
     pub suites: Vec<SuiteBoard<'a>>,
     /// Left out, with reasons.
     pub excluded: Vec<Excluded>,
-}
-
-fn overlaps(a: Option<[f64; 2]>, b: Option<[f64; 2]>) -> bool {
-    match (a, b) {
-        (Some([a0, a1]), Some([b0, b1])) => a0 <= b1 && b0 <= a1,
-        _ => false,
-    }
-}
-
-/// Ranks items best first by `get` (value, interval); unmeasured items go last without a
-/// place. An item ties with its place's leader when their intervals overlap (the data cannot
-/// tell them apart at 95%) or their values are equal.
-pub fn rank_by<T>(
-    items: &mut [T],
-    better: Better,
-    get: impl Fn(&T) -> (Option<f64>, Option<[f64; 2]>),
-    mut set: impl FnMut(&mut T, Place),
-) {
-    items.sort_by(|a, b| match (get(a).0, get(b).0) {
-        (Some(x), Some(y)) => match better {
-            Better::Higher => y.total_cmp(&x),
-            Better::Lower => x.total_cmp(&y),
-        },
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
-    let mut leader: Option<(usize, Option<f64>, Option<[f64; 2]>)> = None;
-    for (i, item) in items.iter_mut().enumerate() {
-        let (value, ci) = get(item);
-        if value.is_none() {
-            continue;
-        }
-        let place = match leader {
-            Some((place, lv, lci)) if overlaps(lci, ci) || lv == value => {
-                Place { place, tied: true }
-            }
-            _ => {
-                leader = Some((i + 1, value, ci));
-                Place {
-                    place: i + 1,
-                    tied: false,
-                }
-            }
-        };
-        set(item, place);
-    }
 }
 
 fn rank(rows: &mut [Row<'_>], better: Better) {
@@ -376,5 +310,64 @@ mod tests {
                 tied: true
             })
         );
+    }
+
+    fn card(unit: Option<&str>, suite_hash: &str, status: VerdictStatus, id: &str) -> Scorecard {
+        let mut sc = crate::board::tests_support::sample();
+        sc.pins.declaration = unit.map(|u| jiebang_scorecard::DeclarationPin {
+            unit: u.into(),
+            hash: "0".repeat(64),
+        });
+        sc.pins.suite.hash = suite_hash.into();
+        if let Some(v) = sc.indicators[0].verdicts.national.as_mut() {
+            v.status = status;
+        }
+        sc.id = Some(id.into());
+        sc
+    }
+
+    #[test]
+    fn groups_by_suite_hash_and_orders_standings_by_targets_met() {
+        let met = card(Some("A"), "h1", VerdictStatus::Met, "a");
+        let open = card(Some("B"), "h1", VerdictStatus::Inconclusive, "b");
+        let missed = card(None, "h1", VerdictStatus::NotMet, "c");
+        let edited = card(Some("D"), "h2", VerdictStatus::Met, "d");
+        let cards: Vec<(String, &Scorecard)> = [&missed, &open, &met, &edited]
+            .iter()
+            .enumerate()
+            .map(|(i, sc)| (format!("{i}.scorecard.json"), *sc))
+            .collect();
+        let left = Excluded {
+            file: "x".into(),
+            reason: "shard".into(),
+        };
+        let board = Board::build(&cards, std::slice::from_ref(&left));
+        // Another suite hash is another table, even for the same suite id and version.
+        assert_eq!(board.suites.len(), 2);
+        let s = &board.suites[0];
+        assert_eq!((s.hash.as_str(), s.entries.len()), ("h1", 3));
+        let order: Vec<(String, String)> = s
+            .standings
+            .iter()
+            .map(|st| (s.entries[st.entry].unit(), Place::label(st.place)))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("A".to_string(), "1".to_string()),
+                ("B".into(), "2".into()),
+                ("—".into(), "3".into())
+            ]
+        );
+        let first = &s.standings[0];
+        assert_eq!(
+            (first.met, first.own_declared, first.current_declared),
+            (1, 1, 1)
+        );
+        assert_eq!(board.excluded.len(), 1);
+        // The indicator table ranks all three: equal intervals tie.
+        let t = &s.indicators[0];
+        let labels: Vec<String> = t.rows.iter().map(|r| Place::label(r.place)).collect();
+        assert_eq!(labels, ["1", "=1", "=1"]);
     }
 }

@@ -2,7 +2,9 @@
 //! tables), with a small stylesheet and the indicator chart, in one self-contained file.
 //! Raw HTML in the Markdown is never passed through: it is rendered as text.
 
+use super::{BoardReport, Exporter, Html, Markdown};
 use crate::escape::html as escape;
+use anyhow::Result;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1200px;\
@@ -11,8 +13,15 @@ font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;ve
 th{background:#f3f3f3}tr:nth-child(even) td{background:#fafafa}code{font-size:.9em}\
 img{max-width:100%;border:1px solid #ddd}h2{border-bottom:2px solid #ddd;padding-bottom:.2em}";
 
+impl Exporter<BoardReport<'_>> for Html {
+    /// `index.html`: the Markdown page as HTML, with the chart.
+    fn export(&self, r: &BoardReport<'_>) -> Result<String> {
+        Ok(page(&Markdown.export(r)?, r.title, r.chart))
+    }
+}
+
 /// `index.html` for `markdown`; `chart` is the file name of the chart image beside it, if any.
-pub fn render(markdown: &str, title: &str, chart: Option<&str>) -> String {
+fn page(markdown: &str, title: &str, chart: Option<&str>) -> String {
     let mut body = String::new();
     // The Markdown escapes what units wrote, and jiebang writes no HTML, links or images into
     // it; should any reach the parser all the same, raw HTML is shown as text, never passed
@@ -48,7 +57,7 @@ mod tests {
 
     #[test]
     fn tables_become_html_and_text_is_escaped() {
-        let page = render(
+        let page = page(
             "# A & B\n\n| x | y |\n|---|---|\n| 1 | <2> |\n",
             "Round <1>",
             Some("indicators.svg"),
@@ -64,7 +73,7 @@ mod tests {
 
     #[test]
     fn raw_html_in_the_markdown_is_text() {
-        let page = render(
+        let page = page(
             "<script>alert(1)</script>\n\nx <img src=x onerror=alert(2)> y \
              [a](javascript:alert(3)) ![b](x.svg)\n",
             "t",

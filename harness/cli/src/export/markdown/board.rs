@@ -2,10 +2,9 @@
 //! targets, then each indicator ranked with measured value, interval and all three verdicts.
 //! Every text from a scorecard or round file is escaped ([`crate::escape::markdown`]).
 
-use super::Selection;
-use super::model::{Board, Place, SuiteBoard};
 use crate::escape::{markdown as cell, markdown_code as code};
 use crate::fmt;
+use jiebang_core::board::{Board, Place, Selection, SuiteBoard};
 use std::fmt::Write as _;
 
 fn suite(out: &mut String, s: &SuiteBoard<'_>) {

@@ -1,0 +1,42 @@
+//! A scorecard's report in Markdown: the header lines in a text block, the indicator table
+//! (measured vs. declared vs. targets, with verdicts) and the metric table; cells escaped.
+
+use crate::escape::markdown as md;
+use crate::export::scorecard::{HEAD, header, rows, shown_unit};
+use crate::fmt;
+use jiebang_scorecard::Scorecard;
+use std::fmt::Write as _;
+
+/// The report: the header as a text block, then the indicator and metric tables.
+pub fn render(sc: &Scorecard) -> String {
+    let mut out = String::new();
+    let mut h = String::new();
+    header(sc, &mut h);
+    let _ = writeln!(out, "```text\n{h}```\n");
+    let _ = writeln!(out, "| {} |", HEAD.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(HEAD.len()));
+    for r in rows(sc) {
+        let _ = writeln!(out, "| {} |", r.map(|c| md(&c)).join(" | "));
+    }
+    let _ = writeln!(
+        out,
+        "\n| metric | value | 95% CI | n | method |\n|---|---|---|---|---|"
+    );
+    for (k, m) in &sc.metrics {
+        let unit = shown_unit(sc, k, &m.unit);
+        let value = m
+            .value
+            .map(|_| fmt::self_reported(&fmt::value(m.value, unit), m.self_reported.as_deref()))
+            .unwrap_or_else(|| format!("not measured: {}", m.reason.clone().unwrap_or_default()));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            md(k),
+            md(&value),
+            md(&fmt::interval(m.ci95, unit)),
+            m.n,
+            md(m.ci_method.as_deref().unwrap_or_default())
+        );
+    }
+    out
+}

@@ -1,0 +1,161 @@
+//! What the text and Markdown reports of one scorecard share: the header lines (escaped for a
+//! terminal) and the indicator table's cells (unescaped: each format escapes them).
+
+use crate::escape::terminal as term;
+use crate::fmt;
+use jiebang_scorecard::Scorecard;
+use std::fmt::Write as _;
+
+/// The unit a metric's numbers are shown in: see [`fmt::display_unit`].
+pub fn shown_unit<'a>(sc: &Scorecard, metric: &str, unit: &'a str) -> &'a str {
+    fmt::display_unit(
+        unit,
+        sc.metrics.get(metric).and_then(|m| m.ci_method.as_deref()),
+    )
+}
+
+/// The `self_reported` note of `metric`, if its value rests on what the system reported.
+fn self_reported<'a>(sc: &'a Scorecard, metric: &str) -> Option<&'a str> {
+    sc.metrics
+        .get(metric)
+        .and_then(|m| m.self_reported.as_deref())
+}
+
+/// The indicator table's column heads.
+pub const HEAD: [&str; 8] = [
+    "indicator",
+    "measured [95% CI]",
+    "n",
+    "declared current",
+    "own 2020 target",
+    "national target",
+    "vs national",
+    "vs current / own target",
+];
+
+/// The indicator table's cells, unescaped.
+pub fn rows(sc: &Scorecard) -> Vec<[String; 8]> {
+    sc.indicators
+        .iter()
+        .map(|i| {
+            let unit = shown_unit(sc, &i.metric, &i.unit);
+            let name = format!(
+                "{}{} {} ({})",
+                if i.custom { "*" } else { "" },
+                i.id,
+                i.name_zh,
+                i.name_en
+            );
+            let measured = match i.measured {
+                Some(_) => fmt::self_reported(
+                    &format!(
+                        "{} {}",
+                        fmt::value(i.measured, unit),
+                        fmt::interval(i.ci95, unit)
+                    ),
+                    self_reported(sc, &i.metric),
+                ),
+                None => format!("not measured: {}", i.reason.clone().unwrap_or_default()),
+            };
+            [
+                name,
+                measured,
+                i.n.to_string(),
+                fmt::value(i.declared_current, unit),
+                fmt::value(i.declared_target_2020, unit),
+                i.national_target
+                    .as_ref()
+                    .map(|t| fmt::target(t, unit))
+                    .unwrap_or_else(|| "—".into()),
+                fmt::verdict(i.verdicts.national.as_ref()),
+                format!(
+                    "{} / {}",
+                    fmt::verdict(i.verdicts.declared_current.as_ref()),
+                    fmt::verdict(i.verdicts.own_target.as_ref())
+                ),
+            ]
+        })
+        .collect()
+}
+
+/// The header lines: id, suite, system, unit, round, shard, dataset, backend, run, signer.
+pub fn header(sc: &Scorecard, out: &mut String) {
+    let p = &sc.pins;
+    let _ = writeln!(
+        out,
+        "scorecard {}",
+        sc.id.as_deref().unwrap_or("(unsealed)")
+    );
+    let _ = writeln!(
+        out,
+        "suite      {}@{} ({})",
+        term(&p.suite.id),
+        p.suite.version,
+        term(&p.suite.hash.chars().take(12).collect::<String>())
+    );
+    let _ = writeln!(
+        out,
+        "system     {}:{}{}",
+        term(&p.sut.adapter),
+        term(&p.sut.name),
+        p.sut
+            .version
+            .as_deref()
+            .map(|v| format!(" {}", term(v)))
+            .unwrap_or_default()
+    );
+    if let Some(d) = &p.declaration {
+        let _ = writeln!(out, "unit       {}", term(&d.unit));
+    }
+    if let Some(r) = &p.round {
+        let _ = writeln!(out, "round      {}", term(r));
+    }
+    if let Some(s) = &p.shard {
+        let _ = writeln!(
+            out,
+            "shard      {}: partial, covers only this shard's samples; merge the shard logs \
+             (`jiebang merge`) for the run's result",
+            term(s)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "dataset    {} ({} samples)",
+        term(&p.dataset.hash.chars().take(12).collect::<String>()),
+        p.dataset.samples
+    );
+    let _ = writeln!(
+        out,
+        "backend    {} — {}",
+        term(&p.backend.kind),
+        term(&p.backend.device)
+    );
+    let q = &sc.run.queries;
+    let f = &q.failures;
+    let _ = writeln!(
+        out,
+        "run        {}{} · {} queries, {} answered · failures: crash {}, timeout {}, malformed {}, missing {}, unknown id {}, duplicate {}",
+        term(&sc.run.mode),
+        sc.run
+            .scenario
+            .as_deref()
+            .map(|s| format!(" / {}", term(s)))
+            .unwrap_or_default(),
+        q.issued,
+        q.answered,
+        f.crash,
+        f.timeout,
+        f.malformed,
+        f.missing,
+        f.unknown_id,
+        f.duplicate
+    );
+    if let Some(s) = &sc.signature {
+        let _ = writeln!(
+            out,
+            "signed     by {} ({})",
+            term(&s.signer),
+            term(&s.public_key.chars().take(16).collect::<String>())
+        );
+    }
+}
