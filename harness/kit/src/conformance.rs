@@ -126,6 +126,25 @@ fn differing(a: &Scorecard, b: &Scorecard) -> BTreeSet<String> {
         .collect()
 }
 
+/// Whether the section entry `entry` is a metric that the resumed run `resumed` declined to
+/// measure (no value, with a reason) where the uninterrupted run `whole` measured it: a task
+/// may withhold what an interruption keeps it from checking, but never change a value.
+fn withheld(whole: &Scorecard, resumed: &Scorecard, entry: &str) -> bool {
+    let Some(id) = entry.strip_prefix("metrics.") else {
+        return false;
+    };
+    match (whole.metrics.get(id), resumed.metrics.get(id)) {
+        (Some(w), Some(r)) => {
+            w.value.is_some()
+                && r.value.is_none()
+                && r.reason
+                    .as_deref()
+                    .is_some_and(|why| !why.trim().is_empty())
+        }
+        _ => false,
+    }
+}
+
 /// `entry = value` of a section entry for messages.
 fn shown(sc: &Scorecard, entry: &str) -> String {
     let (kind, id) = entry.split_once('.').unwrap_or((entry, ""));
@@ -169,14 +188,19 @@ impl SuiteCheck<'_> {
         let tmp = match tempfile::tempdir() {
             Ok(t) => t,
             Err(e) => {
-                self.fail(Check::Generate, format!("cannot make a temporary folder: {e}"));
+                self.fail(
+                    Check::Generate,
+                    format!("cannot make a temporary folder: {e}"),
+                );
                 return None;
             }
         };
         let params = GenerateParams {
-            samples: options
-                .samples
-                .map(|cap| self.suite.dataset_u64("samples").map_or(cap, |d| d.min(cap))),
+            samples: options.samples.map(|cap| {
+                self.suite
+                    .dataset_u64("samples")
+                    .map_or(cap, |d| d.min(cap))
+            }),
             seed: None,
         };
         let ds = self.datasets(&params, tmp.path())?;
@@ -318,7 +342,10 @@ impl SuiteCheck<'_> {
             if d.metric(m).is_none() {
                 self.fail(
                     Check::Catalogue,
-                    format!("field `metrics`: `{m}` is not in the `{}` metric catalogue", d.id),
+                    format!(
+                        "field `metrics`: `{m}` is not in the `{}` metric catalogue",
+                        d.id
+                    ),
                 );
             }
         }
@@ -326,7 +353,10 @@ impl SuiteCheck<'_> {
             if d.indicator(i).is_none() {
                 self.fail(
                     Check::Catalogue,
-                    format!("field `indicators`: `{i}` is not in the `{}` indicator catalogue", d.id),
+                    format!(
+                        "field `indicators`: `{i}` is not in the `{}` indicator catalogue",
+                        d.id
+                    ),
                 );
             }
         }
@@ -386,7 +416,10 @@ impl SuiteCheck<'_> {
         if found > SHOWN {
             self.fail(
                 Check::Truth,
-                format!("... and {} more query fields that name the truth", found - SHOWN),
+                format!(
+                    "... and {} more query fields that name the truth",
+                    found - SHOWN
+                ),
             );
         }
     }
@@ -447,7 +480,9 @@ impl SuiteCheck<'_> {
             if let Some(why) = root_reaches_truth(r, ds) {
                 here(self.fail(
                     Check::Truth,
-                    format!("`hello`'s dataset_root {why}; expected the dataset's `inputs/` folder"),
+                    format!(
+                        "`hello`'s dataset_root {why}; expected the dataset's `inputs/` folder"
+                    ),
                 ));
             }
         }
@@ -463,6 +498,7 @@ impl SuiteCheck<'_> {
         };
         let varying = differing(&sc1, &sc2);
         let cut = logs.join("resumed.log.jsonl");
+        let mut withheld_on_resume = Vec::new();
         let resumed_after = match resume::truncated_copy(&first, &cut) {
             Ok(k) => k,
             Err(e) => {
@@ -473,6 +509,10 @@ impl SuiteCheck<'_> {
         match self.run_once(name, ds, samples, cut, true) {
             Ok((sc3, _)) => {
                 for entry in differing(&sc1, &sc3).difference(&varying) {
+                    if withheld(&sc1, &sc3, entry) {
+                        withheld_on_resume.push(entry.clone());
+                        continue;
+                    }
                     here(self.fail(
                         Check::Resume,
                         format!(
@@ -492,6 +532,7 @@ impl SuiteCheck<'_> {
             metrics: sc1.metrics.len(),
             digests: sc1.digests.len(),
             varying: varying.into_iter().collect(),
+            withheld_on_resume,
             resumed_after,
         })
     }
@@ -525,7 +566,10 @@ impl SuiteCheck<'_> {
                 return;
             }
         };
-        for (what, x, y) in [("the run's own scoring", sc, &a), ("a second scoring", &a, &b)] {
+        for (what, x, y) in [
+            ("the run's own scoring", sc, &a),
+            ("a second scoring", &a, &b),
+        ] {
             if let Some(entry) = differing(x, y).into_iter().next() {
                 self.fail(
                     Check::Determinism,
@@ -567,7 +611,10 @@ impl SuiteCheck<'_> {
             if d.indicator(&i.id).is_none() {
                 self.fail(
                     Check::Catalogue,
-                    format!("the scorecard's indicator `{}` is not in the `{}` catalogue", i.id, d.id),
+                    format!(
+                        "the scorecard's indicator `{}` is not in the `{}` catalogue",
+                        i.id, d.id
+                    ),
                 )
                 .system = Some(system.into());
             }

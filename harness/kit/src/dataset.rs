@@ -18,7 +18,10 @@ pub fn generate(
     let mut meta = BTreeMap::new();
     meta.insert("suite".into(), serde_json::json!(suite.full_id()));
     meta.insert("generator".into(), serde_json::json!(generator));
-    meta.insert("samples".into(), serde_json::json!(params.samples_for(suite)?));
+    meta.insert(
+        "samples".into(),
+        serde_json::json!(params.samples_for(suite)?),
+    );
     let manifest = Manifest::build(root, meta)?;
     manifest.write(root)?;
     Dataset::open_verified(root)

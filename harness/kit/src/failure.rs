@@ -121,11 +121,7 @@ impl Failures {
 
 impl fmt::Display for Failures {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "the task failed {} conformance check(s):",
-            self.0.len()
-        )?;
+        writeln!(f, "the task failed {} conformance check(s):", self.0.len())?;
         for x in &self.0 {
             writeln!(f, "  {x}")?;
         }
@@ -139,16 +135,22 @@ mod tests {
 
     #[test]
     fn a_failure_names_its_place() {
-        let f = Failure::new(Check::Truth, "names `truth/labels.json`; expected inputs only")
-            .in_suite("example/parity@1")
-            .in_system("builtin:parity")
-            .at_sample("s0003");
+        let f = Failure::new(
+            Check::Truth,
+            "names `truth/labels.json`; expected inputs only",
+        )
+        .in_suite("example/parity@1")
+        .in_system("builtin:parity")
+        .at_sample("s0003");
         assert_eq!(
             f.to_string(),
             "[truth] suite example/parity@1 system builtin:parity sample s0003: names `truth/labels.json`; expected inputs only"
         );
         let all = Failures(vec![f, Failure::new(Check::Load, "no samples")]);
         assert!(all.has(Check::Load) && !all.has(Check::Resume));
-        assert!(all.to_string().starts_with("the task failed 2 conformance check(s):\n  [truth]"));
+        assert!(
+            all.to_string()
+                .starts_with("the task failed 2 conformance check(s):\n  [truth]")
+        );
     }
 }

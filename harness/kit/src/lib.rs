@@ -24,13 +24,17 @@ pub use report::{Report, SuiteReport, SystemReport};
 use jiebang_core::Task;
 use std::sync::Arc;
 
-/// Runs [`check`] and panics with every failed check listed (for a task crate's test).
+/// Runs [`check`], prints the report (shown with `--nocapture`) and panics with every failed
+/// check listed (for a task crate's test).
 ///
 /// # Panics
 /// When any check fails.
 pub fn assert_conforms(task: Arc<dyn Task>, options: &Options) -> Report {
     match check(task, options) {
-        Ok(report) => report,
+        Ok(report) => {
+            eprintln!("{report}");
+            report
+        }
         Err(failures) => panic!("{failures}"),
     }
 }

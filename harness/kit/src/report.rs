@@ -41,6 +41,9 @@ pub struct SystemReport {
     /// Entries (`metrics.ID`, `digests.NAME`, `samples.ID`) that differed between two
     /// uninterrupted runs (measured times): not required to survive a resume unchanged.
     pub varying: Vec<String>,
+    /// Metrics the resumed run left unmeasured, with a reason, where the uninterrupted run
+    /// measured them (e.g. a time the harness could not check across two sessions).
+    pub withheld_on_resume: Vec<String>,
     /// Query records kept of the log when it was cut for the resume check, and the total.
     pub resumed_after: (usize, usize),
 }
@@ -61,14 +64,22 @@ impl fmt::Display for Report {
             for y in &s.systems {
                 writeln!(
                     f,
-                    "    {}: {} metrics, {} digests, resumed after {} of {} queries; {} vary run to run",
+                    "    {}: {} metrics, {} digests, {} vary run to run; resumed after {} of {} queries, {} withheld then",
                     y.system,
                     y.metrics,
                     y.digests,
+                    y.varying.len(),
                     y.resumed_after.0,
                     y.resumed_after.1,
-                    y.varying.len()
+                    y.withheld_on_resume.len()
                 )?;
+                if !y.withheld_on_resume.is_empty() {
+                    writeln!(
+                        f,
+                        "      withheld on resume: {}",
+                        y.withheld_on_resume.join(", ")
+                    )?;
+                }
             }
         }
         Ok(())
