@@ -41,6 +41,15 @@ impl Device {
         })
     }
 
+    /// The device inside the engine's backend handle (what `--backend` opened), for built-in
+    /// systems and scorers.
+    pub fn from_handle(handle: &jiebang_core::BackendHandle) -> Result<&Device> {
+        handle
+            .device
+            .downcast_ref::<Device>()
+            .ok_or(AccelError::NotADevice)
+    }
+
     /// The host CPU.
     pub fn cpu() -> Device {
         Device::Cpu(CpuDevice::new())

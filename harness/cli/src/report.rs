@@ -22,7 +22,7 @@ pub enum Format {
 pub fn shown_unit<'a>(sc: &Scorecard, metric: &str, unit: &'a str) -> &'a str {
     fmt::display_unit(
         unit,
-        sc.metrics.get(metric).and_then(|m| m.ci_method.as_deref()),
+        sc.metrics.get(metric).and_then(|m| m.ci_method.as_ref()),
     )
 }
 
@@ -222,8 +222,8 @@ fn text(sc: &Scorecard) -> String {
             term(&v),
             m.n,
             m.ci_method
-                .as_deref()
-                .map(|c| format!(", {}", term(c)))
+                .as_ref()
+                .map(|c| format!(", {}", term(&c.to_string())))
                 .unwrap_or_default(),
             m.self_reported
                 .as_deref()
@@ -261,7 +261,11 @@ fn markdown(sc: &Scorecard) -> String {
             md(&value),
             md(&fmt::interval(m.ci95, unit)),
             m.n,
-            md(m.ci_method.as_deref().unwrap_or_default())
+            md(&m
+                .ci_method
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default())
         );
     }
     out

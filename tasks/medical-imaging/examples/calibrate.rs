@@ -53,18 +53,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "log-blob",
             &BuiltinContext {
                 suite: suite.clone(),
-                samples: samples.clone(),
+                library: samples.library.clone(),
                 backend: backend.clone(),
             },
         )?;
         let t = Instant::now();
         let mut answers = Vec::new();
-        for i in 0..samples.len() {
-            answers.push((i, Some(sys.answer(i, &samples.query(i))?)));
+        for i in 0..samples.library.len() {
+            answers.push((i, Some(sys.answer(i, &samples.library.query(i))?)));
         }
         let run = t.elapsed();
         let t = Instant::now();
-        let scores = samples.score(
+        let scores = samples.scorer.score(
             &answers,
             &ScoreContext {
                 suite: suite.clone(),
@@ -86,7 +86,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 m.n
             );
         }
-        if let Some(lib) = samples.as_any().downcast_ref::<ImagingSamples>() {
+        if let Some(lib) = samples.library.as_any().downcast_ref::<ImagingSamples>() {
             let mut misses = Vec::new();
             let mut alarms = Vec::new();
             for (i, a) in &answers {

@@ -164,7 +164,11 @@ impl AnnotationFile {
                     ImagingError::annotation(path, format!("study `{}`: {why}", s.id))
                 })?;
             }
-            let missing: Vec<&String> = s.files.iter().filter(|f| !dataset.has_input(f)).collect();
+            let missing: Vec<&String> = s
+                .files
+                .iter()
+                .filter(|f| !dataset.inputs().contains(f))
+                .collect();
             if missing.len() == s.files.len() {
                 return Err(ImagingError::annotation(
                     path,

@@ -72,7 +72,7 @@ impl From<ImagingError> for CoreError {
                 CoreError::invalid(path, None, format!("not a readable DICOM image: {message}"))
             }
             ImagingError::Annotation { path, message } => CoreError::invalid(path, None, message),
-            ImagingError::Backend(m) => CoreError::Other(format!("backend: {m}")),
+            ImagingError::Backend(m) => CoreError::Backend { cause: m.into() },
         }
     }
 }

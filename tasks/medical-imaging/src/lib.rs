@@ -22,7 +22,7 @@ pub use samples::{ImagingSamples, StudyRecord};
 
 use jiebang_core::{
     BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, DatasetDirs, Direction,
-    GenerateParams, SampleSet, SuiteSpec, Task,
+    GenerateParams, Loaded, SuiteSpec, Task,
 };
 use jiebang_scorecard::TaskPin;
 use std::sync::Arc;
@@ -99,8 +99,9 @@ impl Task for MedicalImaging {
         Ok(generate::generate_dataset(out, &spec, progress)?)
     }
 
-    fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Arc<dyn SampleSet>, CoreError> {
-        Ok(Arc::new(ImagingSamples::load(suite, dataset)?))
+    fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Loaded, CoreError> {
+        let samples = Arc::new(ImagingSamples::load(suite, dataset)?);
+        Ok(Loaded::new(samples.clone(), samples))
     }
 
     fn layout1_truth_files(&self) -> &'static [&'static str] {
@@ -132,7 +133,7 @@ impl Task for MedicalImaging {
             });
         }
         let samples = ctx
-            .samples
+            .library
             .as_any()
             .downcast_ref::<ImagingSamples>()
             .ok_or_else(|| {

@@ -10,7 +10,7 @@ use crate::image::Image;
 use crate::scoring;
 use crate::suites::{SuiteKind, protocol_usize};
 use jiebang_core::bounded::{self, limit};
-use jiebang_core::{CoreError, Dataset, SampleSet, ScoreContext, Scores, SuiteSpec};
+use jiebang_core::{CoreError, Dataset, SampleLibrary, ScoreContext, Scorer, Scores, SuiteSpec};
 use serde_json::{Map, Value, json};
 use std::any::Any;
 use std::path::{Path, PathBuf};
@@ -47,17 +47,8 @@ impl ImagingSamples {
     /// named), and checks that every lesion lies inside its slice.
     pub fn load(suite: &SuiteSpec, dataset: &Dataset) -> Result<ImagingSamples, CoreError> {
         let kind = SuiteKind::of(suite)?;
-        let path = dataset.truth_path(ANNOTATIONS_FILE);
-        if !dataset.has_truth(ANNOTATIONS_FILE) {
-            return Err(CoreError::invalid(
-                &path,
-                None,
-                format!(
-                    "the dataset has no truth/{ANNOTATIONS_FILE} in its manifest; expected the \
-                     annotation file described in docs/directions/medical-imaging.md"
-                ),
-            ));
-        }
+        let what = "the annotation file described in docs/directions/medical-imaging.md";
+        let path = dataset.truth().path(ANNOTATIONS_FILE, what)?;
         let text = bounded::read_text(&path, limit::DATASET_INDEX, "annotation file")?;
         let file = AnnotationFile::parse(&path, &text)?;
         file.check_against(&path, dataset)?;
@@ -65,7 +56,7 @@ impl ImagingSamples {
         for s in file.studies {
             let mut dims = Vec::with_capacity(s.files.len());
             for f in &s.files {
-                let img = read_image(&dataset.input_path(f))?;
+                let img = read_image(&dataset.inputs().path(f, "a DICOM slice of the study")?)?;
                 dims.push((img.rows, img.cols));
             }
             for (k, l) in s.lesions.iter().enumerate() {
@@ -155,7 +146,7 @@ impl ImagingSamples {
     }
 }
 
-impl SampleSet for ImagingSamples {
+impl SampleLibrary for ImagingSamples {
     fn len(&self) -> usize {
         self.studies.len()
     }
@@ -176,6 +167,12 @@ impl SampleSet for ImagingSamples {
         m
     }
 
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Scorer for ImagingSamples {
     fn check_answer(&self, index: usize, answer: &Value) -> Result<(), String> {
         let slices = self
             .studies
@@ -219,9 +216,5 @@ impl SampleSet for ImagingSamples {
                 scoring::score_froc(&parsed, &settings, ctx.seed)
             }
         }
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }

@@ -10,7 +10,7 @@
 use crate::samples::KernelSamples;
 use half::f16;
 use jiebang_accel::{Device, Output, Workload};
-use jiebang_core::{BuiltinSystem, CoreError, SampleSet};
+use jiebang_core::{BuiltinSystem, CoreError, SampleLibrary};
 use serde_json::{Map, Value, json};
 use std::any::Any;
 use std::sync::{Arc, Mutex};
@@ -52,7 +52,7 @@ impl Fault {
 
 /// The kernel-running system bound to a sample library and a device.
 pub struct KernelSystem {
-    samples: Arc<dyn SampleSet>,
+    samples: Arc<dyn SampleLibrary>,
     device: Arc<dyn Any + Send + Sync>,
     fault: Fault,
     /// Kernels run one at a time, so concurrent queries cannot disturb each other's timing.
@@ -63,7 +63,7 @@ impl KernelSystem {
     /// Creates the system; `samples` must be a [`KernelSamples`] and `device` a
     /// `jiebang_accel::Device`.
     pub fn new(
-        samples: Arc<dyn SampleSet>,
+        samples: Arc<dyn SampleLibrary>,
         device: Arc<dyn Any + Send + Sync>,
         fault: Fault,
     ) -> Result<Self, CoreError> {

@@ -56,7 +56,7 @@ impl From<NnChipError> for CoreError {
         match e {
             NnChipError::Io { path, source } => CoreError::io(path, source),
             NnChipError::Invalid { path, message } => CoreError::invalid(path, None, message),
-            NnChipError::Backend(m) => CoreError::Other(format!("backend: {m}")),
+            NnChipError::Backend(m) => CoreError::Backend { cause: m.into() },
             NnChipError::Core(e) => e,
         }
     }

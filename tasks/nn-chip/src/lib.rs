@@ -25,7 +25,7 @@ pub use spec::WorkloadSpec;
 
 use jiebang_core::{
     BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, DatasetDirs, Direction,
-    GenerateParams, SampleSet, SuiteSpec, Task,
+    GenerateParams, Loaded, SuiteSpec, Task,
 };
 use jiebang_scorecard::TaskPin;
 use std::sync::Arc;
@@ -107,8 +107,9 @@ impl Task for NnChip {
         )?)
     }
 
-    fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Arc<dyn SampleSet>, CoreError> {
-        Ok(Arc::new(KernelSamples::load(suite, dataset)?))
+    fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Loaded, CoreError> {
+        let samples = Arc::new(KernelSamples::load(suite, dataset)?);
+        Ok(Loaded::new(samples.clone(), samples))
     }
 
     fn layout1_truth_files(&self) -> &'static [&'static str] {
@@ -152,7 +153,7 @@ impl Task for NnChip {
             .join(", "),
         })?;
         Ok(Box::new(builtin::KernelSystem::new(
-            ctx.samples.clone(),
+            ctx.library.clone(),
             ctx.backend.device.clone(),
             fault,
         )?))

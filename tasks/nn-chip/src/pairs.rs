@@ -8,7 +8,7 @@ use crate::samples::KernelSamples;
 use crate::scoring::{self, Scored};
 use crate::timing::{self, Check, Leg, LegTiming};
 use jiebang_accel::reference;
-use jiebang_core::{CoreError, SampleSet, ScoreContext, Scores};
+use jiebang_core::{CoreError, SampleLibrary, ScoreContext, Scores};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -14,7 +14,7 @@ use crate::timing::{self, Leg};
 use jiebang_accel::Workload;
 use jiebang_core::bounded::{self, limit};
 use jiebang_core::{
-    CoreError, Dataset, Part, SampleSet, ScoreContext, Scores, SuiteSpec, check_relative_path,
+    CoreError, Dataset, SampleLibrary, ScoreContext, Scorer, Scores, SuiteSpec, check_relative_path,
 };
 use serde_json::{Map, Value, json};
 use std::any::Any;
@@ -44,16 +44,10 @@ impl KernelSamples {
     pub fn load(suite: &SuiteSpec, dataset: &Dataset) -> Result<KernelSamples, NnChipError> {
         let protocol = suites::protocol(suite)?;
         let expected = suites::workloads(suite)?;
-        let path = dataset.truth_path(WORKLOADS_FILE);
-        if !dataset.has_truth(WORKLOADS_FILE) {
-            return Err(NnChipError::invalid(
-                &path,
-                format!(
-                    "the dataset has no truth/{WORKLOADS_FILE} in its manifest; expected the \
-                     workload index described in docs/directions/nn-chip.md"
-                ),
-            ));
-        }
+        let path = dataset.truth().path(
+            WORKLOADS_FILE,
+            "the workload index described in docs/directions/nn-chip.md",
+        )?;
         let text = bounded::read_text(&path, limit::DATASET_INDEX, "workload index")?;
         let file = WorkloadsFile::parse(&path, &text)?;
         if file.suite != suite.full_id() {
@@ -164,7 +158,7 @@ fn load_item(
         let rel = entry.inputs.get(t.name).cloned().unwrap_or_default();
         check_relative_path(index_path, &rel)
             .map_err(|e| NnChipError::invalid(index_path, e.to_string()))?;
-        let listed = dataset.entry(Part::Inputs, &rel).ok_or_else(|| {
+        let listed = dataset.inputs().entry(&rel).ok_or_else(|| {
             NnChipError::invalid(
                 index_path,
                 format!(
@@ -174,7 +168,7 @@ fn load_item(
             )
         })?;
         first_sha.get_or_insert_with(|| listed.sha256.clone());
-        let path = dataset.input_path(&rel);
+        let path = dataset.inputs().root().join(&rel);
         let bytes = bounded::read(&path, listed.size, "input tensor")?;
         let data = TensorData::from_le_bytes(t.dtype, t.len, &bytes).map_err(|e| {
             NnChipError::invalid(
@@ -203,7 +197,7 @@ fn load_item(
     })
 }
 
-impl SampleSet for KernelSamples {
+impl SampleLibrary for KernelSamples {
     fn len(&self) -> usize {
         2 * self.items.len()
     }
@@ -255,6 +249,12 @@ impl SampleSet for KernelSamples {
         m
     }
 
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Scorer for KernelSamples {
     fn check_answer(&self, index: usize, answer: &Value) -> Result<(), String> {
         let (Some((w, _)), Some(iterations)) = (self.leg_of(index), self.iterations(index)) else {
             return Err(format!("sample {index} out of range"));
@@ -275,9 +275,5 @@ impl SampleSet for KernelSamples {
         ctx: &ScoreContext,
     ) -> Result<Scores, CoreError> {
         crate::pairs::score(self, answers, ctx)
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }

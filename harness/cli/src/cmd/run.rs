@@ -465,13 +465,6 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
 /// Runs a suite and writes its sealed scorecard; prints only progress. An error about a
 /// `--suite-file` names the file and the line of the field.
 pub fn execute(args: &Args, reg: &Registry, quiet: bool) -> Result<Written> {
-    execute_unlocated(args, reg, quiet).map_err(|e| match &args.suite_file {
-        Some(f) => context::locate_suite_error(e, f),
-        None => e,
-    })
-}
-
-fn execute_unlocated(args: &Args, reg: &Registry, quiet: bool) -> Result<Written> {
     let (task, suite, source) = match &args.suite_file {
         Some(f) => {
             let (t, s) = context::suite_from_file(reg, f)?;
@@ -514,12 +507,12 @@ fn execute_unlocated(args: &Args, reg: &Registry, quiet: bool) -> Result<Written
     };
     context::check_samples(&params)?;
     let dataset = context::dataset(task.as_ref(), &suite, args.data.as_deref(), &params, quiet)?;
-    let samples = task.load(&suite, &dataset)?;
+    let loaded = task.load(&suite, &dataset)?;
     if let (Some(n), Some(d)) = (args.samples, &args.data) {
         eprintln!(
             "warning: --samples {n} is ignored with --data: the dataset at {} has {} samples and all of them are run",
             d.display(),
-            samples.len()
+            loaded.library.len()
         );
     }
     let sut = run::sut::open(
@@ -527,7 +520,7 @@ fn execute_unlocated(args: &Args, reg: &Registry, quiet: bool) -> Result<Written
         &args.sut_files,
         task.as_ref(),
         &suite,
-        &samples,
+        &loaded.library,
         &backend,
         sandbox.as_ref(),
     )?;
@@ -548,7 +541,7 @@ fn execute_unlocated(args: &Args, reg: &Registry, quiet: bool) -> Result<Written
         suite,
         suite_source: source,
         dataset,
-        samples,
+        loaded,
         backend,
         settings,
         log,
