@@ -9,7 +9,7 @@ use crate::spy::Spy;
 use crate::{backend, dataset, resume};
 use jiebang_core::run::{self, RunInputs, RunSettings, ScorecardInputs, Silent, SutSpec};
 use jiebang_core::{
-    BackendHandle, BuiltinInfo, Dataset, GenerateParams, Part, SampleSet, SuiteSpec, Task,
+    BackendHandle, BuiltinInfo, Dataset, GenerateParams, Loaded, Part, SuiteSpec, Task,
 };
 use jiebang_scorecard::{HarnessPin, HostPin, Scorecard};
 use serde_json::Value;
@@ -204,20 +204,20 @@ impl SuiteCheck<'_> {
             seed: None,
         };
         let ds = self.datasets(&params, tmp.path())?;
-        let samples = match self.task.load(self.suite, &ds) {
+        let loaded = match self.task.load(self.suite, &ds) {
             Ok(s) => s,
             Err(e) => {
                 self.fail(Check::Load, format!("loading the generated dataset: {e}"));
                 return None;
             }
         };
-        self.samples_are_named(&samples);
+        self.samples_are_named(&loaded);
         self.catalogue();
-        let (refused, probes) = self.answer_check(&samples);
-        self.queries_keep_to_inputs(&samples, &ds);
+        let (refused, probes) = self.answer_check(&loaded);
+        self.queries_keep_to_inputs(&loaded, &ds);
         let mut report = SuiteReport {
             suite: self.id.clone(),
-            samples: samples.len(),
+            samples: loaded.library.len(),
             dataset_id: ds.hash.clone(),
             refused,
             probes,
@@ -241,7 +241,7 @@ impl SuiteCheck<'_> {
                 self.fail(Check::Run, format!("{}: {e}", logs.display()));
                 continue;
             }
-            if let Some(r) = self.system(b.name, &ds, &samples, &logs) {
+            if let Some(r) = self.system(b.name, &ds, &loaded, &logs) {
                 report.systems.push(r);
             }
         }
@@ -311,13 +311,13 @@ impl SuiteCheck<'_> {
         Some(a)
     }
 
-    fn samples_are_named(&mut self, samples: &Arc<dyn SampleSet>) {
-        if samples.is_empty() {
+    fn samples_are_named(&mut self, loaded: &Loaded) {
+        if loaded.library.is_empty() {
             self.fail(Check::Load, "the sample library is empty; expected samples");
         }
         let mut seen = BTreeSet::new();
-        for i in 0..samples.len() {
-            let id = samples.sample_id(i);
+        for i in 0..loaded.library.len() {
+            let id = loaded.library.sample_id(i);
             if id.is_empty() || !seen.insert(id.clone()) {
                 let message = format!(
                     "sample {i} has the id `{id}`, empty or used before; expected a unique id per sample"
@@ -363,15 +363,15 @@ impl SuiteCheck<'_> {
     }
 
     /// The probes on the first sample; returns (refused, tried).
-    fn answer_check(&mut self, samples: &Arc<dyn SampleSet>) -> (usize, usize) {
-        if samples.is_empty() {
+    fn answer_check(&mut self, loaded: &Loaded) -> (usize, usize) {
+        if loaded.library.is_empty() {
             return (0, 0);
         }
-        let sample = samples.sample_id(0);
+        let sample = loaded.library.sample_id(0);
         let probes = malformed_probes();
         let mut refused = 0;
         for p in &probes {
-            if let Err(why) = samples.check_answer(0, p) {
+            if let Err(why) = loaded.scorer.check_answer(0, p) {
                 refused += 1;
                 if why.trim().is_empty() {
                     self.fail(
@@ -392,11 +392,11 @@ impl SuiteCheck<'_> {
         (refused, probes.len())
     }
 
-    fn queries_keep_to_inputs(&mut self, samples: &Arc<dyn SampleSet>, ds: &Dataset) {
+    fn queries_keep_to_inputs(&mut self, loaded: &Loaded, ds: &Dataset) {
         const SHOWN: usize = 5;
         let mut found = 0;
-        for i in 0..samples.len() {
-            let q = Value::Object(samples.query(i));
+        for i in 0..loaded.library.len() {
+            let q = Value::Object(loaded.library.query(i));
             let mut all = Vec::new();
             strings(&q, String::new(), &mut all);
             for (at, s) in all {
@@ -409,7 +409,7 @@ impl SuiteCheck<'_> {
                         Check::Truth,
                         format!("query field `{at}` = {s:?} {why}; expected a SUT to be given only what lies in `inputs/`"),
                     )
-                    .sample = Some(samples.sample_id(i));
+                    .sample = Some(loaded.library.sample_id(i));
                 }
             }
         }
@@ -428,7 +428,7 @@ impl SuiteCheck<'_> {
         &self,
         name: &str,
         ds: &Dataset,
-        samples: &Arc<dyn SampleSet>,
+        loaded: &Loaded,
         log: PathBuf,
         resume: bool,
     ) -> Result<(Scorecard, Vec<PathBuf>), String> {
@@ -437,7 +437,7 @@ impl SuiteCheck<'_> {
             &[],
             self.task.as_ref(),
             self.suite,
-            samples,
+            &loaded.library,
             self.backend,
             None,
         )
@@ -448,7 +448,7 @@ impl SuiteCheck<'_> {
             suite: self.suite.clone(),
             suite_source: "embedded".into(),
             dataset: ds.clone(),
-            samples: samples.clone(),
+            loaded: loaded.clone(),
             backend: self.backend.clone(),
             settings: RunSettings::default(),
             log,
@@ -463,13 +463,13 @@ impl SuiteCheck<'_> {
         &mut self,
         name: &str,
         ds: &Dataset,
-        samples: &Arc<dyn SampleSet>,
+        loaded: &Loaded,
         logs: &Path,
     ) -> Option<SystemReport> {
         let system = format!("builtin:{name}");
         let here = |f: &mut Failure| f.system = Some(system.clone());
         let first = logs.join("first.log.jsonl");
-        let (sc1, roots) = match self.run_once(name, ds, samples, first.clone(), false) {
+        let (sc1, roots) = match self.run_once(name, ds, loaded, first.clone(), false) {
             Ok(r) => r,
             Err(e) => {
                 here(self.fail(Check::Run, e));
@@ -486,10 +486,9 @@ impl SuiteCheck<'_> {
                 ));
             }
         }
-        self.scored_twice(&first, &sc1, samples, ds, &system);
+        self.scored_twice(&first, &sc1, loaded, ds, &system);
         self.scorecard_ids(&sc1, &system);
-        let (sc2, _) = match self.run_once(name, ds, samples, logs.join("second.log.jsonl"), false)
-        {
+        let (sc2, _) = match self.run_once(name, ds, loaded, logs.join("second.log.jsonl"), false) {
             Ok(r) => r,
             Err(e) => {
                 here(self.fail(Check::Run, format!("second run: {e}")));
@@ -506,7 +505,7 @@ impl SuiteCheck<'_> {
                 return None;
             }
         };
-        match self.run_once(name, ds, samples, cut, true) {
+        match self.run_once(name, ds, loaded, cut, true) {
             Ok((sc3, _)) => {
                 for entry in differing(&sc1, &sc3).difference(&varying) {
                     if withheld(&sc1, &sc3, entry) {
@@ -542,7 +541,7 @@ impl SuiteCheck<'_> {
         &mut self,
         log: &Path,
         sc: &Scorecard,
-        samples: &Arc<dyn SampleSet>,
+        loaded: &Loaded,
         ds: &Dataset,
         system: &str,
     ) {
@@ -552,7 +551,7 @@ impl SuiteCheck<'_> {
                 &[contents],
                 self.task.as_ref(),
                 self.suite,
-                samples,
+                loaded,
                 self.backend,
                 &ds.root.display().to_string(),
                 &card_inputs(),

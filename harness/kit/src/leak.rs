@@ -1,7 +1,7 @@
 //! The truth check: whether a string a SUT is given (a query's value, `hello`'s
 //! `dataset_root`) names a truth file of the dataset or its truth folder.
 
-use jiebang_core::{Dataset, Part};
+use jiebang_core::{Dataset, TRUTH_DIR};
 use serde_json::Value;
 use std::path::{Component, Path, PathBuf};
 
@@ -41,7 +41,7 @@ fn lexical(path: &Path) -> PathBuf {
 
 /// The truth folder as the dataset names it and as the file system resolves it.
 fn truth_roots(ds: &Dataset) -> Vec<PathBuf> {
-    let given = lexical(&ds.truth_root());
+    let given = lexical(&ds.root.join(TRUTH_DIR));
     let mut roots = vec![given.clone()];
     if let Ok(real) = given.canonicalize() {
         roots.push(real);
@@ -61,18 +61,15 @@ pub fn names_truth(s: &str, ds: &Dataset) -> Option<String> {
             return Some(format!("contains the truth folder `{text}`"));
         }
     }
-    for f in &ds.manifest.files {
-        let Some((Part::Truth, rel)) = Part::of(&f.path) else {
-            continue;
-        };
+    for (rel, f) in ds.truth().entries() {
         if s.contains(&f.path) {
             return Some(format!("contains the truth file `{}`", f.path));
         }
-        if s == rel && !ds.has_input(rel) {
+        if s == rel && !ds.inputs().contains(rel) {
             return Some(format!("is the truth file `{}`'s name", f.path));
         }
     }
-    let resolved = lexical(&ds.inputs_root().join(s));
+    let resolved = lexical(&ds.inputs().root().join(s));
     let real = resolved.canonicalize().ok();
     for r in &roots {
         if resolved.starts_with(r) || real.as_ref().is_some_and(|p| p.starts_with(r)) {
@@ -104,7 +101,7 @@ pub fn root_reaches_truth(root: &Path, ds: &Dataset) -> Option<String> {
                     "`{}` holds the truth folder `{}`; expected the inputs folder `{}`",
                     p.display(),
                     r.display(),
-                    ds.inputs_root().display()
+                    ds.inputs().root().display()
                 ));
             }
         }

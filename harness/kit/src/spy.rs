@@ -1,7 +1,7 @@
 //! A SUT wrapper that passes everything to the real adapter and keeps the folder the runner
 //! pointed the system at (`hello`'s `dataset_root`), for the truth check.
 
-use jiebang_core::SampleSet;
+use jiebang_core::SampleLibrary;
 use jiebang_core::run::sut::SutStart;
 use jiebang_core::run::{Completer, Query, RunError, Sut};
 use jiebang_scorecard::SutPin;
@@ -36,7 +36,7 @@ impl Sut for Spy {
     fn accuracy_only(&self) -> bool {
         self.inner.accuracy_only()
     }
-    fn load(&self, samples: &Arc<dyn SampleSet>, indices: &[usize]) -> Result<(), RunError> {
+    fn load(&self, samples: &Arc<dyn SampleLibrary>, indices: &[usize]) -> Result<(), RunError> {
         self.inner.load(samples, indices)
     }
     fn start(&self, start: &SutStart) -> Result<(), RunError> {
