@@ -13,19 +13,27 @@ use std::sync::Arc;
 /// The registered tasks.
 pub struct Registry {
     tasks: Vec<Arc<dyn Task>>,
+    /// How many of `tasks`, the first ones, are production directions; the rest are examples.
+    production: usize,
 }
 
 impl Registry {
-    /// Loads the registry of task crates.
+    /// Loads the registry of task crates: the production directions, then the examples.
     pub fn new() -> Self {
-        Self {
-            tasks: crate::registry::tasks(),
-        }
+        let mut tasks = crate::registry::tasks();
+        let production = tasks.len();
+        tasks.extend(crate::registry::examples());
+        Self { tasks, production }
     }
 
-    /// All tasks.
+    /// All tasks, example directions included.
     pub fn tasks(&self) -> &[Arc<dyn Task>] {
         &self.tasks
+    }
+
+    /// The production directions' tasks, which `jiebang demo` runs (not the examples).
+    pub fn demo_tasks(&self) -> &[Arc<dyn Task>] {
+        &self.tasks[..self.production]
     }
 
     /// All directions.

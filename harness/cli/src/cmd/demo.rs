@@ -57,7 +57,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     let mut plan = Vec::new();
-    for task in reg.tasks() {
+    for task in reg.demo_tasks() {
         let declaration = match task.demo_declaration() {
             Some(text) => {
                 let p = args
