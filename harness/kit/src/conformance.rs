@@ -149,9 +149,9 @@ fn withheld(whole: &Scorecard, resumed: &Scorecard, entry: &str) -> bool {
 fn shown(sc: &Scorecard, entry: &str) -> String {
     let (kind, id) = entry.split_once('.').unwrap_or((entry, ""));
     let v = match kind {
-        "metrics" => sc.metrics.get(id).map(|m| serde_json::to_string(m)),
-        "digests" => sc.digests.get(id).map(|d| serde_json::to_string(d)),
-        _ => sc.samples.get(id).map(|s| serde_json::to_string(s)),
+        "metrics" => sc.metrics.get(id).map(serde_json::to_string),
+        "digests" => sc.digests.get(id).map(serde_json::to_string),
+        _ => sc.samples.get(id).map(serde_json::to_string),
     };
     match v {
         Some(Ok(text)) => text,

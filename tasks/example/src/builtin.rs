@@ -31,6 +31,6 @@ impl BuiltinSystem for Parity {
     fn answer(&self, index: usize, query: &Map<String, Value>) -> Result<Value, String> {
         let q: Query = jiebang_core::answer::read(&Value::Object(query.clone()))?;
         let wrong = self.wrong_every > 0 && index % self.wrong_every == self.wrong_every - 1;
-        Ok(json!({ "even": (q.number % 2 == 0) != wrong }))
+        Ok(json!({ "even": q.number.is_multiple_of(2) != wrong }))
     }
 }

@@ -41,7 +41,7 @@ pub fn generate(
             "{}",
             json(&LabelLine {
                 id,
-                even: number % 2 == 0
+                even: number.is_multiple_of(2)
             })
         );
         progress(i + 1, n);
