@@ -108,3 +108,61 @@ pub fn root_reaches_truth(root: &Path, ds: &Dataset) -> Option<String> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiebang_core::GenerateParams;
+
+    fn example() -> (tempfile::TempDir, Dataset) {
+        let dir = tempfile::tempdir().unwrap();
+        let task = jiebang_example::task();
+        let params = GenerateParams {
+            samples: Some(3),
+            seed: None,
+        };
+        let ds = crate::dataset::generate(task.as_ref(), &task.suites()[0], &params, dir.path())
+            .unwrap();
+        (dir, ds)
+    }
+
+    #[test]
+    fn strings_naming_the_truth_are_found_and_others_are_not() {
+        let (_dir, ds) = example();
+        let truth = ds.root.join("truth");
+        for named in [
+            "truth/parity.jsonl".to_string(),
+            "parity.jsonl".into(),
+            "../truth/parity.jsonl".into(),
+            "./../truth".into(),
+            "sub/../../truth/x".into(),
+            truth.display().to_string(),
+            format!("file://{}/parity.jsonl", truth.display()),
+        ] {
+            assert!(names_truth(&named, &ds).is_some(), "{named}");
+        }
+        for fine in [
+            "numbers.jsonl",
+            "sub/parity.jsonl.bak",
+            "ground truth",
+            "",
+            "/",
+            "../inputs/numbers.jsonl",
+        ] {
+            assert_eq!(names_truth(fine, &ds), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn a_root_that_reaches_the_truth_is_found() {
+        let (_dir, ds) = example();
+        assert_eq!(root_reaches_truth(&ds.inputs().root(), &ds), None);
+        for bad in [
+            ds.root.clone(),
+            ds.root.join("truth"),
+            ds.root.join("inputs/../truth"),
+        ] {
+            assert!(root_reaches_truth(&bad, &ds).is_some(), "{}", bad.display());
+        }
+    }
+}
