@@ -4,15 +4,30 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Reads `answer` as a `T`. A wrong shape is refused naming the field:
-/// ``field `lesions[0].score`: expected a finite number, found string "high"``. Fields `T`
-/// does not name are ignored unless `T` denies them.
+/// Reads `answer`, a JSON object as every answer is, as a `T`. A wrong shape is refused
+/// naming the field: ``field `lesions[0].score`: expected a finite number, found string
+/// "high"``. Fields `T` does not name are ignored unless `T` denies them.
 pub fn read<T: DeserializeOwned>(answer: &Value) -> Result<T, String> {
+    if !answer.is_object() {
+        return Err(format!("expected an object, found {}", kind(answer)));
+    }
     serde_path_to_error::deserialize(answer).map_err(|e| {
         let path = e.path().to_string();
         let message = plain(&e.inner().to_string());
         at_field(&path, &message)
     })
+}
+
+/// What a JSON value is, in serde's words.
+fn kind(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) => format!("number `{n}`"),
+        Value::String(s) => format!("string {s:?}"),
+        Value::Array(_) => "sequence".into(),
+        Value::Object(_) => "map".into(),
+    }
 }
 
 /// `field `path`: message`, or the message alone at the root; a missing field is named in

@@ -207,3 +207,28 @@ impl TomlCtx<'_> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_errors_convert_without_losing_anything() {
+        let e: CoreError = TaskError::invalid_at("a.json", 3, "field `x`: expected 1").into();
+        assert_eq!(e.to_string(), "a.json:3: field `x`: expected 1");
+        assert!(matches!(e, CoreError::Invalid { line: Some(3), .. }));
+        let os = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let e: CoreError = TaskError::io("b.bin", os).into();
+        assert!(matches!(e, CoreError::Io { .. }), "{e}");
+        // The backend's own error is kept, typed, not flattened into a string.
+        let e: CoreError = TaskError::backend(std::fmt::Error).into();
+        let CoreError::Backend { cause } = &e else {
+            panic!("{e:?}")
+        };
+        assert!(cause.downcast_ref::<std::fmt::Error>().is_some());
+        assert!(e.to_string().starts_with("backend: "), "{e}");
+        let inner = CoreError::invalid("c", None, "m");
+        let e: CoreError = TaskError::from(inner).into();
+        assert_eq!(e.to_string(), "c: m");
+    }
+}

@@ -333,6 +333,71 @@ mod tests {
         SuiteSpec::from_toml(Path::new("x.toml"), &finite).unwrap();
     }
 
+    const SUITE: &str = "schema_version = 1\nid = \"d/x\"\nversion = 1\ndirection = \"d\"\ntitle = \"t\"\ndescription = \"\"\nmetrics = []\nindicators = []\n\n[dataset]\nsamples = 3\n\n[[dataset.w]]\nm = 1\n\n[[dataset.w]]\nm = \"two\"\n\n[protocol]\nwarmup = 1\niterations = \"x\"\n";
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Proto {
+        warmup: usize,
+        iterations: usize,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Workload {
+        m: u32,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Data {
+        samples: u64,
+        w: Vec<Workload>,
+    }
+
+    #[test]
+    fn typed_sections_name_the_suite_file_and_line() {
+        let s = SuiteSpec::from_toml(Path::new("dir/s.toml"), SUITE).unwrap();
+        let e = s.protocol::<Proto>().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "dir/s.toml:21: protocol.iterations: expected an integer ≥ 0, found string \"x\""
+        );
+        let e = s.dataset::<Data>().unwrap_err().to_string();
+        assert!(
+            e.starts_with("dir/s.toml:17: dataset.w[1].m: expected "),
+            "{e}"
+        );
+        // A missing field points at its table.
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Needs {
+            probes: usize,
+        }
+        let e = s.protocol::<Needs>().unwrap_err().to_string();
+        assert_eq!(e, "dir/s.toml:19: protocol.probes: missing");
+        let mut fixed = s.clone();
+        fixed
+            .protocol
+            .insert("iterations".into(), toml::Value::Integer(0));
+        let p: Proto = fixed.protocol().unwrap();
+        assert_eq!(p.warmup, 1);
+        let e = fixed
+            .in_range("protocol.iterations", p.iterations, 1..=9)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "dir/s.toml:21: protocol.iterations: expected a value in 1..=9, found 0"
+        );
+        assert_eq!(
+            fixed.in_range("protocol.warmup", p.warmup, 0..=9).unwrap(),
+            1
+        );
+        // Where it came from is no part of the hash or of equality.
+        let moved = SuiteSpec::from_toml(Path::new("elsewhere.toml"), SUITE).unwrap();
+        assert_eq!(moved, s);
+        assert_eq!(moved.hash(), s.hash());
+        assert_eq!(moved.file(), Path::new("elsewhere.toml"));
+    }
+
     #[test]
     fn field_line_follows_keys_and_indices() {
         assert_eq!(field_line(TEXT, "protocol.iterations"), Some(6));

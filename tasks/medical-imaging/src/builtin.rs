@@ -5,11 +5,9 @@
 use crate::detector::{DetectorConfig, LogBlobDetector};
 use crate::dicom_io::read_image;
 use jiebang_accel::Device;
-use jiebang_core::{BuiltinSystem, CoreError};
+use jiebang_core::{BackendHandle, BuiltinSystem, CoreError, TaskError};
 use serde_json::{Map, Value, json};
-use std::any::Any;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// Name used as `builtin:log-blob`.
 pub const LOG_BLOB: &str = "log-blob";
@@ -20,7 +18,7 @@ pub const LOG_BLOB_VERSION: &str = "1";
 /// The LoG blob system bound to a dataset's inputs part and a device.
 pub struct LogBlobSystem {
     inputs: PathBuf,
-    device: Arc<dyn Any + Send + Sync>,
+    backend: BackendHandle,
     config: DetectorConfig,
 }
 
@@ -31,28 +29,18 @@ fn round(v: f64, digits: i32) -> f64 {
 
 impl LogBlobSystem {
     /// Creates the system reading the query's files under `inputs` (the dataset's inputs part,
-    /// as a process SUT would); `device` must hold a `jiebang_accel::Device`.
+    /// as a process SUT would); `backend` must hold a `jiebang_accel::Device`.
     pub fn new(
         inputs: PathBuf,
-        device: Arc<dyn Any + Send + Sync>,
+        backend: BackendHandle,
         config: DetectorConfig,
     ) -> Result<Self, CoreError> {
-        if device.downcast_ref::<Device>().is_none() {
-            return Err(CoreError::Other(
-                "builtin:log-blob: the backend handle does not hold a jiebang_accel::Device".into(),
-            ));
-        }
+        Device::from_handle(&backend).map_err(TaskError::backend)?;
         Ok(LogBlobSystem {
             inputs,
-            device,
+            backend,
             config,
         })
-    }
-
-    fn device(&self) -> Result<&Device, String> {
-        self.device
-            .downcast_ref::<Device>()
-            .ok_or_else(|| "backend handle does not hold a jiebang_accel::Device".to_string())
     }
 }
 
@@ -69,7 +57,8 @@ impl BuiltinSystem for LogBlobSystem {
             .get("files")
             .and_then(Value::as_array)
             .ok_or("query has no `files` array")?;
-        let detector = LogBlobDetector::new(self.device()?, self.config.clone());
+        let device = Device::from_handle(&self.backend).map_err(|e| e.to_string())?;
+        let detector = LogBlobDetector::new(device, self.config.clone());
         let mut marks = Vec::new();
         let mut best = 0.0f64;
         for (k, f) in files.iter().enumerate() {

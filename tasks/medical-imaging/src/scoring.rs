@@ -7,7 +7,7 @@ use crate::catalogue::{
     AUC, FNR, FPR, FROC_CPM, PPV, SENSITIVITY, SPECIFICITY, category_sensitivity_id,
     froc_sensitivity_id,
 };
-use crate::samples::StudyRecord;
+use crate::scorer::StudyRecord;
 use jiebang_core::{CoreError, Scores};
 use jiebang_metrics::detection::{ConfusionCounts, roc_auc_delong};
 use jiebang_metrics::froc::{

@@ -4,7 +4,7 @@
 mod common;
 
 use jiebang_core::Task;
-use jiebang_medical_imaging::{ImagingSamples, MedicalImaging};
+use jiebang_medical_imaging::MedicalImaging;
 use jiebang_scorecard::CiMethod;
 
 #[test]
@@ -87,13 +87,9 @@ fn failures_count_as_wrong_answers() {
     let task = MedicalImaging::new();
     let suite = common::suite(&task, "case-detection");
     let samples = task.load(&suite, &dataset).unwrap();
-    let lib = samples
-        .library
-        .as_any()
-        .downcast_ref::<ImagingSamples>()
-        .unwrap();
+    let (_, truth) = jiebang_medical_imaging::scorer::load(&suite, &dataset).unwrap();
     // A perfect oracle, then the same with every answer lost.
-    let oracle: Vec<_> = lib
+    let oracle: Vec<_> = truth
         .studies()
         .iter()
         .enumerate()

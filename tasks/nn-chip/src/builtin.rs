@@ -10,9 +10,8 @@
 use crate::samples::KernelSamples;
 use half::f16;
 use jiebang_accel::{Device, Output, Workload};
-use jiebang_core::{BuiltinSystem, CoreError, SampleLibrary};
+use jiebang_core::{BackendHandle, BuiltinSystem, CoreError, SampleLibrary, TaskError, library_as};
 use serde_json::{Map, Value, json};
-use std::any::Any;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -53,37 +52,34 @@ impl Fault {
 /// The kernel-running system bound to a sample library and a device.
 pub struct KernelSystem {
     samples: Arc<dyn SampleLibrary>,
-    device: Arc<dyn Any + Send + Sync>,
+    backend: BackendHandle,
     fault: Fault,
     /// Kernels run one at a time, so concurrent queries cannot disturb each other's timing.
     busy: Mutex<()>,
 }
 
 impl KernelSystem {
-    /// Creates the system; `samples` must be a [`KernelSamples`] and `device` a
+    /// Creates the system; `samples` must be a [`KernelSamples`] and `backend` hold a
     /// `jiebang_accel::Device`.
     pub fn new(
         samples: Arc<dyn SampleLibrary>,
-        device: Arc<dyn Any + Send + Sync>,
+        backend: BackendHandle,
         fault: Fault,
     ) -> Result<Self, CoreError> {
-        if samples.as_any().downcast_ref::<KernelSamples>().is_none() {
-            return Err(CoreError::Other(
-                "builtin:kernels: the sample library is not an nn-chip one".into(),
-            ));
-        }
-        if device.downcast_ref::<Device>().is_none() {
-            return Err(CoreError::Other(
-                "builtin:kernels: the backend handle does not hold a jiebang_accel::Device".into(),
-            ));
-        }
+        kernel_samples(samples.as_ref())?;
+        Device::from_handle(&backend).map_err(TaskError::backend)?;
         Ok(KernelSystem {
             samples,
-            device,
+            backend,
             fault,
             busy: Mutex::new(()),
         })
     }
+}
+
+/// The nn-chip library behind `library`.
+fn kernel_samples(library: &dyn SampleLibrary) -> Result<&KernelSamples, CoreError> {
+    library_as(library, "builtin:kernels", "nn-chip")
 }
 
 fn count(query: &Map<String, Value>, key: &str, max: u64) -> Result<usize, String> {
@@ -193,15 +189,8 @@ impl BuiltinSystem for KernelSystem {
     }
 
     fn answer(&self, index: usize, query: &Map<String, Value>) -> Result<Value, String> {
-        let samples = self
-            .samples
-            .as_any()
-            .downcast_ref::<KernelSamples>()
-            .ok_or("the sample library is not an nn-chip one")?;
-        let device = self
-            .device
-            .downcast_ref::<Device>()
-            .ok_or("the backend handle does not hold a jiebang_accel::Device")?;
+        let samples = kernel_samples(self.samples.as_ref()).map_err(|e| e.to_string())?;
+        let device = Device::from_handle(&self.backend).map_err(|e| e.to_string())?;
         let workload = samples
             .leg_of(index)
             .and_then(|(w, _)| samples.workload(w))

@@ -8,7 +8,6 @@ pub mod builtin;
 pub mod catalogue;
 pub mod check;
 pub mod dataset_file;
-pub mod error;
 pub mod generate;
 pub mod pairs;
 pub mod probe;
@@ -19,7 +18,6 @@ pub mod suites;
 pub mod tensor;
 pub mod timing;
 
-pub use error::NnChipError;
 pub use samples::KernelSamples;
 pub use spec::WorkloadSpec;
 
@@ -89,9 +87,8 @@ impl Task for NnChip {
         let all = suites::workloads(suite)?;
         let n = params.samples_for(suite)?;
         if n == 0 || n > all.len() as u64 {
-            return Err(CoreError::invalid(
-                suites::origin(suite),
-                None,
+            return Err(suite.field_error(
+                "dataset.samples",
                 format!(
                     "samples = {n}: expected 1..={} (the suite's workloads, in order)",
                     all.len()
@@ -109,7 +106,8 @@ impl Task for NnChip {
 
     fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Loaded, CoreError> {
         let samples = Arc::new(KernelSamples::load(suite, dataset)?);
-        Ok(Loaded::new(samples.clone(), samples))
+        let scorer = Arc::new(pairs::KernelScorer::new(samples.clone()));
+        Ok(Loaded::new(samples, scorer))
     }
 
     fn layout1_truth_files(&self) -> &'static [&'static str] {
@@ -154,7 +152,7 @@ impl Task for NnChip {
         })?;
         Ok(Box::new(builtin::KernelSystem::new(
             ctx.library.clone(),
-            ctx.backend.device.clone(),
+            ctx.backend.clone(),
             fault,
         )?))
     }
