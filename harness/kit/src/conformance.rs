@@ -1,20 +1,17 @@
 //! The conformance checks, suite by suite: generate the default data twice, verify and load
-//! it, hold the catalogue, the answer check and the queries to their rules, then run every
-//! built-in system through the real runner (scoring twice, then a second run and a resume).
+//! it, hold the catalogue, the answer check and the queries to their rules, then hand every
+//! built-in system to the run checks (`system.rs`).
 
 use crate::failure::{Check, Failure, Failures};
-use crate::leak::{names_truth, root_reaches_truth, strings};
-use crate::report::{Report, SuiteReport, SystemReport};
-use crate::spy::Spy;
-use crate::{backend, dataset, resume};
-use jiebang_core::run::{self, RunInputs, RunSettings, ScorecardInputs, Silent, SutSpec};
+use crate::leak::{names_truth, strings};
+use crate::report::{Report, SuiteReport};
+use crate::{backend, dataset};
 use jiebang_core::{
     BackendHandle, BuiltinInfo, Dataset, GenerateParams, Loaded, Part, SuiteSpec, Task,
 };
-use jiebang_scorecard::{HarnessPin, HostPin, Scorecard};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// How the kit runs.
@@ -88,96 +85,16 @@ pub fn check(task: Arc<dyn Task>, options: &Options) -> Result<Report, Failures>
     }
 }
 
-struct SuiteCheck<'a> {
-    task: &'a Arc<dyn Task>,
-    suite: &'a SuiteSpec,
-    id: String,
-    backend: &'a BackendHandle,
-    failures: &'a mut Vec<Failure>,
-}
-
-fn canon<T: serde::Serialize>(v: &T) -> Vec<u8> {
-    jiebang_scorecard::to_canonical_bytes(v).unwrap_or_default()
-}
-
-/// The metric section of a scorecard, entry by entry: `metrics.ID`, `digests.NAME`,
-/// `samples.ID`, each with its canonical JSON.
-fn section(sc: &Scorecard) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for (k, m) in &sc.metrics {
-        out.insert(format!("metrics.{k}"), canon(m));
-    }
-    for (k, d) in &sc.digests {
-        out.insert(format!("digests.{k}"), canon(d));
-    }
-    for (k, s) in &sc.samples {
-        out.insert(format!("samples.{k}"), canon(s));
-    }
-    out
-}
-
-/// Entries of the metric sections of `a` and `b` that differ (or that only one has).
-fn differing(a: &Scorecard, b: &Scorecard) -> BTreeSet<String> {
-    let (x, y) = (section(a), section(b));
-    x.keys()
-        .chain(y.keys())
-        .filter(|k| x.get(*k) != y.get(*k))
-        .cloned()
-        .collect()
-}
-
-/// Whether the section entry `entry` is a metric that the resumed run `resumed` declined to
-/// measure (no value, with a reason) where the uninterrupted run `whole` measured it: a task
-/// may withhold what an interruption keeps it from checking, but never change a value.
-fn withheld(whole: &Scorecard, resumed: &Scorecard, entry: &str) -> bool {
-    let Some(id) = entry.strip_prefix("metrics.") else {
-        return false;
-    };
-    match (whole.metrics.get(id), resumed.metrics.get(id)) {
-        (Some(w), Some(r)) => {
-            w.value.is_some()
-                && r.value.is_none()
-                && r.reason
-                    .as_deref()
-                    .is_some_and(|why| !why.trim().is_empty())
-        }
-        _ => false,
-    }
-}
-
-/// `entry = value` of a section entry for messages.
-fn shown(sc: &Scorecard, entry: &str) -> String {
-    let (kind, id) = entry.split_once('.').unwrap_or((entry, ""));
-    let v = match kind {
-        "metrics" => sc.metrics.get(id).map(serde_json::to_string),
-        "digests" => sc.digests.get(id).map(serde_json::to_string),
-        _ => sc.samples.get(id).map(serde_json::to_string),
-    };
-    match v {
-        Some(Ok(text)) => text,
-        _ => "(absent)".into(),
-    }
-}
-
-fn card_inputs() -> ScorecardInputs {
-    ScorecardInputs {
-        harness: HarnessPin {
-            version: env!("CARGO_PKG_VERSION").into(),
-            git_commit: None,
-        },
-        host: HostPin {
-            os: std::env::consts::OS.into(),
-            arch: std::env::consts::ARCH.into(),
-            cpu: None,
-            threads: 1,
-        },
-        round: None,
-        declaration: None,
-    }
+pub(crate) struct SuiteCheck<'a> {
+    pub(crate) task: &'a Arc<dyn Task>,
+    pub(crate) suite: &'a SuiteSpec,
+    pub(crate) id: String,
+    pub(crate) backend: &'a BackendHandle,
+    pub(crate) failures: &'a mut Vec<Failure>,
 }
 
 impl SuiteCheck<'_> {
-    fn fail(&mut self, check: Check, message: impl Into<String>) -> &mut Failure {
+    pub(crate) fn fail(&mut self, check: Check, message: impl Into<String>) -> &mut Failure {
         self.failures
             .push(Failure::new(check, message).in_suite(&self.id));
         let last = self.failures.len() - 1;
@@ -421,202 +338,6 @@ impl SuiteCheck<'_> {
                     found - SHOWN
                 ),
             );
-        }
-    }
-
-    fn run_once(
-        &self,
-        name: &str,
-        ds: &Dataset,
-        loaded: &Loaded,
-        log: PathBuf,
-        resume: bool,
-    ) -> Result<(Scorecard, Vec<PathBuf>), String> {
-        let inner = run::sut::open(
-            &SutSpec::Builtin(name.to_string()),
-            &[],
-            self.task.as_ref(),
-            self.suite,
-            &loaded.library,
-            self.backend,
-            None,
-        )
-        .map_err(|e| format!("opening the system: {e}"))?;
-        let spy = Spy::new(inner);
-        let inputs = RunInputs {
-            task: self.task.clone(),
-            suite: self.suite.clone(),
-            suite_source: "embedded".into(),
-            dataset: ds.clone(),
-            loaded: loaded.clone(),
-            backend: self.backend.clone(),
-            settings: RunSettings::default(),
-            log,
-            resume,
-        };
-        let report = run::run(&inputs, spy.clone(), &card_inputs(), &Silent)
-            .map_err(|e| format!("the run failed: {e}"))?;
-        Ok((report.scorecard, spy.roots()))
-    }
-
-    fn system(
-        &mut self,
-        name: &str,
-        ds: &Dataset,
-        loaded: &Loaded,
-        logs: &Path,
-    ) -> Option<SystemReport> {
-        let system = format!("builtin:{name}");
-        let here = |f: &mut Failure| f.system = Some(system.clone());
-        let first = logs.join("first.log.jsonl");
-        let (sc1, roots) = match self.run_once(name, ds, loaded, first.clone(), false) {
-            Ok(r) => r,
-            Err(e) => {
-                here(self.fail(Check::Run, e));
-                return None;
-            }
-        };
-        for r in &roots {
-            if let Some(why) = root_reaches_truth(r, ds) {
-                here(self.fail(
-                    Check::Truth,
-                    format!(
-                        "`hello`'s dataset_root {why}; expected the dataset's `inputs/` folder"
-                    ),
-                ));
-            }
-        }
-        self.scored_twice(&first, &sc1, loaded, ds, &system);
-        self.scorecard_ids(&sc1, &system);
-        let (sc2, _) = match self.run_once(name, ds, loaded, logs.join("second.log.jsonl"), false) {
-            Ok(r) => r,
-            Err(e) => {
-                here(self.fail(Check::Run, format!("second run: {e}")));
-                return None;
-            }
-        };
-        let varying = differing(&sc1, &sc2);
-        let cut = logs.join("resumed.log.jsonl");
-        let mut withheld_on_resume = Vec::new();
-        let resumed_after = match resume::truncated_copy(&first, &cut) {
-            Ok(k) => k,
-            Err(e) => {
-                here(self.fail(Check::Resume, format!("cutting {}: {e}", first.display())));
-                return None;
-            }
-        };
-        match self.run_once(name, ds, loaded, cut, true) {
-            Ok((sc3, _)) => {
-                for entry in differing(&sc1, &sc3).difference(&varying) {
-                    if withheld(&sc1, &sc3, entry) {
-                        withheld_on_resume.push(entry.clone());
-                        continue;
-                    }
-                    here(self.fail(
-                        Check::Resume,
-                        format!(
-                            "after resuming a run cut after {} of {} queries, `{entry}` is {}; expected {} as in the uninterrupted run (which a second uninterrupted run repeated)",
-                            resumed_after.0,
-                            resumed_after.1,
-                            shown(&sc3, entry),
-                            shown(&sc1, entry)
-                        ),
-                    ));
-                }
-            }
-            Err(e) => here(self.fail(Check::Resume, format!("resuming: {e}"))),
-        }
-        Some(SystemReport {
-            system,
-            metrics: sc1.metrics.len(),
-            digests: sc1.digests.len(),
-            varying: varying.into_iter().collect(),
-            withheld_on_resume,
-            resumed_after,
-        })
-    }
-
-    /// Scores the run's log twice more; every metric section must equal the run's own.
-    fn scored_twice(
-        &mut self,
-        log: &Path,
-        sc: &Scorecard,
-        loaded: &Loaded,
-        ds: &Dataset,
-        system: &str,
-    ) {
-        let score = || -> Result<Scorecard, String> {
-            let contents = run::read_log(log).map_err(|e| e.to_string())?;
-            run::score_logs(
-                &[contents],
-                self.task.as_ref(),
-                self.suite,
-                loaded,
-                self.backend,
-                &ds.root.display().to_string(),
-                &card_inputs(),
-            )
-            .map_err(|e| format!("scoring {}: {e}", log.display()))
-        };
-        let (a, b) = match (score(), score()) {
-            (Ok(a), Ok(b)) => (a, b),
-            (Err(e), _) | (_, Err(e)) => {
-                self.fail(Check::Determinism, e).system = Some(system.into());
-                return;
-            }
-        };
-        for (what, x, y) in [
-            ("the run's own scoring", sc, &a),
-            ("a second scoring", &a, &b),
-        ] {
-            if let Some(entry) = differing(x, y).into_iter().next() {
-                self.fail(
-                    Check::Determinism,
-                    format!(
-                        "scoring the same log again gave `{entry}` = {} against {} in {what}; expected byte-identical metric sections",
-                        shown(y, &entry),
-                        shown(x, &entry)
-                    ),
-                )
-                .system = Some(system.into());
-            }
-        }
-    }
-
-    /// Every metric, series and indicator id of a scorecard resolves in the catalogue.
-    fn scorecard_ids(&mut self, sc: &Scorecard, system: &str) {
-        let d = self.task.direction();
-        let unknown_metrics: Vec<String> = sc
-            .metrics
-            .keys()
-            .chain(sc.samples.keys())
-            .filter(|id| d.metric(id).is_none())
-            .map(|id| format!("`{id}`"))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        if !unknown_metrics.is_empty() {
-            self.fail(
-                Check::Catalogue,
-                format!(
-                    "the scorecard has metric ids that are not in the `{}` metric catalogue: {}; expected every metric the scorer computes listed there",
-                    d.id,
-                    unknown_metrics.join(", ")
-                ),
-            )
-            .system = Some(system.into());
-        }
-        for i in &sc.indicators {
-            if d.indicator(&i.id).is_none() {
-                self.fail(
-                    Check::Catalogue,
-                    format!(
-                        "the scorecard's indicator `{}` is not in the `{}` catalogue",
-                        i.id, d.id
-                    ),
-                )
-                .system = Some(system.into());
-            }
         }
     }
 }

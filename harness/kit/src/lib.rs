@@ -15,7 +15,9 @@ mod failure;
 mod leak;
 mod report;
 mod resume;
+mod section;
 mod spy;
+mod system;
 
 pub use conformance::{Options, check};
 pub use failure::{Check, Failure, Failures};
