@@ -19,7 +19,7 @@ pub enum CoreError {
     /// An input file is malformed or fails validation.
     #[error("{}{}: {message}", file.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
     Invalid {
-        /// The file (or a pseudo-path like `<embedded suite x>`).
+        /// The file.
         file: PathBuf,
         /// 1-based line, when known.
         line: Option<usize>,

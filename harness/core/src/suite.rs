@@ -342,11 +342,13 @@ mod tests {
     }
 
     #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
     struct Workload {
         m: u32,
     }
 
     #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
     struct Data {
         samples: u64,
         w: Vec<Workload>,

@@ -6,6 +6,7 @@ use crate::detector::{DetectorConfig, LogBlobDetector};
 use crate::dicom_io::read_image;
 use jiebang_accel::Device;
 use jiebang_core::{BackendHandle, BuiltinSystem, CoreError, TaskError};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use std::path::PathBuf;
 
@@ -20,6 +21,12 @@ pub struct LogBlobSystem {
     inputs: PathBuf,
     backend: BackendHandle,
     config: DetectorConfig,
+}
+
+/// What the system reads of a query: the study's files, relative to the inputs part.
+#[derive(Debug, Deserialize)]
+struct StudyQuery {
+    files: Vec<String>,
 }
 
 fn round(v: f64, digits: i32) -> f64 {
@@ -53,18 +60,13 @@ impl BuiltinSystem for LogBlobSystem {
     }
 
     fn answer(&self, _index: usize, query: &Map<String, Value>) -> Result<Value, String> {
-        let files = query
-            .get("files")
-            .and_then(Value::as_array)
-            .ok_or("query has no `files` array")?;
+        let q: StudyQuery = jiebang_core::answer::read(&Value::Object(query.clone()))
+            .map_err(|e| format!("query: {e}"))?;
         let device = Device::from_handle(&self.backend).map_err(|e| e.to_string())?;
         let detector = LogBlobDetector::new(device, self.config.clone());
         let mut marks = Vec::new();
         let mut best = 0.0f64;
-        for (k, f) in files.iter().enumerate() {
-            let rel = f
-                .as_str()
-                .ok_or_else(|| format!("query `files[{k}]` is {f}, not a path"))?;
+        for (k, rel) in q.files.iter().enumerate() {
             let img = read_image(&self.inputs.join(rel)).map_err(|e| e.to_string())?;
             for b in detector.detect(&img).map_err(|e| e.to_string())? {
                 best = best.max(b.score);

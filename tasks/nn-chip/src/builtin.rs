@@ -11,6 +11,7 @@ use crate::samples::KernelSamples;
 use half::f16;
 use jiebang_accel::{Device, Output, Workload};
 use jiebang_core::{BackendHandle, BuiltinSystem, CoreError, SampleLibrary, TaskError, library_as};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -82,13 +83,23 @@ fn kernel_samples(library: &dyn SampleLibrary) -> Result<&KernelSamples, CoreErr
     library_as(library, "builtin:kernels", "nn-chip")
 }
 
-fn count(query: &Map<String, Value>, key: &str, max: u64) -> Result<usize, String> {
-    query
-        .get(key)
-        .and_then(Value::as_u64)
-        .filter(|v| *v <= max)
-        .map(|v| v as usize)
-        .ok_or_else(|| format!("query `{key}`: expected an integer up to {max}"))
+/// What the system reads of a query (the rest describes the workload it already holds).
+#[derive(Debug, Deserialize)]
+struct KernelQuery {
+    warmup: usize,
+    iterations: usize,
+    probe: Vec<usize>,
+}
+
+/// `value` of the query field `key` when at most `max`.
+fn at_most(key: &str, value: usize, max: usize) -> Result<usize, String> {
+    if value <= max {
+        Ok(value)
+    } else {
+        Err(format!(
+            "query `{key}`: expected an integer up to {max}, found {value}"
+        ))
+    }
 }
 
 fn flip_first_bit(out: &mut Output) {
@@ -195,19 +206,11 @@ impl BuiltinSystem for KernelSystem {
             .leg_of(index)
             .and_then(|(w, _)| samples.workload(w))
             .ok_or_else(|| format!("sample {index} out of range"))?;
-        let warmup = count(query, "warmup", 1000)?;
-        let iterations = count(query, "iterations", 100_000)?.max(1);
-        let positions: Vec<usize> = query
-            .get("probe")
-            .and_then(Value::as_array)
-            .ok_or("query `probe`: expected an array of output positions")?
-            .iter()
-            .map(|p| {
-                p.as_u64()
-                    .map(|p| p as usize)
-                    .ok_or("query `probe`: positions must be integers")
-            })
-            .collect::<Result<_, _>>()?;
+        let q: KernelQuery = jiebang_core::answer::read(&Value::Object(query.clone()))
+            .map_err(|e| format!("query: {e}"))?;
+        let warmup = at_most("warmup", q.warmup, 1000)?;
+        let iterations = at_most("iterations", q.iterations, 100_000)?.max(1);
+        let positions = q.probe;
         let (seconds, mut output, energy, energy_reason) = {
             let _guard = self
                 .busy
