@@ -71,6 +71,11 @@ fn tasks_lists_the_example_and_demo_leaves_it_out() {
         .success()
         .stdout(predicate::str::contains("example/parity"));
     jiebang(&data)
+        .args(["demo", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Example directions"));
+    jiebang(&data)
         .args(["demo", "--only", "example", "--out"])
         .arg(dir.path().join("demo"))
         .arg("-q")

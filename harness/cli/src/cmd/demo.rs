@@ -21,6 +21,9 @@ Writes to --out (default ./jiebang-demo):
   indicators.svg, indicators.png            the same as a chart
   index.html                                a static page: the leaderboard and the chart
 
+Example directions (docs/ADDING-A-DIRECTION.md) are addressable by every command but
+are not run here, so they stay off the demo leaderboard.
+
 Running the demo again into the same --out first removes the previous demo's
 scorecards, logs, leaderboard, charts and index.html there (only those files).
 
