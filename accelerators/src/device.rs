@@ -41,6 +41,15 @@ impl Device {
         })
     }
 
+    /// The device inside the engine's backend handle (what `--backend` opened), for built-in
+    /// systems and scorers.
+    pub fn from_handle(handle: &jiebang_core::BackendHandle) -> Result<&Device> {
+        handle
+            .device
+            .downcast_ref::<Device>()
+            .ok_or(AccelError::NotADevice)
+    }
+
     /// The host CPU.
     pub fn cpu() -> Device {
         Device::Cpu(CpuDevice::new())
@@ -237,5 +246,35 @@ fn wrong_output(kernel: KernelKind, got: &Output) -> AccelError {
             "backend returned an unexpected output type ({} elements)",
             got.len()
         ),
+    }
+}
+
+#[cfg(test)]
+mod handle_tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn handle(device: Arc<dyn std::any::Any + Send + Sync>) -> jiebang_core::BackendHandle {
+        jiebang_core::BackendHandle {
+            pin: jiebang_scorecard::BackendPin {
+                kind: "cpu".into(),
+                device: "test".into(),
+                vendor: None,
+                api: None,
+                driver: None,
+                driver_info: None,
+                device_type: None,
+            },
+            device,
+        }
+    }
+
+    #[test]
+    fn from_handle_finds_the_device_or_says_what_is_wrong() {
+        let h = handle(Arc::new(Device::cpu()));
+        assert_eq!(Device::from_handle(&h).unwrap().kind(), BackendKind::Cpu);
+        let e = Device::from_handle(&handle(Arc::new(7u8))).unwrap_err();
+        assert!(matches!(e, AccelError::NotADevice));
+        assert!(e.to_string().contains("jiebang_accel::Device"), "{e}");
     }
 }

@@ -54,6 +54,11 @@ pub enum AccelError {
     /// An energy counter cannot be read; the value is not estimated.
     #[error("energy not measurable: {0}")]
     EnergyNotMeasurable(String),
+    /// A backend handle of the engine that does not hold a [`crate::Device`].
+    #[error(
+        "the backend handle does not hold a jiebang_accel::Device (it was opened by something else than jiebang's backend selection)"
+    )]
+    NotADevice,
     /// A timing request that cannot produce a measurement.
     #[error("invalid timing request: {0}")]
     InvalidTiming(String),

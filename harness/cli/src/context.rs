@@ -13,19 +13,27 @@ use std::sync::Arc;
 /// The registered tasks.
 pub struct Registry {
     tasks: Vec<Arc<dyn Task>>,
+    /// How many of `tasks`, the first ones, are production directions; the rest are examples.
+    production: usize,
 }
 
 impl Registry {
-    /// Loads the registry of task crates.
+    /// Loads the registry of task crates: the production directions, then the examples.
     pub fn new() -> Self {
-        Self {
-            tasks: crate::registry::tasks(),
-        }
+        let mut tasks = crate::registry::tasks();
+        let production = tasks.len();
+        tasks.extend(crate::registry::examples());
+        Self { tasks, production }
     }
 
-    /// All tasks.
+    /// All tasks, example directions included.
     pub fn tasks(&self) -> &[Arc<dyn Task>] {
         &self.tasks
+    }
+
+    /// The production directions' tasks, which `jiebang demo` runs (not the examples).
+    pub fn demo_tasks(&self) -> &[Arc<dyn Task>] {
+        &self.tasks[..self.production]
     }
 
     /// All directions.
@@ -98,32 +106,6 @@ pub fn suite_from_file(reg: &Registry, path: &Path) -> Result<(Arc<dyn Task>, Su
         )
     })?;
     Ok((task, spec))
-}
-
-/// Points an error about the suite read from `file` (named in task messages by its pseudo-path
-/// `<suite id@version>`) at `file:line` of the field it names. Other errors pass unchanged.
-pub fn locate_suite_error(err: anyhow::Error, file: &Path) -> anyhow::Error {
-    let Ok(text) =
-        jiebang_core::bounded::read_text(file, jiebang_core::bounded::limit::TOML, "suite file")
-    else {
-        return err;
-    };
-    let Ok(spec) = SuiteSpec::from_toml(file, &text) else {
-        return err;
-    };
-    let found = err.chain().find_map(|e| {
-        let core = e.downcast_ref::<jiebang_core::CoreError>().or_else(|| {
-            match e.downcast_ref::<jiebang_core::run::RunError>() {
-                Some(jiebang_core::run::RunError::Core(c)) => Some(c),
-                _ => None,
-            }
-        })?;
-        Some((core.to_string(), spec.locate_error(core, file, &text)?))
-    });
-    match found {
-        Some((old, new)) => anyhow!("{}", format!("{err:#}").replace(&old, &new.to_string())),
-        None => err,
-    }
 }
 
 /// Where the embedded default dataset of a suite lives: `$JIEBANG_DATA` or `./jiebang-data`,

@@ -1,14 +1,13 @@
 //! Number and verdict formatting shared by the human-readable reports.
 
-use jiebang_scorecard::{Target, Verdict, VerdictStatus};
+use jiebang_scorecard::{CiMethod, Target, Verdict, VerdictStatus};
 
 /// The unit to show a metric's numbers in. A `ratio` measured as a proportion of counts (a
 /// Wilson or Clopper–Pearson interval: detection rate, correctness) reads as a percentage; any other ratio (AUC,
 /// CPM, a relative error, a fraction of peak) is shown as the plain number, unit
 /// [`FRACTION`].
-pub fn display_unit<'a>(unit: &'a str, ci_method: Option<&str>) -> &'a str {
-    let proportion = |m: &str| m == "wilson" || m.starts_with("clopper");
-    if unit == "ratio" && ci_method.is_some_and(|m| !proportion(m)) {
+pub fn display_unit<'a>(unit: &'a str, ci_method: Option<&CiMethod>) -> &'a str {
+    if unit == "ratio" && ci_method.is_some_and(|m| !m.is_proportion()) {
         FRACTION
     } else {
         unit

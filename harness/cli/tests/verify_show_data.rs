@@ -37,7 +37,7 @@ fn show_takes_several_files_and_names_round_shard_and_non_scorecards() {
     let mut a = golden();
     a.pins.round = Some("2020-r1".into());
     let auc = Metric {
-        ci_method: Some("delong".into()),
+        ci_method: Some(jiebang_scorecard::CiMethod::DeLong),
         ..a.metrics["case.sensitivity"].clone()
     };
     a.metrics.insert("case.auc".into(), auc);

@@ -3,9 +3,11 @@
 
 mod convert;
 mod manifest;
+mod parts;
 
 pub use convert::{Move, convert_layout1, layout1_suite};
 pub use manifest::{MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, Manifest, ManifestEntry};
+pub use parts::{Inputs, Truth};
 
 use crate::CoreError;
 use sha2::{Digest, Sha256};
@@ -278,41 +280,6 @@ impl Dataset {
     /// The folder a SUT is given (`hello`'s `dataset_root`): `ROOT/inputs`.
     pub fn inputs_root(&self) -> PathBuf {
         self.root.join(INPUTS_DIR)
-    }
-
-    /// The folder only the harness reads: `ROOT/truth`.
-    pub fn truth_root(&self) -> PathBuf {
-        self.root.join(TRUTH_DIR)
-    }
-
-    /// The absolute path of an input file named relative to `inputs/` (as queries name it).
-    pub fn input_path(&self, rel: &str) -> PathBuf {
-        self.inputs_root().join(rel)
-    }
-
-    /// The absolute path of a truth file named relative to `truth/`.
-    pub fn truth_path(&self, rel: &str) -> PathBuf {
-        self.truth_root().join(rel)
-    }
-
-    /// The manifest entry of a file of `part`, named relative to that part's folder.
-    pub fn entry(&self, part: Part, rel: &str) -> Option<&ManifestEntry> {
-        let full = format!("{}/{rel}", part.dir());
-        self.manifest
-            .files
-            .binary_search_by(|f| f.path.as_str().cmp(&full))
-            .ok()
-            .map(|i| &self.manifest.files[i])
-    }
-
-    /// Whether the manifest lists this input file (relative to `inputs/`).
-    pub fn has_input(&self, rel: &str) -> bool {
-        self.entry(Part::Inputs, rel).is_some()
-    }
-
-    /// Whether the manifest lists this truth file (relative to `truth/`).
-    pub fn has_truth(&self, rel: &str) -> bool {
-        self.entry(Part::Truth, rel).is_some()
     }
 }
 

@@ -1,6 +1,7 @@
 //! jiebang's engine: directions and indicators, suites, datasets, declarations, the task
 //! boundary, verdicts, and the pieces every run shares. It never names a concrete task.
 
+pub mod answer;
 pub mod atomic;
 pub mod board;
 pub mod bounded;
@@ -18,18 +19,18 @@ mod task;
 pub mod verdict;
 
 pub use dataset::{
-    Dataset, DatasetDirs, INPUTS_DIR, MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, Manifest,
-    ManifestEntry, Move, Part, TRUTH_DIR, check_relative_path, convert_layout1, layout1_suite,
-    sha256_file,
+    Dataset, DatasetDirs, INPUTS_DIR, Inputs, MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, Manifest,
+    ManifestEntry, Move, Part, TRUTH_DIR, Truth, check_relative_path, convert_layout1,
+    layout1_suite, sha256_file,
 };
 pub use declaration::{CustomIndicator, Declaration, DeclaredLevel};
 pub use direction::{
     DigestSpec, Direction, Indicator, MetricKind, MetricSpec, NATIONAL_SOURCE, NationalTarget,
 };
-pub use error::{CoreError, line_of, toml_error};
+pub use error::{BoxError, CoreError, TaskError, line_of, toml_error};
 pub use indicators::assemble as assemble_indicators;
 pub use suite::{SuiteRef, SuiteSpec};
 pub use task::{
-    BackendHandle, BuiltinContext, BuiltinInfo, BuiltinSystem, GenerateParams, Observed, SampleSet,
-    ScoreContext, Scores, Task,
+    BackendHandle, BuiltinContext, BuiltinInfo, BuiltinSystem, GenerateParams, Loaded, Observed,
+    SampleLibrary, ScoreContext, Scorer, Scores, Task, library_as,
 };

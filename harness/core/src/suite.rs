@@ -5,10 +5,14 @@ use crate::{
     CoreError,
     error::{line_of, toml_error},
 };
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::fmt::Display;
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A suite spec.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,12 +43,37 @@ pub struct SuiteSpec {
     /// Default run settings (per-query timeout, scenario parameters).
     #[serde(default)]
     pub settings: BTreeMap<String, toml::Value>,
+    /// The file and text the suite was read from, so that errors about its fields name the
+    /// file and line. Not part of the hash or of equality.
+    #[serde(skip)]
+    origin: Origin,
+}
+
+/// Where a suite came from: its file and text (absent for a suite not read by
+/// [`SuiteSpec::from_toml`]). Every origin compares equal.
+#[derive(Clone, Default)]
+struct Origin(Option<Arc<(PathBuf, String)>>);
+
+impl PartialEq for Origin {
+    fn eq(&self, _: &Origin) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(o) => write!(f, "Origin({})", o.0.display()),
+            None => f.write_str("Origin(none)"),
+        }
+    }
 }
 
 impl SuiteSpec {
     /// Parses a suite from TOML text read from `origin`.
     pub fn from_toml(origin: &Path, text: &str) -> Result<Self, CoreError> {
-        let spec: SuiteSpec = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
+        let mut spec: SuiteSpec = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
+        spec.origin = Origin(Some(Arc::new((origin.to_path_buf(), text.to_string()))));
         if spec.schema_version != 1 {
             return Err(CoreError::invalid(
                 origin,
@@ -91,30 +120,75 @@ impl SuiteSpec {
         format!("{}@{}", self.id, self.version)
     }
 
-    /// The pseudo-path that names this suite in messages when no file is known:
-    /// `<suite id@version>`.
-    pub fn pseudo_path(&self) -> String {
-        format!("<suite {}>", self.full_id())
+    /// The file the suite was read from (for an embedded suite, its path in the repository).
+    pub fn file(&self) -> PathBuf {
+        match &self.origin.0 {
+            Some(o) => o.0.clone(),
+            None => PathBuf::from(format!("suite {}", self.full_id())),
+        }
     }
 
-    /// Points an error that names this suite by its [pseudo-path](Self::pseudo_path) at `file`
-    /// (the suite file it was read from, whose text is `text`) and at the line of the field
-    /// the message starts with (`protocol.iterations: ...` or ``field `x`: ...``). `None`
-    /// when the error is about something else.
-    pub fn locate_error(&self, err: &CoreError, file: &Path, text: &str) -> Option<CoreError> {
-        let CoreError::Invalid {
-            file: f,
-            line,
-            message,
-        } = err
-        else {
-            return None;
-        };
-        if f.as_os_str() != self.pseudo_path().as_str() {
-            return None;
+    /// An input error about the field `path` (`protocol.iterations`, `dataset.workloads[2].m`):
+    /// names the suite file and the field's line (or the line of the table it belongs in), and
+    /// starts the message with the field.
+    pub fn field_error(&self, path: &str, message: String) -> CoreError {
+        let line = self.origin.0.as_ref().and_then(|o| field_line(&o.1, path));
+        CoreError::invalid(self.file(), line, format!("{path}: {message}"))
+    }
+
+    /// The `[protocol]` table read as the task's own type; a wrong or missing field is named
+    /// with the suite file and line.
+    pub fn protocol<T: DeserializeOwned>(&self) -> Result<T, CoreError> {
+        self.section("protocol", &self.protocol)
+    }
+
+    /// The `[dataset]` table read as the task's own type (see [`Self::protocol`]).
+    pub fn dataset<T: DeserializeOwned>(&self) -> Result<T, CoreError> {
+        self.section("dataset", &self.dataset)
+    }
+
+    fn section<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        table: &BTreeMap<String, toml::Value>,
+    ) -> Result<T, CoreError> {
+        let value = toml::Value::Table(table.clone().into_iter().collect());
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let inner = crate::answer::plain(e.inner().message());
+            let at = e.path().to_string();
+            let (path, message) = match inner
+                .strip_prefix("missing field `")
+                .and_then(|m| m.strip_suffix('`'))
+            {
+                Some(field) if at == "." => (format!("{name}.{field}"), "missing".to_string()),
+                Some(field) => (format!("{name}.{at}.{field}"), "missing".to_string()),
+                None if at == "." => (name.to_string(), inner),
+                None => (format!("{name}.{at}"), inner),
+            };
+            self.field_error(&path, message)
+        })
+    }
+
+    /// `value` of the field `path` when it lies in `range`; otherwise an error naming the
+    /// suite file, the field's line, the range and the value found.
+    pub fn in_range<T: PartialOrd + Display + Copy>(
+        &self,
+        path: &str,
+        value: T,
+        range: RangeInclusive<T>,
+    ) -> Result<T, CoreError> {
+        if range.contains(&value) {
+            Ok(value)
+        } else {
+            Err(self.field_error(
+                path,
+                format!(
+                    "expected a value in {}..={}, found {value}",
+                    range.start(),
+                    range.end()
+                ),
+            ))
         }
-        let line = line.or_else(|| field_path(message).and_then(|p| field_line(text, p)));
-        Some(CoreError::invalid(file, line, message.clone()))
     }
 
     /// sha256 hex of the suite's canonical JSON: comments and layout do not change it, any
@@ -155,20 +229,6 @@ fn non_finite(v: &toml::Value) -> Option<(String, f64)> {
             .find_map(|(k, item)| non_finite(item).map(|(at, x)| (format!(".{k}{at}"), x))),
         _ => None,
     }
-}
-
-/// The field a message starts with: `a.b[2].c: ...` or ``field `a.b`: ...``.
-fn field_path(message: &str) -> Option<&str> {
-    let head = message.split(": ").next()?;
-    let path = head
-        .strip_prefix("field `")
-        .and_then(|h| h.strip_suffix('`'))
-        .unwrap_or(head);
-    let ok = !path.is_empty()
-        && path
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c));
-    ok.then_some(path)
 }
 
 /// The 1-based line of the field `path` in the TOML `text`: a dotted path with array indices
@@ -273,6 +333,73 @@ mod tests {
         SuiteSpec::from_toml(Path::new("x.toml"), &finite).unwrap();
     }
 
+    const SUITE: &str = "schema_version = 1\nid = \"d/x\"\nversion = 1\ndirection = \"d\"\ntitle = \"t\"\ndescription = \"\"\nmetrics = []\nindicators = []\n\n[dataset]\nsamples = 3\n\n[[dataset.w]]\nm = 1\n\n[[dataset.w]]\nm = \"two\"\n\n[protocol]\nwarmup = 1\niterations = \"x\"\n";
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Proto {
+        warmup: usize,
+        iterations: usize,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Workload {
+        m: u32,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Data {
+        samples: u64,
+        w: Vec<Workload>,
+    }
+
+    #[test]
+    fn typed_sections_name_the_suite_file_and_line() {
+        let s = SuiteSpec::from_toml(Path::new("dir/s.toml"), SUITE).unwrap();
+        let e = s.protocol::<Proto>().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "dir/s.toml:21: protocol.iterations: expected an integer ≥ 0, found string \"x\""
+        );
+        let e = s.dataset::<Data>().unwrap_err().to_string();
+        assert!(
+            e.starts_with("dir/s.toml:17: dataset.w[1].m: expected "),
+            "{e}"
+        );
+        // A missing field points at its table.
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Needs {
+            probes: usize,
+        }
+        let e = s.protocol::<Needs>().unwrap_err().to_string();
+        assert_eq!(e, "dir/s.toml:19: protocol.probes: missing");
+        let mut fixed = s.clone();
+        fixed
+            .protocol
+            .insert("iterations".into(), toml::Value::Integer(0));
+        let p: Proto = fixed.protocol().unwrap();
+        assert_eq!(p.warmup, 1);
+        let e = fixed
+            .in_range("protocol.iterations", p.iterations, 1..=9)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "dir/s.toml:21: protocol.iterations: expected a value in 1..=9, found 0"
+        );
+        assert_eq!(
+            fixed.in_range("protocol.warmup", p.warmup, 0..=9).unwrap(),
+            1
+        );
+        // Where it came from is no part of the hash or of equality.
+        let moved = SuiteSpec::from_toml(Path::new("elsewhere.toml"), SUITE).unwrap();
+        assert_eq!(moved, s);
+        assert_eq!(moved.hash(), s.hash());
+        assert_eq!(moved.file(), Path::new("elsewhere.toml"));
+    }
+
     #[test]
     fn field_line_follows_keys_and_indices() {
         assert_eq!(field_line(TEXT, "protocol.iterations"), Some(6));
@@ -280,11 +407,5 @@ mod tests {
         // A missing field points at what exists of its path.
         assert_eq!(field_line(TEXT, "dataset.workloads[1].n"), Some(11));
         assert_eq!(field_line(TEXT, "nothing.here"), None);
-        assert_eq!(
-            field_path("protocol.iterations: expected 1..=9"),
-            Some("protocol.iterations")
-        );
-        assert_eq!(field_path("field `id`: expected"), Some("id"));
-        assert_eq!(field_path("samples = 0: expected"), None);
     }
 }

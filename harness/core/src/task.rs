@@ -32,10 +32,10 @@ pub trait Task: Send + Sync {
         progress: &dyn Fn(u64, u64),
     ) -> Result<String, CoreError>;
 
-    /// Loads a verified dataset as the suite's sample library (untimed), reading labels and
-    /// references only from its truth part (`Dataset::truth_path`) and what queries name only
-    /// from its inputs part. Every error names the dataset file at fault.
-    fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Arc<dyn SampleSet>, CoreError>;
+    /// Loads a verified dataset for a suite (untimed): the sample library, built from the
+    /// dataset's [inputs](Dataset::inputs) only, and the scorer, which reads its
+    /// [truth](Dataset::truth). Every error names the dataset file at fault.
+    fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Loaded, CoreError>;
 
     /// The label and reference files of this direction's datasets in the old unsplit layout
     /// (manifest schema 1), relative to the root: `jiebang data convert` moves them into
@@ -76,11 +76,7 @@ impl GenerateParams {
         self.samples
             .or(suite.dataset_u64("samples"))
             .ok_or_else(|| {
-                CoreError::invalid(
-                    format!("<suite {}>", suite.full_id()),
-                    None,
-                    "dataset.samples: expected a positive integer",
-                )
+                suite.field_error("dataset.samples", "expected a positive integer".into())
             })
     }
 
@@ -105,7 +101,7 @@ pub struct BuiltinInfo {
 }
 
 /// The compute device chosen with `--backend`, passed through the engine without the engine
-/// naming the accelerator crate: tasks downcast `device` to `jiebang_accel::Device`.
+/// naming the accelerator crate: tasks get it with `jiebang_accel::Device::from_handle`.
 #[derive(Clone)]
 pub struct BackendHandle {
     /// The scorecard pin of the device.
@@ -118,8 +114,8 @@ pub struct BackendHandle {
 pub struct BuiltinContext {
     /// The suite.
     pub suite: SuiteSpec,
-    /// The loaded samples.
-    pub samples: Arc<dyn SampleSet>,
+    /// The suite's sample library (inputs only).
+    pub library: Arc<dyn SampleLibrary>,
     /// The backend.
     pub backend: BackendHandle,
 }
@@ -134,8 +130,9 @@ pub trait BuiltinSystem: Send + Sync {
     fn answer(&self, index: usize, query: &Map<String, Value>) -> Result<Value, String>;
 }
 
-/// A task's sample library for one suite and dataset.
-pub trait SampleSet: Send + Sync {
+/// A task's sample library for one suite and dataset (after MLPerf LoadGen's QSL): loading
+/// happened, untimed, in [`Task::load`]; it holds only what a SUT may see.
+pub trait SampleLibrary: Send + Sync {
     /// Number of samples.
     fn len(&self) -> usize;
 
@@ -150,6 +147,13 @@ pub trait SampleSet: Send + Sync {
     /// The task fields of the query for sample `index` (the runner adds `type` and `id`).
     fn query(&self, index: usize) -> Map<String, Value>;
 
+    /// For downcasting by the task's own built-in systems.
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A task's scorer for one suite and dataset: it reads the truth, may use the backend (1:N
+/// matching), and may be shared by several suites.
+pub trait Scorer: Send + Sync {
     /// Checks an answer's shape; an `Err` (what is wrong, what was expected) makes the answer a
     /// `malformed` failure rather than a wrong answer.
     fn check_answer(&self, index: usize, answer: &Value) -> Result<(), String>;
@@ -163,9 +167,37 @@ pub trait SampleSet: Send + Sync {
         answers: &[(usize, Option<Value>)],
         ctx: &ScoreContext,
     ) -> Result<Scores, CoreError>;
+}
 
-    /// For downcasting by the task's own built-in systems.
-    fn as_any(&self) -> &dyn Any;
+/// A suite loaded on a dataset: what the runner issues queries from and what scores the
+/// answers.
+#[derive(Clone)]
+pub struct Loaded {
+    /// The samples (inputs only).
+    pub library: Arc<dyn SampleLibrary>,
+    /// The answer check and scoring (reads the truth).
+    pub scorer: Arc<dyn Scorer>,
+}
+
+impl Loaded {
+    /// A library and a scorer.
+    pub fn new(library: Arc<dyn SampleLibrary>, scorer: Arc<dyn Scorer>) -> Self {
+        Loaded { library, scorer }
+    }
+}
+
+/// The task's own library type behind `library`, or an error naming `who` (a built-in system
+/// or scorer) and the direction it expected.
+pub fn library_as<'a, T: 'static>(
+    library: &'a dyn SampleLibrary,
+    who: &str,
+    direction: &str,
+) -> Result<&'a T, CoreError> {
+    library.as_any().downcast_ref::<T>().ok_or_else(|| {
+        CoreError::Other(format!(
+            "{who}: the sample library is not a {direction} one (built for another direction)"
+        ))
+    })
 }
 
 /// What scoring may use.

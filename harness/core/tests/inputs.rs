@@ -215,10 +215,36 @@ fn manifest_detects_changed_missing_and_escaping_files() {
     m.write(root).unwrap();
     let ds = Dataset::open_verified(root).unwrap();
     assert_eq!(ds.hash, m.hash());
-    assert!(ds.has_input("a/x.txt") && ds.has_truth("labels.json"));
-    assert!(!ds.has_input("labels.json") && !ds.has_truth("a/x.txt"));
-    assert_eq!(ds.input_path("a/x.txt"), root.join("inputs/a/x.txt"));
-    assert_eq!(ds.truth_path("labels.json"), root.join("truth/labels.json"));
+    let (inputs, truth) = (ds.inputs(), ds.truth());
+    assert!(inputs.contains("a/x.txt") && truth.contains("labels.json"));
+    assert!(!inputs.contains("labels.json") && !truth.contains("a/x.txt"));
+    assert_eq!(
+        inputs.path("a/x.txt", "x").unwrap(),
+        root.join("inputs/a/x.txt")
+    );
+    assert_eq!(inputs.read("a/x.txt", "x").unwrap(), b"hello");
+    assert_eq!(
+        truth.path("labels.json", "labels").unwrap(),
+        root.join("truth/labels.json")
+    );
+    assert_eq!(truth.read_text("labels.json", 64, "labels").unwrap(), "{}");
+    assert_eq!(inputs.query_path("a/x.txt").unwrap(), "a/x.txt");
+    // A query can carry no truth file, no unlisted file and no path leaving the root.
+    for bad in [
+        "labels.json",
+        "../truth/labels.json",
+        "a/y.txt",
+        "/etc/passwd",
+        "",
+    ] {
+        let e = inputs.query_path(bad).unwrap_err().to_string();
+        assert!(e.contains("manifest.json"), "{bad}: {e}");
+    }
+    let e = truth.path("a/x.txt", "the labels").unwrap_err().to_string();
+    assert!(
+        e.contains("not listed under `truth/`") && e.contains("expected the labels"),
+        "{e}"
+    );
 
     std::fs::write(root.join("inputs/a/x.txt"), b"hellO").unwrap();
     let err = Dataset::open_verified(root).unwrap_err().to_string();
@@ -449,9 +475,9 @@ fn an_old_dataset_converts_in_place_keeping_every_path_below_inputs() {
         ]
     );
     let ds = Dataset::open_verified(root).unwrap();
-    assert_eq!(std::fs::read(ds.input_path("x")).unwrap(), b"outer");
-    assert_eq!(std::fs::read(ds.input_path("inputs/x")).unwrap(), b"inner");
-    assert!(ds.has_truth("workloads.json"));
+    assert_eq!(ds.inputs().read("x", "x").unwrap(), b"outer");
+    assert_eq!(ds.inputs().read("inputs/x", "x").unwrap(), b"inner");
+    assert!(ds.truth().contains("workloads.json"));
     assert!(
         !root.join("inputs/w").exists(),
         "emptied folders are removed"

@@ -279,7 +279,7 @@ fn shards_merge_into_the_single_run() {
         &contents,
         w.task.as_ref(),
         &w.task.suite(),
-        &w.samples,
+        &w.loaded,
         &backend(),
         "data",
         &card_inputs(),

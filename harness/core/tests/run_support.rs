@@ -82,7 +82,10 @@ pub struct MockSamples {
     n: usize,
 }
 
-impl SampleSet for MockSamples {
+/// The mock scorer: the labels are known from the sample index.
+pub struct MockScorer;
+
+impl SampleLibrary for MockSamples {
     fn len(&self) -> usize {
         self.n
     }
@@ -94,6 +97,12 @@ impl SampleSet for MockSamples {
         m.insert("x".into(), json!(index));
         m
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Scorer for MockScorer {
     fn check_answer(&self, _index: usize, answer: &Value) -> Result<(), String> {
         match answer.get("positive") {
             Some(Value::Bool(_)) => Ok(()),
@@ -127,7 +136,7 @@ impl SampleSet for MockSamples {
             Metric {
                 value: Some(est.value),
                 ci95: est.ci95.map(|(a, b)| [a, b]),
-                ci_method: Some("wilson".into()),
+                ci_method: Some(jiebang_scorecard::CiMethod::Wilson),
                 n,
                 unit: "ratio".into(),
                 reason: None,
@@ -138,9 +147,6 @@ impl SampleSet for MockSamples {
         s.digests
             .insert("answers".into(), hex::encode(sha2::Sha256::digest(&canon)));
         Ok(s)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 
@@ -183,14 +189,17 @@ impl Task for MockTask {
         std::fs::write(&p, n.to_string()).map_err(|e| CoreError::io(&p, e))?;
         Ok(format!("mock:1 samples={n}"))
     }
-    fn load(&self, _suite: &SuiteSpec, ds: &Dataset) -> Result<Arc<dyn SampleSet>, CoreError> {
-        let p = ds.truth_path("count.txt");
-        let text = std::fs::read_to_string(&p).map_err(|e| CoreError::io(&p, e))?;
+    fn load(&self, _suite: &SuiteSpec, ds: &Dataset) -> Result<Loaded, CoreError> {
+        let p = ds.truth().path("count.txt", "the sample count")?;
+        let text = ds.truth().read_text("count.txt", 64, "the sample count")?;
         let n = text
             .trim()
             .parse()
             .map_err(|_| CoreError::invalid(&p, Some(1), "expected a count"))?;
-        Ok(Arc::new(MockSamples { n }))
+        Ok(Loaded::new(
+            Arc::new(MockSamples { n }),
+            Arc::new(MockScorer),
+        ))
     }
     fn builtin_systems(&self) -> Vec<BuiltinInfo> {
         vec![
@@ -226,8 +235,8 @@ pub struct World {
     _guard: Option<tempfile::TempDir>,
     /// The dataset in `dir/data`.
     pub dataset: Dataset,
-    /// Its samples.
-    pub samples: Arc<dyn SampleSet>,
+    /// Its samples and scorer.
+    pub loaded: Loaded,
 }
 
 impl World {
@@ -253,13 +262,13 @@ impl World {
             Manifest::build(&root, meta).unwrap().write(&root).unwrap();
         }
         let dataset = Dataset::open_verified(&root).unwrap();
-        let samples = task.load(&task.suite(), &dataset).unwrap();
+        let loaded = task.load(&task.suite(), &dataset).unwrap();
         Self {
             task,
             dir: dir.to_path_buf(),
             _guard: None,
             dataset,
-            samples,
+            loaded,
         }
     }
 
@@ -275,7 +284,7 @@ impl World {
             suite: self.task.suite(),
             suite_source: "embedded".into(),
             dataset: self.dataset.clone(),
-            samples: self.samples.clone(),
+            loaded: self.loaded.clone(),
             backend: backend(),
             settings,
             log: self.path(log),
@@ -290,7 +299,7 @@ impl World {
             &[],
             self.task.as_ref(),
             &self.task.suite(),
-            &self.samples,
+            &self.loaded.library,
             &backend(),
             None,
         )

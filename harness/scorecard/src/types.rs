@@ -260,9 +260,12 @@ pub struct Metric {
     pub value: Option<f64>,
     /// 95% confidence interval, when one is defined.
     pub ci95: Option<[f64; 2]>,
-    /// How the interval was computed (e.g. `wilson`, `clopper-pearson`, `delong`, `bootstrap-bca`).
+    /// How the interval was computed: `wilson`, `clopper-pearson`, `exact`, `delong`,
+    /// `order-statistic`, `bootstrap-percentile (median of iterations)`,
+    /// `bootstrap-cases-luna16 (B=N)`, or the name of another method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ci_method: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub ci_method: Option<CiMethod>,
     /// Sample size behind the estimate (cases, utterances, iterations, ...).
     pub n: u64,
     /// Unit: `ratio` (0..1), `s`, `TOPS`, `TFLOPS`, `TOPS/W`, `bool`, ...
@@ -276,6 +279,153 @@ pub struct Metric {
     /// the check against the harness's own observation that it passed. Absent: harness-observed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_reported: Option<String>,
+}
+
+impl Metric {
+    /// A measured value with its 95% interval and how that was computed; with no interval
+    /// (`ci95` `None`) no method is recorded either.
+    pub fn estimate(
+        value: f64,
+        ci95: Option<[f64; 2]>,
+        method: CiMethod,
+        n: u64,
+        unit: &str,
+    ) -> Metric {
+        Metric {
+            ci_method: ci95.map(|_| method),
+            ci95,
+            ..Metric::point(value, n, unit)
+        }
+    }
+
+    /// A measured value for which no interval is defined (a single observation, a bound).
+    pub fn point(value: f64, n: u64, unit: &str) -> Metric {
+        Metric {
+            value: Some(value),
+            ci95: None,
+            ci_method: None,
+            n,
+            unit: unit.to_string(),
+            reason: None,
+            self_reported: None,
+        }
+    }
+
+    /// A value known without sampling error (a count, a yes/no decision): its interval is
+    /// the value itself, method [`CiMethod::Exact`].
+    pub fn exact(value: f64, n: u64, unit: &str) -> Metric {
+        Metric::estimate(value, Some([value, value]), CiMethod::Exact, n, unit)
+    }
+
+    /// Not measured in this run, with the reason (`null` in the scorecard).
+    pub fn not_measured(n: u64, unit: &str, reason: impl Into<String>) -> Metric {
+        Metric {
+            value: None,
+            reason: Some(reason.into()),
+            ..Metric::point(0.0, n, unit)
+        }
+    }
+
+    /// The same metric with `reason` (why a value has no interval, or what it rests on).
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Metric {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// The same metric labelled as resting on what the system reported about itself (and
+    /// the check it passed); a metric without a value stays unlabelled.
+    pub fn with_self_reported(mut self, what: impl Into<String>) -> Metric {
+        if self.value.is_some() {
+            self.self_reported = Some(what.into());
+        }
+        self
+    }
+}
+
+/// How a metric's 95% interval was computed. Written as the strings older scorecards carry;
+/// a string this build does not know is kept as [`CiMethod::Other`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CiMethod {
+    /// Wilson score interval of a proportion (`wilson`).
+    Wilson,
+    /// Clopper–Pearson interval of a proportion (`clopper-pearson`).
+    ClopperPearson,
+    /// No sampling error: the interval is the value (`exact`).
+    Exact,
+    /// DeLong's interval of a ROC AUC (`delong`).
+    DeLong,
+    /// Order-statistic interval of a quantile (`order-statistic`).
+    OrderStatistic,
+    /// Percentile bootstrap of the median of per-iteration times
+    /// (`bootstrap-percentile (median of iterations)`).
+    BootstrapMedian,
+    /// LUNA16's case bootstrap with `resamples` replicates (`bootstrap-cases-luna16 (B=1000)`).
+    BootstrapCasesLuna16 {
+        /// Bootstrap replicates.
+        resamples: usize,
+    },
+    /// A method this build does not know, as written.
+    Other(String),
+}
+
+const LUNA16_PREFIX: &str = "bootstrap-cases-luna16 (B=";
+
+impl CiMethod {
+    /// Whether the interval is one of a proportion of counts (a rate such as a detection
+    /// rate), which reports show as a percentage.
+    pub fn is_proportion(&self) -> bool {
+        matches!(self, CiMethod::Wilson | CiMethod::ClopperPearson)
+    }
+}
+
+impl std::fmt::Display for CiMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CiMethod::Wilson => f.write_str("wilson"),
+            CiMethod::ClopperPearson => f.write_str("clopper-pearson"),
+            CiMethod::Exact => f.write_str("exact"),
+            CiMethod::DeLong => f.write_str("delong"),
+            CiMethod::OrderStatistic => f.write_str("order-statistic"),
+            CiMethod::BootstrapMedian => f.write_str("bootstrap-percentile (median of iterations)"),
+            CiMethod::BootstrapCasesLuna16 { resamples } => {
+                write!(f, "{LUNA16_PREFIX}{resamples})")
+            }
+            CiMethod::Other(s) => f.write_str(s),
+        }
+    }
+}
+
+impl From<&str> for CiMethod {
+    fn from(s: &str) -> CiMethod {
+        let luna = s
+            .strip_prefix(LUNA16_PREFIX)
+            .and_then(|r| r.strip_suffix(')'))
+            .filter(|b| !b.starts_with('0') && !b.starts_with('+'))
+            .and_then(|b| b.parse::<usize>().ok());
+        match (s, luna) {
+            (_, Some(resamples)) => CiMethod::BootstrapCasesLuna16 { resamples },
+            ("wilson", _) => CiMethod::Wilson,
+            ("clopper-pearson", _) => CiMethod::ClopperPearson,
+            ("exact", _) => CiMethod::Exact,
+            ("delong", _) => CiMethod::DeLong,
+            ("order-statistic", _) => CiMethod::OrderStatistic,
+            ("bootstrap-percentile (median of iterations)", _) => CiMethod::BootstrapMedian,
+            _ => CiMethod::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for CiMethod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for CiMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(CiMethod::from(s.as_str()))
+    }
 }
 
 /// Which direction of a number is better.
@@ -474,5 +624,59 @@ impl Scorecard {
             }
         }
         check("run.duration_s", Some(self.run.duration_s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ci_methods_keep_their_strings() {
+        for s in [
+            "wilson",
+            "clopper-pearson",
+            "exact",
+            "delong",
+            "order-statistic",
+            "bootstrap-percentile (median of iterations)",
+            "bootstrap-cases-luna16 (B=1000)",
+            "bootstrap-cases-luna16 (B=07)",
+            "bootstrap-cases-luna16 (B=+7)",
+            "bootstrap-bca",
+        ] {
+            let m = CiMethod::from(s);
+            assert_eq!(m.to_string(), s);
+            let json = serde_json::to_string(&m).unwrap();
+            assert_eq!(serde_json::from_str::<CiMethod>(&json).unwrap(), m);
+        }
+        assert_eq!(
+            CiMethod::from("bootstrap-cases-luna16 (B=250)"),
+            CiMethod::BootstrapCasesLuna16 { resamples: 250 }
+        );
+        assert_eq!(
+            CiMethod::from("bootstrap-bca"),
+            CiMethod::Other("bootstrap-bca".into())
+        );
+        assert!(CiMethod::Wilson.is_proportion() && CiMethod::ClopperPearson.is_proportion());
+        assert!(!CiMethod::DeLong.is_proportion() && !CiMethod::Exact.is_proportion());
+    }
+
+    #[test]
+    fn constructors_fill_what_they_say() {
+        let e = Metric::estimate(0.5, Some([0.4, 0.6]), CiMethod::Wilson, 10, "ratio");
+        assert_eq!(e.ci_method, Some(CiMethod::Wilson));
+        let e = Metric::estimate(0.5, None, CiMethod::Wilson, 10, "ratio");
+        assert_eq!((e.ci95, e.ci_method), (None, None));
+        let x = Metric::exact(1.0, 1, "bool");
+        assert_eq!(
+            (x.ci95, x.ci_method),
+            (Some([1.0, 1.0]), Some(CiMethod::Exact))
+        );
+        let n = Metric::not_measured(3, "s", "no sensor").with_self_reported("x");
+        assert_eq!((n.value, n.reason.as_deref()), (None, Some("no sensor")));
+        assert_eq!(n.self_reported, None);
+        let p = Metric::point(2.0, 1, "TOPS").with_self_reported("stated");
+        assert_eq!(p.self_reported.as_deref(), Some("stated"));
     }
 }

@@ -20,7 +20,7 @@ fn sample() -> Scorecard {
         Metric {
             value: Some(47.0 / 49.0),
             ci95: Some([0.862_940_174_512_3, 0.994_399_112_203_4]),
-            ci_method: Some("wilson".into()),
+            ci_method: Some(jiebang_scorecard::CiMethod::Wilson),
             n: 49,
             unit: "ratio".into(),
             reason: None,

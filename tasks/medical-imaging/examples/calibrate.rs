@@ -7,7 +7,7 @@ use jiebang_core::{
     BackendHandle, BuiltinContext, Dataset, DatasetDirs, GenerateParams, Manifest, ScoreContext,
     Task,
 };
-use jiebang_medical_imaging::{ImagingSamples, MedicalImaging};
+use jiebang_medical_imaging::MedicalImaging;
 use jiebang_scorecard::BackendPin;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -53,18 +53,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "log-blob",
             &BuiltinContext {
                 suite: suite.clone(),
-                samples: samples.clone(),
+                library: samples.library.clone(),
                 backend: backend.clone(),
             },
         )?;
         let t = Instant::now();
         let mut answers = Vec::new();
-        for i in 0..samples.len() {
-            answers.push((i, Some(sys.answer(i, &samples.query(i))?)));
+        for i in 0..samples.library.len() {
+            answers.push((i, Some(sys.answer(i, &samples.library.query(i))?)));
         }
         let run = t.elapsed();
         let t = Instant::now();
-        let scores = samples.score(
+        let scores = samples.scorer.score(
             &answers,
             &ScoreContext {
                 suite: suite.clone(),
@@ -86,11 +86,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 m.n
             );
         }
-        if let Some(lib) = samples.as_any().downcast_ref::<ImagingSamples>() {
+        {
+            let (lib, truth) = jiebang_medical_imaging::scorer::load(suite, &dataset)?;
             let mut misses = Vec::new();
             let mut alarms = Vec::new();
             for (i, a) in &answers {
-                let s = &lib.studies()[*i];
+                let s = &truth.studies()[*i];
                 let a = a.as_ref().ok_or("no answer")?;
                 let called = a["positive"].as_bool().unwrap_or(false);
                 let score = a["score"].as_f64().unwrap_or(0.0);
@@ -121,7 +122,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let mut hit: Vec<(f64, String)> = Vec::new();
                 let mut neg: Vec<f64> = Vec::new();
                 for (i, a) in &answers {
-                    let s = &lib.studies()[*i];
+                    let s = &truth.studies()[*i];
                     let a = a.as_ref().ok_or("no answer")?;
                     let marks = a["lesions"].as_array().cloned().unwrap_or_default();
                     if s.positive {
@@ -163,7 +164,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     jiebang_medical_imaging::detector::DetectorConfig::default(),
                 );
                 let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-                for (i, (best, _)) in lib
+                for (i, (best, _)) in truth
                     .studies()
                     .iter()
                     .enumerate()
@@ -206,7 +207,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             if let Some(d) = &dump {
                 std::fs::create_dir_all(d)?;
-                for (i, s) in lib.studies().iter().enumerate().take(24) {
+                for (i, s) in truth.studies().iter().enumerate().take(24) {
                     let img = &lib.read_slices(i)?[0];
                     let mut f = std::fs::File::create(format!("{d}/{}.pgm", s.id))?;
                     write!(f, "P5\n{} {}\n255\n", img.cols, img.rows)?;

@@ -2,7 +2,7 @@
 //! files (relative to `inputs/`), case label, disease category and lesions (centre and radius in
 //! pixels). Reading checks every entry against the dataset and names the file, study and field.
 
-use crate::error::ImagingError;
+use jiebang_core::TaskError;
 use jiebang_core::{Dataset, check_relative_path};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -66,9 +66,9 @@ impl AnnotationFile {
 
     /// Parses annotation JSON read from `path`, checking its own consistency (ids, labels,
     /// lesion fields); [`AnnotationFile::check_against`] checks it against a dataset.
-    pub fn parse(path: &Path, text: &str) -> Result<AnnotationFile, ImagingError> {
+    pub fn parse(path: &Path, text: &str) -> Result<AnnotationFile, TaskError> {
         let file: AnnotationFile = serde_json::from_str(text).map_err(|e| {
-            ImagingError::annotation(
+            TaskError::invalid(
                 path,
                 format!(
                     "line {}: {e}; expected the annotation format of docs/directions/medical-imaging.md",
@@ -77,7 +77,7 @@ impl AnnotationFile {
             )
         })?;
         if file.schema_version != 1 {
-            return Err(ImagingError::annotation(
+            return Err(TaskError::invalid(
                 path,
                 format!(
                     "field `schema_version`: this jiebang reads annotation schema 1, found {}",
@@ -86,16 +86,16 @@ impl AnnotationFile {
             ));
         }
         if file.studies.is_empty() {
-            return Err(ImagingError::annotation(
+            return Err(TaskError::invalid(
                 path,
                 "field `studies`: expected at least one study",
             ));
         }
         let mut ids = BTreeSet::new();
         for s in &file.studies {
-            let bad = |m: String| ImagingError::annotation(path, format!("study `{}`: {m}", s.id));
+            let bad = |m: String| TaskError::invalid(path, format!("study `{}`: {m}", s.id));
             if s.id.trim().is_empty() {
-                return Err(ImagingError::annotation(
+                return Err(TaskError::invalid(
                     path,
                     "a study has an empty `id`; expected a unique non-empty id",
                 ));
@@ -153,7 +153,7 @@ impl AnnotationFile {
     /// Checks that every file a study names is a listed file of `dataset`'s inputs part: a
     /// study with none of its files present is reported as a missing study, one with some files
     /// absent as a missing file.
-    pub fn check_against(&self, path: &Path, dataset: &Dataset) -> Result<(), ImagingError> {
+    pub fn check_against(&self, path: &Path, dataset: &Dataset) -> Result<(), TaskError> {
         for s in &self.studies {
             for f in &s.files {
                 check_relative_path(path, f).map_err(|e| {
@@ -161,12 +161,16 @@ impl AnnotationFile {
                         jiebang_core::CoreError::Invalid { message, .. } => message,
                         other => other.to_string(),
                     };
-                    ImagingError::annotation(path, format!("study `{}`: {why}", s.id))
+                    TaskError::invalid(path, format!("study `{}`: {why}", s.id))
                 })?;
             }
-            let missing: Vec<&String> = s.files.iter().filter(|f| !dataset.has_input(f)).collect();
+            let missing: Vec<&String> = s
+                .files
+                .iter()
+                .filter(|f| !dataset.inputs().contains(f))
+                .collect();
             if missing.len() == s.files.len() {
-                return Err(ImagingError::annotation(
+                return Err(TaskError::invalid(
                     path,
                     format!(
                         "study `{}` is missing from the dataset: none of its files ({}) is listed under `inputs/` in {}",
@@ -177,7 +181,7 @@ impl AnnotationFile {
                 ));
             }
             if let Some(f) = missing.first() {
-                return Err(ImagingError::annotation(
+                return Err(TaskError::invalid(
                     path,
                     format!(
                         "study `{}`: file `{f}` is missing: it is not listed under `inputs/` in {} ({} of the study's {} files are)",

@@ -3,7 +3,8 @@
 //! refused with what was found and what was expected.
 
 use crate::suites::SuiteKind;
-use serde_json::{Map, Value};
+use serde::Deserialize;
+use serde_json::Value;
 
 /// Most lesion marks one answer may carry (scoring keeps the best 100, as LUNA16 does).
 pub const MAX_MARKS: usize = 10_000;
@@ -46,100 +47,77 @@ pub fn expected_shape(kind: SuiteKind) -> &'static str {
     }
 }
 
-fn number(obj: &Map<String, Value>, key: &str, at: &str) -> Result<Option<f64>, String> {
-    match obj.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(v) if v.is_finite() => Ok(Some(v)),
-            _ => Err(format!("{at}`{key}` = {n} is not a finite number")),
-        },
-        Some(other) => Err(format!("{at}`{key}` is {other}, not a number")),
-    }
+/// A mark as sent.
+#[derive(Debug, Deserialize)]
+struct RawMark {
+    x: f64,
+    y: f64,
+    r: f64,
+    score: f64,
+    #[serde(default)]
+    slice: Option<usize>,
 }
 
-fn mark(v: &Value, k: usize, slices: usize) -> Result<Mark, String> {
-    let at = format!("lesions[{k}].");
-    let obj = v
-        .as_object()
-        .ok_or_else(|| format!("lesions[{k}] is {v}, not an object"))?;
-    let need = |key: &str| -> Result<f64, String> {
-        number(obj, key, &at)?.ok_or_else(|| format!("{at}`{key}` is missing"))
-    };
-    let (x, y, r, score) = (need("x")?, need("y")?, need("r")?, need("score")?);
-    if r <= 0.0 {
-        return Err(format!("{at}`r` = {r}; a radius must be > 0"));
-    }
-    let slice = match obj.get("slice") {
-        None | Some(Value::Null) => 0,
-        Some(s) => s
-            .as_u64()
-            .and_then(|s| usize::try_from(s).ok())
-            .filter(|s| *s < slices)
-            .ok_or_else(|| {
-                format!("{at}`slice` = {s}; the study has {slices} file(s), expected 0..{slices}")
-            })?,
-    };
-    Ok(Mark {
-        slice,
-        x,
-        y,
-        r,
-        score,
-    })
+/// An answer as sent: every field optional here, the suite decides which are required.
+#[derive(Debug, Deserialize)]
+struct RawAnswer {
+    #[serde(default)]
+    positive: Option<bool>,
+    #[serde(default)]
+    score: Option<f64>,
+    #[serde(default)]
+    lesions: Option<Vec<RawMark>>,
 }
 
 /// Parses and checks an answer for a study of `slices` files.
 pub fn parse(answer: &Value, kind: SuiteKind, slices: usize) -> Result<Answer, String> {
     let shape = expected_shape(kind);
     let fail = |m: String| format!("{m}; {shape}");
-    let obj = answer
-        .as_object()
-        .ok_or_else(|| fail(format!("answer is {answer}, not an object")))?;
-    let positive = match obj.get("positive") {
-        None | Some(Value::Null) => None,
-        Some(Value::Bool(b)) => Some(*b),
-        Some(other) => return Err(fail(format!("`positive` is {other}, not true or false"))),
+    let raw: RawAnswer = jiebang_core::answer::read(answer).map_err(fail)?;
+    let marks = raw.lesions.as_deref().unwrap_or_default();
+    if marks.len() > MAX_MARKS {
+        return Err(fail(format!(
+            "field `lesions` has {} marks; at most {MAX_MARKS} are accepted",
+            marks.len()
+        )));
+    }
+    let mut lesions = Vec::with_capacity(marks.len());
+    for (k, m) in marks.iter().enumerate() {
+        if m.r <= 0.0 {
+            return Err(fail(format!(
+                "field `lesions[{k}].r` = {}; a radius must be > 0",
+                m.r
+            )));
+        }
+        let slice = m.slice.unwrap_or(0);
+        if slice >= slices {
+            return Err(fail(format!(
+                "field `lesions[{k}].slice` = {slice}; the study has {slices} file(s), expected 0..{slices}"
+            )));
+        }
+        lesions.push(Mark {
+            slice,
+            x: m.x,
+            y: m.y,
+            r: m.r,
+            score: m.score,
+        });
+    }
+    let missing = match kind {
+        SuiteKind::CaseDetection if raw.positive.is_none() => Some("field `positive` is missing"),
+        SuiteKind::CaseDetection if raw.score.is_none() => Some("field `score` is missing"),
+        SuiteKind::LesionFroc if raw.lesions.is_none() => {
+            Some("field `lesions` is missing (send [] for no lesion)")
+        }
+        _ => None,
     };
-    let score = number(obj, "score", "").map_err(fail)?;
-    let lesions = match obj.get("lesions") {
-        None | Some(Value::Null) => None,
-        Some(Value::Array(items)) => {
-            if items.len() > MAX_MARKS {
-                return Err(fail(format!(
-                    "`lesions` has {} marks; at most {MAX_MARKS} are accepted",
-                    items.len()
-                )));
-            }
-            Some(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(k, v)| mark(v, k, slices))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(fail)?,
-            )
-        }
-        Some(other) => return Err(fail(format!("`lesions` is {other}, not an array"))),
-    };
-    match kind {
-        SuiteKind::CaseDetection => {
-            if positive.is_none() {
-                return Err(fail("`positive` is missing".into()));
-            }
-            if score.is_none() {
-                return Err(fail("`score` is missing".into()));
-            }
-        }
-        SuiteKind::LesionFroc => {
-            if lesions.is_none() {
-                return Err(fail("`lesions` is missing (send [] for no lesion)".into()));
-            }
-        }
+    if let Some(m) = missing {
+        return Err(fail(m.to_string()));
     }
     Ok(Answer {
-        positive,
-        score,
-        lesions: lesions.unwrap_or_default(),
+        positive: raw.positive,
+        score: raw.score,
+        lesions,
     })
 }
 
@@ -170,7 +148,11 @@ mod tests {
     #[test]
     fn wrong_shapes_say_what_was_expected() {
         let cases = [
-            (json!([1, 2]), SuiteKind::CaseDetection, "not an object"),
+            (
+                json!([1, 2]),
+                SuiteKind::CaseDetection,
+                "expected an object, found sequence",
+            ),
             (
                 json!({"score": 1}),
                 SuiteKind::CaseDetection,
@@ -179,7 +161,7 @@ mod tests {
             (
                 json!({"positive": "yes", "score": 1}),
                 SuiteKind::CaseDetection,
-                "not true or false",
+                "field `positive`: expected a boolean, found string \"yes\"",
             ),
             (
                 json!({"positive": true}),
@@ -189,7 +171,7 @@ mod tests {
             (
                 json!({"positive": true, "score": "high"}),
                 SuiteKind::CaseDetection,
-                "not a number",
+                "field `score`: expected a finite number, found string \"high\"",
             ),
             (
                 json!({"positive": true}),
@@ -199,12 +181,12 @@ mod tests {
             (
                 json!({"lesions": {}}),
                 SuiteKind::LesionFroc,
-                "not an array",
+                "field `lesions`: expected an array, found map",
             ),
             (
                 json!({"lesions": [{"x": 1, "y": 2, "r": 3}]}),
                 SuiteKind::LesionFroc,
-                "lesions[0].`score` is missing",
+                "field `lesions[0].score` is missing",
             ),
             (
                 json!({"lesions": [{"x": 1, "y": 2, "r": 0, "score": 1}]}),
@@ -214,7 +196,7 @@ mod tests {
             (
                 json!({"lesions": [{"x": 1, "y": 2, "r": 1, "score": 1, "slice": 3}]}),
                 SuiteKind::LesionFroc,
-                "`slice` = 3",
+                "field `lesions[0].slice` = 3",
             ),
         ];
         for (v, kind, needle) in cases {

@@ -5,11 +5,10 @@
 use crate::detector::{DetectorConfig, LogBlobDetector};
 use crate::dicom_io::read_image;
 use jiebang_accel::Device;
-use jiebang_core::{BuiltinSystem, CoreError};
+use jiebang_core::{BackendHandle, BuiltinSystem, CoreError, TaskError};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use std::any::Any;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// Name used as `builtin:log-blob`.
 pub const LOG_BLOB: &str = "log-blob";
@@ -20,8 +19,14 @@ pub const LOG_BLOB_VERSION: &str = "1";
 /// The LoG blob system bound to a dataset's inputs part and a device.
 pub struct LogBlobSystem {
     inputs: PathBuf,
-    device: Arc<dyn Any + Send + Sync>,
+    backend: BackendHandle,
     config: DetectorConfig,
+}
+
+/// What the system reads of a query: the study's files, relative to the inputs part.
+#[derive(Debug, Deserialize)]
+struct StudyQuery {
+    files: Vec<String>,
 }
 
 fn round(v: f64, digits: i32) -> f64 {
@@ -31,28 +36,18 @@ fn round(v: f64, digits: i32) -> f64 {
 
 impl LogBlobSystem {
     /// Creates the system reading the query's files under `inputs` (the dataset's inputs part,
-    /// as a process SUT would); `device` must hold a `jiebang_accel::Device`.
+    /// as a process SUT would); `backend` must hold a `jiebang_accel::Device`.
     pub fn new(
         inputs: PathBuf,
-        device: Arc<dyn Any + Send + Sync>,
+        backend: BackendHandle,
         config: DetectorConfig,
     ) -> Result<Self, CoreError> {
-        if device.downcast_ref::<Device>().is_none() {
-            return Err(CoreError::Other(
-                "builtin:log-blob: the backend handle does not hold a jiebang_accel::Device".into(),
-            ));
-        }
+        Device::from_handle(&backend).map_err(TaskError::backend)?;
         Ok(LogBlobSystem {
             inputs,
-            device,
+            backend,
             config,
         })
-    }
-
-    fn device(&self) -> Result<&Device, String> {
-        self.device
-            .downcast_ref::<Device>()
-            .ok_or_else(|| "backend handle does not hold a jiebang_accel::Device".to_string())
     }
 }
 
@@ -65,17 +60,13 @@ impl BuiltinSystem for LogBlobSystem {
     }
 
     fn answer(&self, _index: usize, query: &Map<String, Value>) -> Result<Value, String> {
-        let files = query
-            .get("files")
-            .and_then(Value::as_array)
-            .ok_or("query has no `files` array")?;
-        let detector = LogBlobDetector::new(self.device()?, self.config.clone());
+        let q: StudyQuery = jiebang_core::answer::read(&Value::Object(query.clone()))
+            .map_err(|e| format!("query: {e}"))?;
+        let device = Device::from_handle(&self.backend).map_err(|e| e.to_string())?;
+        let detector = LogBlobDetector::new(device, self.config.clone());
         let mut marks = Vec::new();
         let mut best = 0.0f64;
-        for (k, f) in files.iter().enumerate() {
-            let rel = f
-                .as_str()
-                .ok_or_else(|| format!("query `files[{k}]` is {f}, not a path"))?;
+        for (k, rel) in q.files.iter().enumerate() {
             let img = read_image(&self.inputs.join(rel)).map_err(|e| e.to_string())?;
             for b in detector.detect(&img).map_err(|e| e.to_string())? {
                 best = best.max(b.score);

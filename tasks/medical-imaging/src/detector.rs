@@ -2,9 +2,9 @@
 //! derivative filters run as separable convolutions on the chosen `jiebang_accel` device;
 //! scale-space extrema become lesion marks scored by noise-normalised strength × roundness.
 
-use crate::error::ImagingError;
 use crate::image::Image;
 use jiebang_accel::{Conv2dShape, Device};
+use jiebang_core::TaskError;
 
 /// Detector settings. The defaults are the `builtin:log-blob` system.
 #[derive(Debug, Clone, PartialEq)]
@@ -222,7 +222,7 @@ impl<'a> LogBlobDetector<'a> {
     /// The scale-normalised LoG of `img` at `sigma`. Large scales run on a box-decimated
     /// image (factor `d`, a power of two keeping σ/d ≥ 1.35) with σ reduced to match, and
     /// the map is interpolated back to full resolution.
-    fn scale(&self, img: &Image, sigma: f64) -> Result<Option<Scale>, ImagingError> {
+    fn scale(&self, img: &Image, sigma: f64) -> Result<Option<Scale>, TaskError> {
         let mut d = 1usize;
         while sigma / (2 * d) as f64 >= 1.35 && img.rows / (2 * d) >= 16 && img.cols / (2 * d) >= 16
         {
@@ -250,7 +250,7 @@ impl<'a> LogBlobDetector<'a> {
 
     /// σ²(Lxx + Lyy) of `img` at `sigma` on the device: reflect-pad, a 1×K pass producing
     /// (g, g'') along rows, then a K×1 pass summing g''·g + g·g'' along columns.
-    fn log_map(&self, img: &Image, sigma: f64) -> Result<Option<Vec<f32>>, ImagingError> {
+    fn log_map(&self, img: &Image, sigma: f64) -> Result<Option<Vec<f32>>, TaskError> {
         let h = (3.0 * sigma).ceil() as usize;
         let (rows, cols) = (img.rows, img.cols);
         if h >= rows || h >= cols {
@@ -267,7 +267,7 @@ impl<'a> LogBlobDetector<'a> {
             }
         }
         let [g, _, d2] = kernels(sigma, h);
-        let backend = |e: jiebang_accel::AccelError| ImagingError::Backend(e.to_string());
+        let backend = |e: jiebang_accel::AccelError| TaskError::backend(e);
         // Pass 1, along rows: channels (g, g'') (OIHW 2×1×1×K).
         let shape1 = Conv2dShape {
             batch: 1,
@@ -304,7 +304,7 @@ impl<'a> LogBlobDetector<'a> {
             .conv2d_f32(shape2, &pass1, &w2)
             .map_err(backend)?;
         if out.len() != rows * cols {
-            return Err(ImagingError::Backend(format!(
+            return Err(TaskError::backend(format!(
                 "conv2d returned {} values, expected {}",
                 out.len(),
                 rows * cols
@@ -403,7 +403,7 @@ impl<'a> LogBlobDetector<'a> {
     }
 
     /// Detects blobs on one slice, best first.
-    pub fn detect(&self, img: &Image) -> Result<Vec<Blob>, ImagingError> {
+    pub fn detect(&self, img: &Image) -> Result<Vec<Blob>, TaskError> {
         Ok(self
             .explain(img)?
             .into_iter()
@@ -415,7 +415,7 @@ impl<'a> LogBlobDetector<'a> {
     /// Every scale-space extremum considered, best first, with the reason it was dropped
     /// (`None` for the marks [`LogBlobDetector::detect`] reports). Stops once `max_marks`
     /// marks are kept.
-    pub fn explain(&self, img: &Image) -> Result<Vec<Candidate>, ImagingError> {
+    pub fn explain(&self, img: &Image) -> Result<Vec<Candidate>, TaskError> {
         let (rows, cols) = (img.rows, img.cols);
         if rows < 3 || cols < 3 || img.data.len() != rows * cols {
             return Ok(Vec::new());

@@ -2,13 +2,13 @@
 //! with fully specified identity (so the same seed gives the same bytes), and a reader for any
 //! uncompressed single-frame greyscale image that returns rescaled values (HU for CT).
 
-use crate::error::ImagingError;
 use crate::image::Image;
 use dicom_core::header::HasLength;
 use dicom_core::value::{C, DicomValueType};
 use dicom_core::{DataElement, PrimitiveValue, VR};
 use dicom_dictionary_std::{tags, uids};
 use dicom_object::{FileMetaTableBuilder, InMemDicomObject, OpenFileOptions};
+use jiebang_core::TaskError;
 use std::path::Path;
 
 /// Implementation class UID written into the file meta of generated files (a `2.25` UUID-form
@@ -77,8 +77,8 @@ pub fn write_ct_slice(
     rows: usize,
     cols: usize,
     hu: &[i16],
-) -> Result<(), ImagingError> {
-    let bad = |m: String| ImagingError::dicom(path, m);
+) -> Result<(), TaskError> {
+    let bad = |m: String| not_dicom(path, m);
     if hu.len() != rows * cols {
         return Err(bad(format!(
             "{} pixel values given for a {rows}×{cols} image",
@@ -164,7 +164,7 @@ pub fn write_ct_slice(
     let mut bytes = Vec::with_capacity(rows * cols * 2 + 2048);
     file.write_all(&mut bytes)
         .map_err(|e| bad(format!("encoding: {e}")))?;
-    std::fs::write(path, bytes).map_err(|e| ImagingError::io(path, e))
+    std::fs::write(path, bytes).map_err(|e| TaskError::io(path, e))
 }
 
 /// Explicit VR Big Endian (retired in DICOM, still found in old archives).
@@ -177,11 +177,16 @@ const NATIVE_SYNTAXES: [&str; 3] = [
     EXPLICIT_VR_BIG_ENDIAN,
 ];
 
+/// A file that is not a readable DICOM image, and why.
+fn not_dicom(path: &Path, why: String) -> TaskError {
+    TaskError::invalid(path, format!("not a readable DICOM image: {why}"))
+}
+
 /// Reads a single-frame, single-sample greyscale DICOM image with uncompressed pixel data and
 /// returns its values after `RescaleSlope`/`RescaleIntercept` (Hounsfield units for CT).
 /// Errors name `path` and say what was expected.
-pub fn read_image(path: &Path) -> Result<Image, ImagingError> {
-    let bad = |m: String| ImagingError::dicom(path, m);
+pub fn read_image(path: &Path) -> Result<Image, TaskError> {
+    let bad = |m: String| not_dicom(path, m);
     let obj = OpenFileOptions::new()
         .open_file(path)
         .map_err(|e| bad(format!("{e} (expected a DICOM Part 10 file: 128-byte preamble, `DICM`, file meta group, data set)")))?;
@@ -197,7 +202,7 @@ pub fn read_image(path: &Path) -> Result<Image, ImagingError> {
              e.g. `gdcmconv --raw` or `dcmdjpeg`"
         )));
     }
-    let int = |tag, name: &str| -> Result<Option<i64>, ImagingError> {
+    let int = |tag, name: &str| -> Result<Option<i64>, TaskError> {
         match obj.element_opt(tag) {
             Ok(Some(e)) => e
                 .to_int::<i64>()
@@ -207,7 +212,7 @@ pub fn read_image(path: &Path) -> Result<Image, ImagingError> {
             Err(err) => Err(bad(format!("attribute {name}: {err}"))),
         }
     };
-    let float = |tag, name: &str| -> Result<Option<f64>, ImagingError> {
+    let float = |tag, name: &str| -> Result<Option<f64>, TaskError> {
         match obj.element_opt(tag) {
             Ok(Some(e)) if e.is_empty() => Ok(None),
             Ok(Some(e)) => e
@@ -218,7 +223,7 @@ pub fn read_image(path: &Path) -> Result<Image, ImagingError> {
             Err(err) => Err(bad(format!("attribute {name}: {err}"))),
         }
     };
-    let required = |tag, name: &str| -> Result<i64, ImagingError> {
+    let required = |tag, name: &str| -> Result<i64, TaskError> {
         int(tag, name)?.ok_or_else(|| bad(format!("attribute {name} is missing")))
     };
     let rows = required(tags::ROWS, "Rows (0028,0010)")?;

@@ -4,9 +4,9 @@
 
 use crate::annotation::{ANNOTATIONS_FILE, AnnotationFile, LesionAnnotation, StudyAnnotation};
 use crate::dicom_io::{SliceIdentity, write_ct_slice};
-use crate::error::ImagingError;
 use crate::phantom::{CATEGORIES, PHANTOM_VERSION, PhantomParams, render_study};
 use jiebang_core::DatasetDirs;
+use jiebang_core::TaskError;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -72,7 +72,7 @@ pub fn generate_dataset(
     out: &DatasetDirs,
     spec: &GenerateSpec,
     progress: &dyn Fn(u64, u64),
-) -> Result<String, ImagingError> {
+) -> Result<String, TaskError> {
     let n = spec.studies;
     let width = n.saturating_sub(1).to_string().len().max(4);
     let labels = labels(spec);
@@ -93,7 +93,7 @@ pub fn generate_dataset(
             ids.random_range(0..60)
         );
         let dir = out.inputs.join("studies").join(&id);
-        std::fs::create_dir_all(&dir).map_err(|e| ImagingError::io(&dir, e))?;
+        std::fs::create_dir_all(&dir).map_err(|e| TaskError::io(&dir, e))?;
         let mut files = Vec::with_capacity(study.slices.len());
         for (k, hu) in study.slices.iter().enumerate() {
             let rel = slice_path(&id, k);
@@ -144,7 +144,7 @@ pub fn generate_dataset(
         studies,
     };
     let path = out.truth.join(ANNOTATIONS_FILE);
-    std::fs::write(&path, file.to_json()).map_err(|e| ImagingError::io(&path, e))?;
+    std::fs::write(&path, file.to_json()).map_err(|e| TaskError::io(&path, e))?;
     Ok(description)
 }
 

@@ -8,21 +8,21 @@ pub mod builtin;
 pub mod catalogue;
 pub mod detector;
 pub mod dicom_io;
-pub mod error;
 pub mod generate;
 pub mod image;
 pub mod phantom;
 pub mod samples;
+pub mod scorer;
 pub mod scoring;
 pub mod suites;
 
 pub use annotation::{ANNOTATIONS_FILE, AnnotationFile, LesionAnnotation, StudyAnnotation};
-pub use error::ImagingError;
-pub use samples::{ImagingSamples, StudyRecord};
+pub use samples::{ImagingSamples, StudyInputs};
+pub use scorer::{ImagingScorer, StudyRecord};
 
 use jiebang_core::{
     BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, DatasetDirs, Direction,
-    GenerateParams, SampleSet, SuiteSpec, Task,
+    GenerateParams, Loaded, SuiteSpec, Task, library_as,
 };
 use jiebang_scorecard::TaskPin;
 use std::sync::Arc;
@@ -84,9 +84,8 @@ impl Task for MedicalImaging {
         suites::SuiteKind::of(suite)?;
         let studies = params.samples_for(suite)?;
         if !(1..=1_000_000).contains(&studies) {
-            return Err(CoreError::invalid(
-                format!("<suite {}>", suite.full_id()),
-                None,
+            return Err(suite.field_error(
+                "dataset.samples",
                 format!("samples = {studies}: expected 1..=1000000 studies"),
             ));
         }
@@ -99,8 +98,9 @@ impl Task for MedicalImaging {
         Ok(generate::generate_dataset(out, &spec, progress)?)
     }
 
-    fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Arc<dyn SampleSet>, CoreError> {
-        Ok(Arc::new(ImagingSamples::load(suite, dataset)?))
+    fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Loaded, CoreError> {
+        let (library, scorer) = scorer::load(suite, dataset)?;
+        Ok(Loaded::new(library, scorer))
     }
 
     fn layout1_truth_files(&self) -> &'static [&'static str] {
@@ -132,18 +132,11 @@ impl Task for MedicalImaging {
                 known: builtin::LOG_BLOB.into(),
             });
         }
-        let samples = ctx
-            .samples
-            .as_any()
-            .downcast_ref::<ImagingSamples>()
-            .ok_or_else(|| {
-                CoreError::Other(
-                    "builtin:log-blob: the sample library is not a medical-imaging one".into(),
-                )
-            })?;
+        let samples: &ImagingSamples =
+            library_as(ctx.library.as_ref(), "builtin:log-blob", "medical-imaging")?;
         Ok(Box::new(builtin::LogBlobSystem::new(
             samples.inputs_root().to_path_buf(),
-            ctx.backend.device.clone(),
+            ctx.backend.clone(),
             detector::DetectorConfig::default(),
         )?))
     }

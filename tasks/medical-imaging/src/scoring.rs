@@ -7,7 +7,7 @@ use crate::catalogue::{
     AUC, FNR, FPR, FROC_CPM, PPV, SENSITIVITY, SPECIFICITY, category_sensitivity_id,
     froc_sensitivity_id,
 };
-use crate::samples::StudyRecord;
+use crate::scorer::StudyRecord;
 use jiebang_core::{CoreError, Scores};
 use jiebang_metrics::detection::{ConfusionCounts, roc_auc_delong};
 use jiebang_metrics::froc::{
@@ -15,39 +15,29 @@ use jiebang_metrics::froc::{
 };
 use jiebang_metrics::proportion::{ProportionInterval, rate_estimate};
 use jiebang_metrics::{Estimate, MetricError};
-use jiebang_scorecard::Metric;
+use jiebang_scorecard::{CiMethod, Metric};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A study with its parsed answer (`None`: technical failure or malformed answer).
 pub type Scored<'a> = (&'a StudyRecord, Option<Answer>);
 
-fn measured(e: &Estimate, method: &str) -> Metric {
-    Metric {
-        value: Some(e.value),
-        ci95: e.ci95.map(|(lo, hi)| [lo, hi]),
-        ci_method: e.ci95.map(|_| method.to_string()),
-        n: e.n,
-        unit: "ratio".into(),
-        reason: None,
-        self_reported: None,
-    }
+fn measured(e: &Estimate, method: CiMethod) -> Metric {
+    Metric::estimate(
+        e.value,
+        e.ci95.map(|(lo, hi)| [lo, hi]),
+        method,
+        e.n,
+        "ratio",
+    )
 }
 
 fn not_measured(n: u64, reason: String) -> Metric {
-    Metric {
-        value: None,
-        ci95: None,
-        ci_method: None,
-        n,
-        unit: "ratio".into(),
-        reason: Some(reason),
-        self_reported: None,
-    }
+    Metric::not_measured(n, "ratio", reason)
 }
 
 fn rate(result: Result<Estimate, MetricError>, n: u64, why: &str) -> Metric {
     match result {
-        Ok(e) => measured(&e, "wilson"),
+        Ok(e) => measured(&e, CiMethod::Wilson),
         Err(e) => not_measured(n, format!("{why} ({e})")),
     }
 }
@@ -151,16 +141,14 @@ pub fn score_cases(scored: &[Scored<'_>]) -> Scores {
         // Perfect (or perfectly wrong) separation makes DeLong's variance zero: a zero-width
         // interval would claim certainty that a small sample cannot give, so none is reported
         // and no verdict is decided on it.
-        Ok(a) if a.variance == 0.0 => Metric {
-            ci95: None,
-            ci_method: None,
-            reason: Some(format!(
+        Ok(a) if a.variance == 0.0 => {
+            let e = a.to_estimate();
+            Metric::point(e.value, e.n, "ratio").with_reason(format!(
                 "no interval: DeLong's variance is zero (the scores separate all {p} positive \
                  and {n} negative studies perfectly), which is no evidence of zero uncertainty"
-            )),
-            ..measured(&a.to_estimate(), "delong")
-        },
-        Ok(a) => measured(&a.to_estimate(), "delong"),
+            ))
+        }
+        Ok(a) => measured(&a.to_estimate(), CiMethod::DeLong),
         Err(e) => not_measured(
             p + n,
             format!("AUC needs at least two positive and two negative studies ({e})"),
@@ -238,15 +226,11 @@ pub fn score_froc(
     });
     match result {
         Ok((r, b)) => {
-            let method = format!("bootstrap-cases-luna16 (B={})", b.replicates);
-            let metric = |value: f64, iv: jiebang_metrics::Interval| Metric {
-                value: Some(value),
-                ci95: Some([iv.lo, iv.hi]),
-                ci_method: Some(method.clone()),
-                n: cases,
-                unit: "ratio".into(),
-                reason: None,
-                self_reported: None,
+            let method = CiMethod::BootstrapCasesLuna16 {
+                resamples: b.replicates,
+            };
+            let metric = |value: f64, iv: jiebang_metrics::Interval| {
+                Metric::estimate(value, Some([iv.lo, iv.hi]), method.clone(), cases, "ratio")
             };
             metrics.insert(FROC_CPM.into(), metric(r.cpm, b.cpm_interval));
             for ((id, (_, s)), (_, iv)) in ids

@@ -3,7 +3,8 @@
 
 use crate::phantom::PhantomParams;
 use jiebang_core::{CoreError, SuiteSpec};
-use std::path::{Path, PathBuf};
+use serde::Deserialize;
+use std::path::Path;
 
 /// Embedded suite texts with their origin names.
 const EMBEDDED: [(&str, &str); 2] = [
@@ -26,107 +27,95 @@ pub fn embedded() -> Result<Vec<SuiteSpec>, CoreError> {
 }
 
 /// Which protocol a suite speaks (its `protocol.answer`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum SuiteKind {
-    /// Case-level detection: `positive` and `score` are required.
+    /// Case-level detection (`"case"`): `positive` and `score` are required.
+    #[serde(rename = "case")]
     CaseDetection,
-    /// Lesion localisation (FROC): `lesions` is required.
+    /// Lesion localisation, FROC (`"lesions"`): `lesions` is required.
+    #[serde(rename = "lesions")]
     LesionFroc,
-}
-
-fn origin(suite: &SuiteSpec) -> PathBuf {
-    PathBuf::from(format!("<suite {}>", suite.full_id()))
 }
 
 impl SuiteKind {
     /// Reads `protocol.answer` (`"case"` or `"lesions"`).
     pub fn of(suite: &SuiteSpec) -> Result<SuiteKind, CoreError> {
-        match suite.protocol.get("answer").and_then(toml::Value::as_str) {
-            Some("case") => Ok(SuiteKind::CaseDetection),
-            Some("lesions") => Ok(SuiteKind::LesionFroc),
-            other => Err(CoreError::invalid(
-                origin(suite),
-                None,
-                format!(
-                    "protocol.answer: expected \"case\" or \"lesions\", found {}",
-                    other.map_or("nothing".to_string(), |s| format!("\"{s}\""))
-                ),
-            )),
-        }
+        Ok(protocol(suite)?.answer)
     }
 }
 
-/// An integer protocol setting with a default, checked to lie in `range`.
-pub fn protocol_usize(
-    suite: &SuiteSpec,
-    key: &str,
-    default: usize,
-    range: std::ops::RangeInclusive<usize>,
-) -> Result<usize, CoreError> {
-    let v = match suite.protocol.get(key) {
-        None => return Ok(default),
-        Some(v) => v.as_integer().and_then(|i| usize::try_from(i).ok()),
-    };
-    v.filter(|v| range.contains(v)).ok_or_else(|| {
-        CoreError::invalid(
-            origin(suite),
-            None,
-            format!(
-                "protocol.{key}: expected an integer in {}..={}",
-                range.start(),
-                range.end()
-            ),
-        )
-    })
+/// The suite's `[protocol]` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct Protocol {
+    /// What an answer carries.
+    pub answer: SuiteKind,
+    /// Marks kept per study in FROC scoring (LUNA16: 100).
+    #[serde(default = "default_max_marks")]
+    pub max_marks_per_study: usize,
+    /// Bootstrap resamples over studies (LUNA16: 1000).
+    #[serde(default = "default_resamples")]
+    pub bootstrap_resamples: usize,
+}
+
+fn default_max_marks() -> usize {
+    100
+}
+
+fn default_resamples() -> usize {
+    1000
+}
+
+/// Reads and checks the suite's `[protocol]` table.
+pub fn protocol(suite: &SuiteSpec) -> Result<Protocol, CoreError> {
+    let p: Protocol = suite.protocol()?;
+    suite.in_range(
+        "protocol.max_marks_per_study",
+        p.max_marks_per_study,
+        1..=10_000,
+    )?;
+    suite.in_range(
+        "protocol.bootstrap_resamples",
+        p.bootstrap_resamples,
+        1..=100_000,
+    )?;
+    Ok(p)
+}
+
+/// The generator settings of the suite's `[dataset]` table (`samples` and `seed` are read by
+/// the engine).
+#[derive(Debug, Deserialize)]
+struct DatasetSection {
+    #[serde(default)]
+    generator: Option<String>,
+    #[serde(default)]
+    size: Option<usize>,
+    #[serde(default)]
+    slices: Option<usize>,
+    #[serde(default)]
+    positive_fraction: Option<f64>,
 }
 
 /// The positive fraction of the generated dataset (`dataset.positive_fraction`, default 0.5).
 pub fn positive_fraction(suite: &SuiteSpec) -> Result<f64, CoreError> {
-    match suite.dataset.get("positive_fraction") {
+    let d: DatasetSection = suite.dataset()?;
+    match d.positive_fraction {
         None => Ok(0.5),
-        Some(v) => v
-            .as_float()
-            .filter(|f| (0.0..=1.0).contains(f))
-            .ok_or_else(|| {
-                CoreError::invalid(
-                    origin(suite),
-                    None,
-                    "dataset.positive_fraction: expected a number between 0 and 1",
-                )
-            }),
+        Some(f) => suite.in_range("dataset.positive_fraction", f, 0.0..=1.0),
     }
 }
 
 /// The phantom parameters from the suite's `[dataset]` table.
 pub fn phantom_params(suite: &SuiteSpec) -> Result<PhantomParams, CoreError> {
-    let mut p = PhantomParams::default();
-    let int = |key: &str, default: usize, lo: usize, hi: usize| -> Result<usize, CoreError> {
-        match suite.dataset.get(key) {
-            None => Ok(default),
-            Some(v) => v
-                .as_integer()
-                .and_then(|i| usize::try_from(i).ok())
-                .filter(|v| (lo..=hi).contains(v))
-                .ok_or_else(|| {
-                    CoreError::invalid(
-                        origin(suite),
-                        None,
-                        format!("dataset.{key}: expected an integer in {lo}..={hi}"),
-                    )
-                }),
-        }
-    };
-    p.size = int("size", p.size, 64, 1024)?;
-    p.slices = int("slices", p.slices, 1, 16)?;
-    if let Some(g) = suite.dataset.get("generator")
-        && g.as_str() != Some("ct-phantom")
-    {
-        return Err(CoreError::invalid(
-            origin(suite),
-            None,
-            format!("dataset.generator: expected \"ct-phantom\", found {g}"),
+    let d: DatasetSection = suite.dataset()?;
+    if let Some(g) = d.generator.as_deref().filter(|g| *g != "ct-phantom") {
+        return Err(suite.field_error(
+            "dataset.generator",
+            format!("expected \"ct-phantom\", found {g:?}"),
         ));
     }
+    let mut p = PhantomParams::default();
+    p.size = suite.in_range("dataset.size", d.size.unwrap_or(p.size), 64..=1024)?;
+    p.slices = suite.in_range("dataset.slices", d.slices.unwrap_or(p.slices), 1..=16)?;
     Ok(p)
 }
 

@@ -4,7 +4,8 @@
 mod common;
 
 use jiebang_core::Task;
-use jiebang_medical_imaging::{ImagingSamples, MedicalImaging};
+use jiebang_medical_imaging::MedicalImaging;
+use jiebang_scorecard::CiMethod;
 
 #[test]
 fn builtin_runs_both_suites_and_scores_them() {
@@ -16,8 +17,8 @@ fn builtin_runs_both_suites_and_scores_them() {
 
     let suite = common::suite(&task, "case-detection");
     let samples = task.load(&suite, &dataset).unwrap();
-    assert_eq!(samples.len(), 24);
-    let q = samples.query(0);
+    assert_eq!(samples.library.len(), 24);
+    let q = samples.library.query(0);
     assert_eq!(q["files"][0], "studies/study-0000/slice-000.dcm");
     let answers = common::run_builtin(&samples, &suite);
     let scores = common::score(&samples, &suite, &answers);
@@ -45,7 +46,7 @@ fn builtin_runs_both_suites_and_scores_them() {
     }
     assert_eq!(m("case.sensitivity").n, 12);
     assert_eq!(m("case.fpr").n, 12);
-    assert_eq!(m("case.auc").ci_method.as_deref(), Some("delong"));
+    assert_eq!(m("case.auc").ci_method, Some(CiMethod::DeLong));
     let sens = m("case.sensitivity").value.unwrap();
     assert!(
         (m("case.fnr").value.unwrap() - (1.0 - sens)).abs() < 1e-12,
@@ -70,8 +71,9 @@ fn builtin_runs_both_suites_and_scores_them() {
         cpm.value.unwrap() >= 0.6 && lo <= cpm.value.unwrap() && cpm.value.unwrap() <= hi,
         "{cpm:?}"
     );
-    assert!(
-        cpm.ci_method.as_deref().unwrap().starts_with("bootstrap"),
+    assert_eq!(
+        cpm.ci_method,
+        Some(CiMethod::BootstrapCasesLuna16 { resamples: 1000 }),
         "{cpm:?}"
     );
     assert_eq!(scores.metrics.len(), 8);
@@ -85,9 +87,9 @@ fn failures_count_as_wrong_answers() {
     let task = MedicalImaging::new();
     let suite = common::suite(&task, "case-detection");
     let samples = task.load(&suite, &dataset).unwrap();
-    let lib = samples.as_any().downcast_ref::<ImagingSamples>().unwrap();
+    let (_, truth) = jiebang_medical_imaging::scorer::load(&suite, &dataset).unwrap();
     // A perfect oracle, then the same with every answer lost.
-    let oracle: Vec<_> = lib
+    let oracle: Vec<_> = truth
         .studies()
         .iter()
         .enumerate()
@@ -103,13 +105,13 @@ fn failures_count_as_wrong_answers() {
     assert_eq!(scores.metrics["case.sensitivity"].value, Some(1.0));
     assert_eq!(scores.metrics["case.fpr"].value, Some(0.0));
     assert_eq!(scores.metrics["case.auc"].value, Some(1.0));
-    let lost: Vec<_> = (0..samples.len()).map(|i| (i, None)).collect();
+    let lost: Vec<_> = (0..samples.library.len()).map(|i| (i, None)).collect();
     let scores = common::score(&samples, &suite, &lost);
     assert_eq!(scores.metrics["case.sensitivity"].value, Some(0.0));
     assert_eq!(scores.metrics["case.fpr"].value, Some(1.0));
     assert_eq!(scores.metrics["case.auc"].value, Some(0.0));
     // A malformed answer that reaches scoring is a failure too.
-    let malformed: Vec<_> = (0..samples.len())
+    let malformed: Vec<_> = (0..samples.library.len())
         .map(|i| (i, Some(serde_json::json!({"positive": "yes"}))))
         .collect();
     assert_eq!(

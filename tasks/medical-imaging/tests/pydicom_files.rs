@@ -94,7 +94,7 @@ fn loads_and_runs_an_agency_dataset_of_pydicom_files() {
     for name in ["case-detection", "lesion-froc"] {
         let suite = common::suite(&task, name);
         let samples = task.load(&suite, &dataset).unwrap();
-        assert_eq!(samples.sample_id(0), "ct-small");
+        assert_eq!(samples.library.sample_id(0), "ct-small");
         let answers = common::run_builtin(&samples, &suite);
         assert!(answers[0].1.as_ref().unwrap()["lesions"].is_array());
         let scores = common::score(&samples, &suite, &answers);

@@ -2,6 +2,7 @@
 //! seconds, the output digest, the probed output values, and optional energy and peak figures
 //! with their reasons. A wrong shape is a malformed answer, never a wrong one.
 
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// A well-formed answer.
@@ -24,33 +25,34 @@ pub struct KernelAnswer {
     pub peak_basis: Option<String>,
 }
 
-fn opt_number(v: &Value, field: &str, positive: bool) -> Result<Option<f64>, String> {
-    match v.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(x) => {
-            let f = x
-                .as_f64()
-                .filter(|f| f.is_finite() && (*f > 0.0 || (!positive && *f == 0.0)))
-                .ok_or_else(|| {
-                    format!(
-                        "`{field}` is {x}; expected {} number or null",
-                        if positive {
-                            "a positive"
-                        } else {
-                            "a non-negative"
-                        }
-                    )
-                })?;
-            Ok(Some(f))
-        }
-    }
+/// An answer as sent, before the checks serde cannot make.
+#[derive(Debug, Deserialize)]
+struct RawAnswer {
+    seconds: Vec<f64>,
+    output_digest: String,
+    probes: Vec<Option<f64>>,
+    #[serde(default)]
+    energy_j: Option<f64>,
+    #[serde(default)]
+    energy_reason: Option<String>,
+    #[serde(default)]
+    peak_ops_per_second: Option<f64>,
+    #[serde(default)]
+    peak_basis: Option<String>,
 }
 
-fn opt_string(v: &Value, field: &str) -> Result<Option<String>, String> {
-    match v.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(x) => Err(format!("`{field}` is {x}; expected a string")),
+/// `Some(v)` must be a number above zero (or zero, unless `positive`).
+fn check_optional(v: Option<f64>, field: &str, positive: bool) -> Result<Option<f64>, String> {
+    match v {
+        Some(x) if !(x > 0.0 || (!positive && x == 0.0)) => Err(format!(
+            "field `{field}` is {x}; expected {} number or null",
+            if positive {
+                "a positive"
+            } else {
+                "a non-negative"
+            }
+        )),
+        v => Ok(v),
     }
 }
 
@@ -62,68 +64,53 @@ pub fn parse(
     probes: usize,
     integer: bool,
 ) -> Result<KernelAnswer, String> {
-    if !answer.is_object() {
-        return Err(format!("expected a JSON object, found {answer}"));
-    }
-    let seconds = answer
-        .get("seconds")
-        .and_then(Value::as_array)
-        .ok_or("`seconds`: expected an array of per-iteration seconds")?;
-    if seconds.len() != iterations {
+    let raw: RawAnswer = jiebang_core::answer::read(answer)?;
+    if raw.seconds.len() != iterations {
         return Err(format!(
-            "`seconds` has {} values; the query asked for {iterations} timed iterations",
-            seconds.len()
+            "field `seconds` has {} values; the query asked for {iterations} timed iterations",
+            raw.seconds.len()
         ));
     }
-    let seconds = seconds
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            s.as_f64()
-                .filter(|f| f.is_finite() && *f > 0.0)
-                .ok_or_else(|| format!("`seconds[{i}]` is {s}; expected a positive number"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let output_digest = answer
-        .get("output_digest")
-        .and_then(Value::as_str)
-        .filter(|d| d.len() == 64 && d.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-        .ok_or("`output_digest`: expected 64 lowercase hex digits (sha256 of the output's little-endian bytes)")?
-        .to_string();
-    let list = answer.get("probes").and_then(Value::as_array).ok_or(
-        "`probes`: expected an array of the output values at the query's `probe` positions",
-    )?;
-    if list.len() != probes {
+    if let Some((i, s)) = raw.seconds.iter().enumerate().find(|(_, s)| **s <= 0.0) {
         return Err(format!(
-            "`probes` has {} values; the query asked for {probes} positions",
-            list.len()
+            "field `seconds[{i}]` is {s}; expected a positive number"
         ));
     }
-    let probes = list
-        .iter()
-        .enumerate()
-        .map(|(i, p)| match p {
-            Value::Null => Ok(None),
-            // Integral values written as floats (`5.0`) are accepted as integers.
-            Value::Number(n) if integer => n
-                .as_f64()
-                .filter(|v| {
-                    v.fract() == 0.0 && *v >= f64::from(i32::MIN) && *v <= f64::from(i32::MAX)
-                })
-                .map(Some)
-                .ok_or_else(|| format!("`probes[{i}]` is {p}; expected an i32 integer")),
-            Value::Number(n) => Ok(n.as_f64()),
-            _ => Err(format!("`probes[{i}]` is {p}; expected a number or null")),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let digest = &raw.output_digest;
+    if digest.len() != 64
+        || !digest
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return Err("field `output_digest`: expected 64 lowercase hex digits (sha256 of the output's little-endian bytes)".into());
+    }
+    if raw.probes.len() != probes {
+        return Err(format!(
+            "field `probes` has {} values; the query asked for {probes} positions",
+            raw.probes.len()
+        ));
+    }
+    // Integral values written as floats (`5.0`) are accepted as integers.
+    let in_i32 = |v: f64| v.fract() == 0.0 && v >= f64::from(i32::MIN) && v <= f64::from(i32::MAX);
+    if integer
+        && let Some((i, v)) = raw
+            .probes
+            .iter()
+            .enumerate()
+            .find_map(|(i, p)| p.filter(|v| !in_i32(*v)).map(|v| (i, v)))
+    {
+        return Err(format!(
+            "field `probes[{i}]` is {v}; expected an i32 integer"
+        ));
+    }
     Ok(KernelAnswer {
-        seconds,
-        output_digest,
-        probes,
-        energy_j: opt_number(answer, "energy_j", false)?,
-        energy_reason: opt_string(answer, "energy_reason")?,
-        peak_ops_per_second: opt_number(answer, "peak_ops_per_second", true)?,
-        peak_basis: opt_string(answer, "peak_basis")?,
+        energy_j: check_optional(raw.energy_j, "energy_j", false)?,
+        peak_ops_per_second: check_optional(raw.peak_ops_per_second, "peak_ops_per_second", true)?,
+        seconds: raw.seconds,
+        output_digest: raw.output_digest,
+        probes: raw.probes,
+        energy_reason: raw.energy_reason,
+        peak_basis: raw.peak_basis,
     })
 }
 

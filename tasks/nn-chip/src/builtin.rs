@@ -10,9 +10,9 @@
 use crate::samples::KernelSamples;
 use half::f16;
 use jiebang_accel::{Device, Output, Workload};
-use jiebang_core::{BuiltinSystem, CoreError, SampleSet};
+use jiebang_core::{BackendHandle, BuiltinSystem, CoreError, SampleLibrary, TaskError, library_as};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use std::any::Any;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -52,47 +52,54 @@ impl Fault {
 
 /// The kernel-running system bound to a sample library and a device.
 pub struct KernelSystem {
-    samples: Arc<dyn SampleSet>,
-    device: Arc<dyn Any + Send + Sync>,
+    samples: Arc<dyn SampleLibrary>,
+    backend: BackendHandle,
     fault: Fault,
     /// Kernels run one at a time, so concurrent queries cannot disturb each other's timing.
     busy: Mutex<()>,
 }
 
 impl KernelSystem {
-    /// Creates the system; `samples` must be a [`KernelSamples`] and `device` a
+    /// Creates the system; `samples` must be a [`KernelSamples`] and `backend` hold a
     /// `jiebang_accel::Device`.
     pub fn new(
-        samples: Arc<dyn SampleSet>,
-        device: Arc<dyn Any + Send + Sync>,
+        samples: Arc<dyn SampleLibrary>,
+        backend: BackendHandle,
         fault: Fault,
     ) -> Result<Self, CoreError> {
-        if samples.as_any().downcast_ref::<KernelSamples>().is_none() {
-            return Err(CoreError::Other(
-                "builtin:kernels: the sample library is not an nn-chip one".into(),
-            ));
-        }
-        if device.downcast_ref::<Device>().is_none() {
-            return Err(CoreError::Other(
-                "builtin:kernels: the backend handle does not hold a jiebang_accel::Device".into(),
-            ));
-        }
+        kernel_samples(samples.as_ref())?;
+        Device::from_handle(&backend).map_err(TaskError::backend)?;
         Ok(KernelSystem {
             samples,
-            device,
+            backend,
             fault,
             busy: Mutex::new(()),
         })
     }
 }
 
-fn count(query: &Map<String, Value>, key: &str, max: u64) -> Result<usize, String> {
-    query
-        .get(key)
-        .and_then(Value::as_u64)
-        .filter(|v| *v <= max)
-        .map(|v| v as usize)
-        .ok_or_else(|| format!("query `{key}`: expected an integer up to {max}"))
+/// The nn-chip library behind `library`.
+fn kernel_samples(library: &dyn SampleLibrary) -> Result<&KernelSamples, CoreError> {
+    library_as(library, "builtin:kernels", "nn-chip")
+}
+
+/// What the system reads of a query (the rest describes the workload it already holds).
+#[derive(Debug, Deserialize)]
+struct KernelQuery {
+    warmup: usize,
+    iterations: usize,
+    probe: Vec<usize>,
+}
+
+/// `value` of the query field `key` when at most `max`.
+fn at_most(key: &str, value: usize, max: usize) -> Result<usize, String> {
+    if value <= max {
+        Ok(value)
+    } else {
+        Err(format!(
+            "query `{key}`: expected an integer up to {max}, found {value}"
+        ))
+    }
 }
 
 fn flip_first_bit(out: &mut Output) {
@@ -193,32 +200,17 @@ impl BuiltinSystem for KernelSystem {
     }
 
     fn answer(&self, index: usize, query: &Map<String, Value>) -> Result<Value, String> {
-        let samples = self
-            .samples
-            .as_any()
-            .downcast_ref::<KernelSamples>()
-            .ok_or("the sample library is not an nn-chip one")?;
-        let device = self
-            .device
-            .downcast_ref::<Device>()
-            .ok_or("the backend handle does not hold a jiebang_accel::Device")?;
+        let samples = kernel_samples(self.samples.as_ref()).map_err(|e| e.to_string())?;
+        let device = Device::from_handle(&self.backend).map_err(|e| e.to_string())?;
         let workload = samples
             .leg_of(index)
             .and_then(|(w, _)| samples.workload(w))
             .ok_or_else(|| format!("sample {index} out of range"))?;
-        let warmup = count(query, "warmup", 1000)?;
-        let iterations = count(query, "iterations", 100_000)?.max(1);
-        let positions: Vec<usize> = query
-            .get("probe")
-            .and_then(Value::as_array)
-            .ok_or("query `probe`: expected an array of output positions")?
-            .iter()
-            .map(|p| {
-                p.as_u64()
-                    .map(|p| p as usize)
-                    .ok_or("query `probe`: positions must be integers")
-            })
-            .collect::<Result<_, _>>()?;
+        let q: KernelQuery = jiebang_core::answer::read(&Value::Object(query.clone()))
+            .map_err(|e| format!("query: {e}"))?;
+        let warmup = at_most("warmup", q.warmup, 1000)?;
+        let iterations = at_most("iterations", q.iterations, 100_000)?.max(1);
+        let positions = q.probe;
         let (seconds, mut output, energy, energy_reason) = {
             let _guard = self
                 .busy

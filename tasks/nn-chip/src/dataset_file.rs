@@ -2,8 +2,8 @@
 //! its id, kernel, shape, input seed, and the file of each input tensor relative to `inputs/`.
 //! Written by the generator; read (and checked against the suite) by the loader.
 
-use crate::error::NnChipError;
 use crate::spec::WorkloadSpec;
+use jiebang_core::TaskError;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -58,8 +58,8 @@ impl WorkloadsFile {
     }
 
     /// Parses the index read from `path`. Every error names the file, the entry and the field.
-    pub fn parse(path: &Path, text: &str) -> Result<WorkloadsFile, NnChipError> {
-        let bad = |m: String| NnChipError::invalid(path, m);
+    pub fn parse(path: &Path, text: &str) -> Result<WorkloadsFile, TaskError> {
+        let bad = |m: String| TaskError::invalid(path, m);
         let v: Value = serde_json::from_str(text)
             .map_err(|e| bad(format!("line {}: not JSON: {e}", e.line())))?;
         let top = v
@@ -90,7 +90,8 @@ impl WorkloadsFile {
             let t: &Map<String, Value> = entry
                 .as_object()
                 .ok_or_else(|| bad(format!("{what}: expected an object")))?;
-            let spec = WorkloadSpec::from_table(path, &what, t, &["seed", "inputs"])?;
+            let spec = WorkloadSpec::from_table(t, &["seed", "inputs"])
+                .map_err(|m| bad(format!("{what}: {m}")))?;
             let seed = match t.get("seed") {
                 None => None,
                 Some(s) => Some(s.as_u64().ok_or_else(|| {
@@ -143,8 +144,6 @@ mod tests {
     #[test]
     fn round_trips_and_rejects_missing_inputs() {
         let spec = WorkloadSpec::from_table(
-            Path::new("x"),
-            "w",
             json!({"id": "g", "kernel": "gemm_f32", "m": 2, "n": 2, "k": 2})
                 .as_object()
                 .unwrap(),

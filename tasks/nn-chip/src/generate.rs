@@ -3,11 +3,11 @@
 //! little-endian file `inputs/<workload>/`, and writes the index `truth/workloads.json`.
 
 use crate::dataset_file::{WORKLOADS_FILE, WorkloadEntry, WorkloadsFile};
-use crate::error::NnChipError;
 use crate::spec::WorkloadSpec;
 use crate::tensor::{seeded, split};
 use jiebang_accel::seeded::sub_seed;
 use jiebang_core::DatasetDirs;
+use jiebang_core::TaskError;
 use std::collections::BTreeMap;
 
 /// Generator name and version, recorded in the dataset pin.
@@ -28,19 +28,19 @@ pub fn generate(
     seed: u64,
     out: &DatasetDirs,
     progress: &dyn Fn(u64, u64),
-) -> Result<String, NnChipError> {
+) -> Result<String, TaskError> {
     let total = workloads.len() as u64;
     let mut entries = Vec::with_capacity(workloads.len());
     for (i, spec) in workloads.iter().enumerate() {
         let wseed = sub_seed(seed, i as u64);
         let work = seeded(spec, wseed);
         let dir = out.inputs.join(&spec.id);
-        std::fs::create_dir_all(&dir).map_err(|e| NnChipError::io(&dir, e))?;
+        std::fs::create_dir_all(&dir).map_err(|e| TaskError::io(&dir, e))?;
         let mut inputs = BTreeMap::new();
         for (tensor, data) in spec.inputs().iter().zip(split(&work)) {
             let rel = input_path(&spec.id, tensor.name, tensor.dtype.as_str());
             let path = out.inputs.join(&rel);
-            std::fs::write(&path, data.to_le_bytes()).map_err(|e| NnChipError::io(&path, e))?;
+            std::fs::write(&path, data.to_le_bytes()).map_err(|e| TaskError::io(&path, e))?;
             inputs.insert(tensor.name.to_string(), rel);
         }
         entries.push(WorkloadEntry {
@@ -55,6 +55,6 @@ pub fn generate(
         workloads: entries,
     };
     let path = out.truth.join(WORKLOADS_FILE);
-    std::fs::write(&path, index.to_json()).map_err(|e| NnChipError::io(&path, e))?;
+    std::fs::write(&path, index.to_json()).map_err(|e| TaskError::io(&path, e))?;
     Ok(format!("{GENERATOR_VERSION} seed={seed} samples={total}"))
 }

@@ -8,7 +8,6 @@ pub mod builtin;
 pub mod catalogue;
 pub mod check;
 pub mod dataset_file;
-pub mod error;
 pub mod generate;
 pub mod pairs;
 pub mod probe;
@@ -19,13 +18,12 @@ pub mod suites;
 pub mod tensor;
 pub mod timing;
 
-pub use error::NnChipError;
 pub use samples::KernelSamples;
 pub use spec::WorkloadSpec;
 
 use jiebang_core::{
     BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, DatasetDirs, Direction,
-    GenerateParams, SampleSet, SuiteSpec, Task,
+    GenerateParams, Loaded, SuiteSpec, Task,
 };
 use jiebang_scorecard::TaskPin;
 use std::sync::Arc;
@@ -89,9 +87,8 @@ impl Task for NnChip {
         let all = suites::workloads(suite)?;
         let n = params.samples_for(suite)?;
         if n == 0 || n > all.len() as u64 {
-            return Err(CoreError::invalid(
-                suites::origin(suite),
-                None,
+            return Err(suite.field_error(
+                "dataset.samples",
                 format!(
                     "samples = {n}: expected 1..={} (the suite's workloads, in order)",
                     all.len()
@@ -107,8 +104,10 @@ impl Task for NnChip {
         )?)
     }
 
-    fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Arc<dyn SampleSet>, CoreError> {
-        Ok(Arc::new(KernelSamples::load(suite, dataset)?))
+    fn load(&self, suite: &SuiteSpec, dataset: &Dataset) -> Result<Loaded, CoreError> {
+        let samples = Arc::new(KernelSamples::load(suite, dataset)?);
+        let scorer = Arc::new(pairs::KernelScorer::new(samples.clone()));
+        Ok(Loaded::new(samples, scorer))
     }
 
     fn layout1_truth_files(&self) -> &'static [&'static str] {
@@ -155,8 +154,8 @@ impl Task for NnChip {
             .join(", "),
         })?;
         Ok(Box::new(builtin::KernelSystem::new(
-            ctx.samples.clone(),
-            ctx.backend.device.clone(),
+            ctx.library.clone(),
+            ctx.backend.clone(),
             fault,
         )?))
     }

@@ -8,10 +8,52 @@ use crate::samples::KernelSamples;
 use crate::scoring::{self, Scored};
 use crate::timing::{self, Check, Leg, LegTiming};
 use jiebang_accel::reference;
-use jiebang_core::{CoreError, SampleSet, ScoreContext, Scores};
+use jiebang_core::{CoreError, SampleLibrary, ScoreContext, Scorer, Scores};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The scorer of an nn-chip suite: the answer shape check and the judging of each workload's
+/// two queries. Its truth is the harness's own CPU reference, computed from the inputs the
+/// library holds.
+pub struct KernelScorer {
+    samples: Arc<KernelSamples>,
+}
+
+impl KernelScorer {
+    /// The scorer of `samples`.
+    pub fn new(samples: Arc<KernelSamples>) -> Self {
+        KernelScorer { samples }
+    }
+}
+
+impl Scorer for KernelScorer {
+    fn check_answer(&self, index: usize, answer: &Value) -> Result<(), String> {
+        let s = &self.samples;
+        let (Some((w, _)), Some(iterations)) = (s.leg_of(index), s.iterations(index)) else {
+            return Err(format!("sample {index} out of range"));
+        };
+        let (Some(spec), Some(positions)) = (s.spec(w), s.positions(w)) else {
+            return Err(format!("sample {index} out of range"));
+        };
+        answer::parse(
+            answer,
+            iterations,
+            positions.len(),
+            spec.output().dtype.is_integer(),
+        )
+        .map(|_| ())
+    }
+
+    fn score(
+        &self,
+        answers: &[(usize, Option<Value>)],
+        ctx: &ScoreContext,
+    ) -> Result<Scores, CoreError> {
+        score(&self.samples, answers, ctx)
+    }
+}
 
 /// One query of a workload as scoring finds it.
 #[derive(Debug, Clone)]

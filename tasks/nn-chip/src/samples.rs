@@ -1,24 +1,19 @@
-//! The sample library of an nn-chip suite: the verified dataset's workloads with their input
-//! tensors read into memory at load (untimed) and their probe positions, each workload's two
-//! queries (short and long, `crate::timing`), the answer shape check, and scoring against the
-//! harness's own CPU reference and observed times (`crate::pairs`).
+//! The sample library of an nn-chip suite: the workloads of the dataset's index with their
+//! input tensors read from its inputs part into memory at load (untimed), their probe positions,
+//! and each workload's two queries (short and long, `crate::timing`). Scoring: `crate::pairs`.
 
-use crate::answer;
 use crate::dataset_file::{WORKLOADS_FILE, WorkloadEntry, WorkloadsFile};
-use crate::error::NnChipError;
 use crate::probe;
 use crate::spec::WorkloadSpec;
 use crate::suites::{self, Protocol};
 use crate::tensor::{TensorData, assemble};
 use crate::timing::{self, Leg};
 use jiebang_accel::Workload;
-use jiebang_core::bounded::{self, limit};
-use jiebang_core::{
-    CoreError, Dataset, Part, SampleSet, ScoreContext, Scores, SuiteSpec, check_relative_path,
-};
+use jiebang_core::bounded::limit;
+use jiebang_core::{Dataset, Inputs, SampleLibrary, SuiteSpec, TaskError, Truth};
 use serde_json::{Map, Value, json};
 use std::any::Any;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One loaded workload.
 #[derive(Debug)]
@@ -37,68 +32,84 @@ pub struct KernelSamples {
 }
 
 impl KernelSamples {
-    /// Loads `dataset` for `suite`: reads the `truth/workloads.json` index, checks that its
-    /// workloads are the suite's (all of them, or the first few), reads every input tensor
-    /// (each listed under `inputs/` in the manifest, of the right size) and fixes the probe
-    /// positions.
-    pub fn load(suite: &SuiteSpec, dataset: &Dataset) -> Result<KernelSamples, NnChipError> {
+    /// Loads `dataset` for `suite`: the workload index from its truth part
+    /// ([`read_index`]), then the library from its inputs part only ([`Self::from_index`]).
+    pub fn load(suite: &SuiteSpec, dataset: &Dataset) -> Result<KernelSamples, TaskError> {
+        let (path, entries) = read_index(suite, dataset.truth())?;
+        KernelSamples::from_index(suite, dataset.inputs(), &path, entries)
+    }
+
+    /// The library of the workloads `entries` (read from the index at `index_path`): reads
+    /// every input tensor through `inputs` (each listed under `inputs/` in the manifest, of the
+    /// right size) and fixes the probe positions.
+    pub fn from_index(
+        suite: &SuiteSpec,
+        inputs: Inputs<'_>,
+        index_path: &Path,
+        entries: Vec<WorkloadEntry>,
+    ) -> Result<KernelSamples, TaskError> {
         let protocol = suites::protocol(suite)?;
-        let expected = suites::workloads(suite)?;
-        let path = dataset.truth_path(WORKLOADS_FILE);
-        if !dataset.has_truth(WORKLOADS_FILE) {
-            return Err(NnChipError::invalid(
-                &path,
-                format!(
-                    "the dataset has no truth/{WORKLOADS_FILE} in its manifest; expected the \
-                     workload index described in docs/directions/nn-chip.md"
-                ),
-            ));
-        }
-        let text = bounded::read_text(&path, limit::DATASET_INDEX, "workload index")?;
-        let file = WorkloadsFile::parse(&path, &text)?;
-        if file.suite != suite.full_id() {
-            return Err(NnChipError::invalid(
-                &path,
-                format!(
-                    "field `suite` is `{}`; this dataset must be made for {}",
-                    file.suite,
-                    suite.full_id()
-                ),
-            ));
-        }
-        if file.workloads.is_empty() || file.workloads.len() > expected.len() {
-            return Err(NnChipError::invalid(
-                &path,
-                format!(
-                    "field `workloads` has {} entries; {} has {} workloads (a dataset holds all of them or the first few)",
-                    file.workloads.len(),
-                    suite.full_id(),
-                    expected.len()
-                ),
-            ));
-        }
-        let mut items = Vec::with_capacity(file.workloads.len());
-        for (i, (entry, want)) in file.workloads.into_iter().zip(&expected).enumerate() {
-            if &entry.spec != want {
-                return Err(NnChipError::invalid(
-                    &path,
-                    format!(
-                        "workloads[{i}] is {:?}; {} expects {:?} at this position",
-                        entry.spec.to_table(),
-                        suite.full_id(),
-                        want.to_table()
-                    ),
-                ));
-            }
-            items.push(load_item(&path, dataset, entry, &protocol)?);
-        }
+        let items = entries
+            .into_iter()
+            .map(|entry| load_item(index_path, inputs, entry, &protocol))
+            .collect::<Result<_, _>>()?;
         Ok(KernelSamples {
             suite: suite.clone(),
             protocol,
             items,
         })
     }
+}
 
+/// Reads the `truth/workloads.json` index of a dataset and checks that its workloads are the
+/// suite's (all of them, or the first few); returns its path and entries.
+pub fn read_index(
+    suite: &SuiteSpec,
+    truth: Truth<'_>,
+) -> Result<(PathBuf, Vec<WorkloadEntry>), TaskError> {
+    let expected = suites::workloads(suite)?;
+    let what = "the workload index described in docs/directions/nn-chip.md";
+    let path = truth.path(WORKLOADS_FILE, what)?;
+    let text = truth.read_text(WORKLOADS_FILE, limit::DATASET_INDEX, "workload index")?;
+    let file = WorkloadsFile::parse(&path, &text)?;
+    if file.suite != suite.full_id() {
+        return Err(TaskError::invalid(
+            &path,
+            format!(
+                "field `suite` is `{}`; this dataset must be made for {}",
+                file.suite,
+                suite.full_id()
+            ),
+        ));
+    }
+    if file.workloads.is_empty() || file.workloads.len() > expected.len() {
+        return Err(TaskError::invalid(
+            &path,
+            format!(
+                "field `workloads` has {} entries; {} has {} workloads (a dataset holds all of them or the first few)",
+                file.workloads.len(),
+                suite.full_id(),
+                expected.len()
+            ),
+        ));
+    }
+    for (i, (entry, want)) in file.workloads.iter().zip(&expected).enumerate() {
+        if &entry.spec != want {
+            return Err(TaskError::invalid(
+                &path,
+                format!(
+                    "workloads[{i}] is {:?}; {} expects {:?} at this position",
+                    entry.spec.to_table(),
+                    suite.full_id(),
+                    want.to_table()
+                ),
+            ));
+        }
+    }
+    Ok((path, file.workloads))
+}
+
+impl KernelSamples {
     /// The suite's protocol settings.
     pub fn protocol(&self) -> Protocol {
         self.protocol
@@ -154,30 +165,28 @@ impl KernelSamples {
 
 fn load_item(
     index_path: &Path,
-    dataset: &Dataset,
+    inputs: Inputs<'_>,
     entry: WorkloadEntry,
     protocol: &Protocol,
-) -> Result<Item, NnChipError> {
+) -> Result<Item, TaskError> {
     let mut tensors = Vec::new();
     let mut first_sha = None;
     for t in entry.spec.inputs() {
         let rel = entry.inputs.get(t.name).cloned().unwrap_or_default();
-        check_relative_path(index_path, &rel)
-            .map_err(|e| NnChipError::invalid(index_path, e.to_string()))?;
-        let listed = dataset.entry(Part::Inputs, &rel).ok_or_else(|| {
-            NnChipError::invalid(
+        // What the query will carry: refused unless a listed file of the inputs part.
+        inputs.query_path(&rel).map_err(|e| {
+            TaskError::invalid(
                 index_path,
-                format!(
-                    "workload `{}` input `{}`: {rel} is not listed under `inputs/` in the dataset manifest",
-                    entry.spec.id, t.name
-                ),
+                format!("workload `{}` input `{}`: {e}", entry.spec.id, t.name),
             )
         })?;
-        first_sha.get_or_insert_with(|| listed.sha256.clone());
-        let path = dataset.input_path(&rel);
-        let bytes = bounded::read(&path, listed.size, "input tensor")?;
+        if first_sha.is_none() {
+            first_sha = inputs.entry(&rel).map(|e| e.sha256.clone());
+        }
+        let path = inputs.root().join(&rel);
+        let bytes = inputs.read(&rel, "input tensor")?;
         let data = TensorData::from_le_bytes(t.dtype, t.len, &bytes).map_err(|e| {
-            NnChipError::invalid(
+            TaskError::invalid(
                 &path,
                 format!(
                     "input `{}` of workload `{}`: {e}, {}",
@@ -188,7 +197,7 @@ fn load_item(
         tensors.push(data);
     }
     let workload = assemble(&entry.spec, tensors).map_err(|e| {
-        NnChipError::invalid(index_path, format!("workload `{}`: {e}", entry.spec.id))
+        TaskError::invalid(index_path, format!("workload `{}`: {e}", entry.spec.id))
     })?;
     let positions = probe::positions(
         entry.spec.output().len,
@@ -203,7 +212,7 @@ fn load_item(
     })
 }
 
-impl SampleSet for KernelSamples {
+impl SampleLibrary for KernelSamples {
     fn len(&self) -> usize {
         2 * self.items.len()
     }
@@ -253,28 +262,6 @@ impl SampleSet for KernelSamples {
         m.insert("iterations".into(), json!(iterations));
         m.insert("probe".into(), json!(item.positions));
         m
-    }
-
-    fn check_answer(&self, index: usize, answer: &Value) -> Result<(), String> {
-        let (Some((w, _)), Some(iterations)) = (self.leg_of(index), self.iterations(index)) else {
-            return Err(format!("sample {index} out of range"));
-        };
-        let item = &self.items[w];
-        answer::parse(
-            answer,
-            iterations,
-            item.positions.len(),
-            item.entry.spec.output().dtype.is_integer(),
-        )
-        .map(|_| ())
-    }
-
-    fn score(
-        &self,
-        answers: &[(usize, Option<Value>)],
-        ctx: &ScoreContext,
-    ) -> Result<Scores, CoreError> {
-        crate::pairs::score(self, answers, ctx)
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -16,7 +16,7 @@ use jiebang_metrics::bootstrap::{
     BootstrapMethod, BootstrapSettings, Units, bootstrap, quantile_linear,
 };
 use jiebang_metrics::proportion::wilson_interval;
-use jiebang_scorecard::Metric;
+use jiebang_scorecard::{CiMethod, Metric};
 
 /// Bootstrap resamples for the interval of a median iteration time.
 pub const RESAMPLES: usize = 2000;
@@ -38,48 +38,6 @@ pub struct Scored<'a> {
     pub timing: Check,
     /// The harness-observed lower bound on the rate, operations per second, or why none.
     pub rate_observed: Result<f64, String>,
-}
-
-fn metric(
-    value: Option<f64>,
-    ci95: Option<[f64; 2]>,
-    method: Option<&str>,
-    n: u64,
-    unit: &str,
-    reason: Option<String>,
-) -> Metric {
-    Metric {
-        value,
-        ci95,
-        ci_method: method.map(str::to_string),
-        n,
-        unit: unit.to_string(),
-        reason,
-        self_reported: None,
-    }
-}
-
-/// `m`, labelled as resting on what the system reported about itself.
-fn self_reported(mut m: Metric, what: impl Into<String>) -> Metric {
-    if m.value.is_some() {
-        m.self_reported = Some(what.into());
-    }
-    m
-}
-
-fn null(n: u64, unit: &str, reason: impl Into<String>) -> Metric {
-    metric(None, None, None, n, unit, Some(reason.into()))
-}
-
-fn exact(value: f64, n: u64, unit: &str) -> Metric {
-    metric(
-        Some(value),
-        Some([value, value]),
-        Some("exact"),
-        n,
-        unit,
-        None,
-    )
 }
 
 /// Median of `seconds` and its bootstrap percentile 95% interval (none for one iteration).
@@ -154,7 +112,7 @@ pub fn score(items: &[Scored<'_>], listed: &[String], seed: u64) -> Result<Score
                 it.failure.as_deref().unwrap_or("no answer")
             )
         });
-        let mut verdict = exact(if correct { 1.0 } else { 0.0 }, 1, "bool");
+        let mut verdict = Metric::exact(if correct { 1.0 } else { 0.0 }, 1, "bool");
         if !correct {
             // Says why the harness rejected the output (the value itself is 0).
             verdict.reason = Some(match (&it.verdict, &technical) {
@@ -169,9 +127,9 @@ pub fn score(items: &[Scored<'_>], listed: &[String], seed: u64) -> Result<Score
                 .insert(format!("output.{id}"), a.output_digest.clone());
         }
         let observed = match (&technical, &it.rate_observed) {
-            (Some(t), _) => null(0, unit, t.clone()),
-            (None, Ok(r)) => metric(Some(r / 1e12), None, None, 1, unit, None),
-            (None, Err(why)) => null(0, unit, why.clone()),
+            (Some(t), _) => Metric::not_measured(0, unit, t.clone()),
+            (None, Ok(r)) => Metric::point(r / 1e12, 1, unit),
+            (None, Err(why)) => Metric::not_measured(0, unit, why.clone()),
         };
         row.rate_observed = Some(observed.clone());
         s.metrics.insert(m("rate_observed"), observed);
@@ -180,12 +138,16 @@ pub fn score(items: &[Scored<'_>], listed: &[String], seed: u64) -> Result<Score
                 Check::Unchecked(w) | Check::Contradicted(w) => w.clone(),
                 Check::Consistent(_) => "the short query has no well-formed answer".into(),
             });
-            s.metrics.insert(m("latency"), null(0, "s", why.clone()));
-            s.metrics.insert(m("rate"), null(0, unit, why.clone()));
+            s.metrics
+                .insert(m("latency"), Metric::not_measured(0, "s", why.clone()));
+            s.metrics
+                .insert(m("rate"), Metric::not_measured(0, unit, why.clone()));
             s.metrics
                 .insert(m("rel_error"), rel_error(it.verdict.as_ref(), &why));
-            s.metrics
-                .insert(m("efficiency"), null(0, "TOPS/W", why.clone()));
+            s.metrics.insert(
+                m("efficiency"),
+                Metric::not_measured(0, "TOPS/W", why.clone()),
+            );
             row.energy_reason = Some(why);
             rows.push(row);
             continue;
@@ -197,27 +159,27 @@ pub fn score(items: &[Scored<'_>], listed: &[String], seed: u64) -> Result<Score
         match &it.timing {
             Check::Consistent(label) => {
                 let (median, ci) = median_with_ci(&a.seconds, sub_seed(seed, it.index as u64))?;
-                let method = "bootstrap-percentile (median of iterations)";
-                let latency = metric(Some(median), ci, ci.map(|_| method), n, "s", None);
-                s.metrics
-                    .insert(m("latency"), self_reported(latency, label.clone()));
+                let method = CiMethod::BootstrapMedian;
+                let latency = Metric::estimate(median, ci, method.clone(), n, "s")
+                    .with_self_reported(label.clone());
+                s.metrics.insert(m("latency"), latency);
                 s.samples.insert(m("latency"), a.seconds.clone());
                 let tera = |secs: f64| ops / secs / 1e12;
-                let rate = metric(
-                    Some(tera(median)),
+                let rate = Metric::estimate(
+                    tera(median),
                     ci.map(|[lo, hi]| [tera(hi), tera(lo)]),
-                    ci.map(|_| method),
+                    method,
                     n,
                     unit,
-                    None,
-                );
-                let rate = self_reported(rate, label.clone());
+                )
+                .with_self_reported(label.clone());
                 s.metrics.insert(m("rate"), rate.clone());
                 row.rate = Some(rate);
             }
             Check::Unchecked(why) | Check::Contradicted(why) => {
-                s.metrics.insert(m("latency"), null(n, "s", why.clone()));
-                let rate = null(n, unit, why.clone());
+                s.metrics
+                    .insert(m("latency"), Metric::not_measured(n, "s", why.clone()));
+                let rate = Metric::not_measured(n, unit, why.clone());
                 s.metrics.insert(m("rate"), rate.clone());
                 row.rate = Some(rate);
             }
@@ -226,14 +188,14 @@ pub fn score(items: &[Scored<'_>], listed: &[String], seed: u64) -> Result<Score
             Some(j) if j > 0.0 => {
                 let v = ops * n as f64 / j / 1e12;
                 row.efficiency = Some(v);
-                self_reported(metric(Some(v), None, None, n, "TOPS/W", None), ENERGY_LABEL)
+                Metric::point(v, n, "TOPS/W").with_self_reported(ENERGY_LABEL)
             }
-            Some(_) => null(
+            Some(_) => Metric::not_measured(
                 n,
                 "TOPS/W",
                 "the energy counter did not advance during the timed iterations (too short to measure)",
             ),
-            None => null(
+            None => Metric::not_measured(
                 n,
                 "TOPS/W",
                 a.energy_reason
@@ -256,10 +218,10 @@ pub fn score(items: &[Scored<'_>], listed: &[String], seed: u64) -> Result<Score
 /// The relative error of a verdict, or `null` with `why` when there is none.
 fn rel_error(verdict: Option<&Verdict>, why: &str) -> Metric {
     match verdict {
-        None => null(0, "ratio", why),
+        None => Metric::not_measured(0, "ratio", why),
         Some(v) => match v.rel_error {
-            Some(e) => exact(e, 1, "ratio"),
-            None => null(1, "ratio", "a probed output value is not finite"),
+            Some(e) => Metric::exact(e, 1, "ratio"),
+            None => Metric::not_measured(1, "ratio", "a probed output value is not finite"),
         },
     }
 }
@@ -296,11 +258,8 @@ fn aggregates(rows: &[Row], listed: &[String], s: &mut Scores) -> Result<(), Cor
             .filter_map(|r| r.efficiency)
             .fold(None, |b: Option<f64>, e| Some(b.map_or(e, |b| b.max(e))));
         let m = match best {
-            Some(v) => self_reported(
-                metric(Some(v), None, None, n_all, "TOPS/W", None),
-                ENERGY_LABEL,
-            ),
-            None => null(
+            Some(v) => Metric::point(v, n_all, "TOPS/W").with_self_reported(ENERGY_LABEL),
+            None => Metric::not_measured(
                 n_all,
                 "TOPS/W",
                 rows.iter()
@@ -313,17 +272,16 @@ fn aggregates(rows: &[Row], listed: &[String], s: &mut Scores) -> Result<(), Cor
     if want(cat::CORRECTNESS) {
         let ok = rows.iter().filter(|r| r.correct).count() as u64;
         let m = if n_all == 0 {
-            null(0, "ratio", "no workloads")
+            Metric::not_measured(0, "ratio", "no workloads")
         } else {
             let ci = wilson_interval(ok as f64, n_all as f64, 0.95)
                 .map_err(|e| CoreError::Other(format!("scoring: {e}")))?;
-            metric(
-                Some(ok as f64 / n_all as f64),
+            Metric::estimate(
+                ok as f64 / n_all as f64,
                 Some([ci.lo, ci.hi]),
-                Some("wilson"),
+                CiMethod::Wilson,
                 n_all,
                 "ratio",
-                None,
             )
         };
         s.metrics.insert(cat::CORRECTNESS.into(), m);
@@ -336,10 +294,10 @@ fn aggregates(rows: &[Row], listed: &[String], s: &mut Scores) -> Result<(), Cor
     ] {
         let of_f: Vec<&Row> = rows.iter().filter(|r| r.family == f).collect();
         let m = if of_f.is_empty() {
-            null(0, "bool", format!("no {name} workload in this run"))
+            Metric::not_measured(0, "bool", format!("no {name} workload in this run"))
         } else {
             let all = of_f.iter().all(|r| r.correct);
-            exact(if all { 1.0 } else { 0.0 }, of_f.len() as u64, "bool")
+            Metric::exact(if all { 1.0 } else { 0.0 }, of_f.len() as u64, "bool")
         };
         families.push(m.clone());
         if want(id) {
@@ -348,11 +306,11 @@ fn aggregates(rows: &[Row], listed: &[String], s: &mut Scores) -> Result<(), Cor
     }
     if want(cat::SUPPORT_ALL) {
         let m = if families.iter().any(|m| m.value == Some(0.0)) {
-            exact(0.0, n_all, "bool")
+            Metric::exact(0.0, n_all, "bool")
         } else if let Some(missing) = families.iter().find(|m| m.value.is_none()) {
-            null(n_all, "bool", missing.reason.clone().unwrap_or_default())
+            Metric::not_measured(n_all, "bool", missing.reason.clone().unwrap_or_default())
         } else {
-            exact(1.0, n_all, "bool")
+            Metric::exact(1.0, n_all, "bool")
         };
         s.metrics.insert(cat::SUPPORT_ALL.into(), m);
     }
@@ -387,7 +345,7 @@ fn best_or_why<'r>(
     }
     let n = of_p.len() as u64;
     if of_p.is_empty() {
-        return null(
+        return Metric::not_measured(
             0,
             p.rate_unit(),
             format!("no {} workload in this run", p.as_str()),
@@ -397,7 +355,7 @@ fn best_or_why<'r>(
         .iter()
         .filter(|r| r.correct)
         .find_map(|r| rate(r).and_then(|m| m.reason.clone()));
-    null(
+    Metric::not_measured(
         n,
         p.rate_unit(),
         match unrated {
@@ -410,7 +368,10 @@ fn best_or_why<'r>(
 fn peak_metrics(best: Option<(&Row, &Metric)>) -> (Metric, Metric) {
     let Some((row, rate)) = best else {
         let why = "no correct f32 workload has a checked rate";
-        return (null(0, "TFLOPS", why), null(0, "ratio", why));
+        return (
+            Metric::not_measured(0, "TFLOPS", why),
+            Metric::not_measured(0, "ratio", why),
+        );
     };
     let Some(peak) = row.peak else {
         let why = row
@@ -418,30 +379,32 @@ fn peak_metrics(best: Option<(&Row, &Metric)>) -> (Metric, Metric) {
             .clone()
             .map(|b| format!("theoretical peak unknown: {b}"))
             .unwrap_or_else(|| "the system stated no theoretical peak".into());
-        return (null(1, "TFLOPS", why.clone()), null(rate.n, "ratio", why));
+        return (
+            Metric::not_measured(1, "TFLOPS", why.clone()),
+            Metric::not_measured(rate.n, "ratio", why),
+        );
     };
     let peak_t = peak / 1e12;
     let stated = format!(
         "theoretical peak stated by the system ({}); the harness does not check it",
         row.peak_basis.as_deref().unwrap_or("no basis given")
     );
-    let fraction = metric(
-        rate.value.map(|v| v / peak_t),
-        rate.ci95.map(|[lo, hi]| [lo / peak_t, hi / peak_t]),
-        rate.ci_method.as_deref(),
-        rate.n,
-        "ratio",
-        None,
-    );
-    let fraction = self_reported(
-        fraction,
-        format!(
-            "throughput.f32 over the stated peak. Rate: {}. Peak: {stated}",
-            rate.self_reported.as_deref().unwrap_or("harness-observed")
-        ),
-    );
+    // The rate's interval and method, scaled: the peak is a constant of the device.
+    let fraction = Metric {
+        value: rate.value.map(|v| v / peak_t),
+        ci95: rate.ci95.map(|[lo, hi]| [lo / peak_t, hi / peak_t]),
+        ci_method: rate.ci_method.clone(),
+        n: rate.n,
+        unit: "ratio".into(),
+        reason: None,
+        self_reported: None,
+    }
+    .with_self_reported(format!(
+        "throughput.f32 over the stated peak. Rate: {}. Peak: {stated}",
+        rate.self_reported.as_deref().unwrap_or("harness-observed")
+    ));
     (
-        self_reported(metric(Some(peak_t), None, None, 1, "TFLOPS", None), stated),
+        Metric::point(peak_t, 1, "TFLOPS").with_self_reported(stated),
         fraction,
     )
 }

@@ -1,12 +1,12 @@
 //! The embedded suites (`kernels@1`, `cnn-rnn-lstm@1`) and what this crate reads from a suite:
 //! its list of kernel workloads (`[[dataset.workloads]]`) and its protocol settings.
 
-use crate::error::NnChipError;
 use crate::spec::WorkloadSpec;
 use jiebang_core::{CoreError, SuiteSpec};
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::{Map, Value};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Embedded suite texts with their origin names.
 const EMBEDDED: [(&str, &str); 2] = [
@@ -31,13 +31,8 @@ pub fn embedded() -> Result<Vec<SuiteSpec>, CoreError> {
         .collect()
 }
 
-/// The pseudo-path naming a suite in messages.
-pub fn origin(suite: &SuiteSpec) -> PathBuf {
-    PathBuf::from(format!("<suite {}>", suite.full_id()))
-}
-
 /// How each workload is run and checked (`[protocol]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub struct Protocol {
     /// Untimed iterations before the timed ones.
     pub warmup: usize,
@@ -52,81 +47,52 @@ pub struct Protocol {
     pub long_extra_ops: usize,
 }
 
-fn protocol_usize(
-    suite: &SuiteSpec,
-    key: &str,
-    range: std::ops::RangeInclusive<usize>,
-) -> Result<usize, NnChipError> {
-    suite
-        .protocol
-        .get(key)
-        .and_then(toml::Value::as_integer)
-        .and_then(|i| usize::try_from(i).ok())
-        .filter(|v| range.contains(v))
-        .ok_or_else(|| {
-            NnChipError::invalid(
-                origin(suite),
-                format!(
-                    "protocol.{key}: expected an integer in {}..={}",
-                    range.start(),
-                    range.end()
-                ),
-            )
-        })
+/// Reads the suite's `[protocol]` table.
+pub fn protocol(suite: &SuiteSpec) -> Result<Protocol, CoreError> {
+    let p: Protocol = suite.protocol()?;
+    suite.in_range("protocol.warmup", p.warmup, 0..=1000)?;
+    suite.in_range("protocol.iterations", p.iterations, 1..=100_000)?;
+    suite.in_range("protocol.probes", p.probes, 2..=1_000_000)?;
+    suite.in_range("protocol.full_output_max", p.full_output_max, 0..=1_000_000)?;
+    suite.in_range(
+        "protocol.long_extra_ops",
+        p.long_extra_ops,
+        0..=1_000_000_000_000,
+    )?;
+    Ok(p)
 }
 
-/// Reads the suite's `[protocol]` table.
-pub fn protocol(suite: &SuiteSpec) -> Result<Protocol, NnChipError> {
-    Ok(Protocol {
-        warmup: protocol_usize(suite, "warmup", 0..=1000)?,
-        iterations: protocol_usize(suite, "iterations", 1..=100_000)?,
-        probes: protocol_usize(suite, "probes", 2..=1_000_000)?,
-        full_output_max: protocol_usize(suite, "full_output_max", 0..=1_000_000)?,
-        long_extra_ops: protocol_usize(suite, "long_extra_ops", 0..=1_000_000_000_000)?,
-    })
+/// The suite's `[dataset]` table: the generator and its workloads (each a flat table read by
+/// [`WorkloadSpec::from_table`]).
+#[derive(Debug, Deserialize)]
+struct DatasetSection {
+    generator: String,
+    workloads: Vec<Map<String, Value>>,
 }
 
 /// Reads the suite's workload list (`[[dataset.workloads]]`): ids unique, shapes valid, and
 /// `dataset.generator` naming this crate's generator.
-pub fn workloads(suite: &SuiteSpec) -> Result<Vec<WorkloadSpec>, NnChipError> {
-    let o = origin(suite);
-    match suite.dataset.get("generator").and_then(toml::Value::as_str) {
-        Some(GENERATOR) => {}
-        other => {
-            return Err(NnChipError::invalid(
-                &o,
-                format!("dataset.generator: expected \"{GENERATOR}\", found {other:?}"),
-            ));
-        }
+pub fn workloads(suite: &SuiteSpec) -> Result<Vec<WorkloadSpec>, CoreError> {
+    let section: DatasetSection = suite.dataset()?;
+    if section.generator != GENERATOR {
+        return Err(suite.field_error(
+            "dataset.generator",
+            format!("expected \"{GENERATOR}\", found {:?}", section.generator),
+        ));
     }
-    let list = suite
-        .dataset
-        .get("workloads")
-        .and_then(toml::Value::as_array)
-        .filter(|l| !l.is_empty())
-        .ok_or_else(|| {
-            NnChipError::invalid(
-                &o,
-                "dataset.workloads: expected a non-empty array of tables ([[dataset.workloads]])",
-            )
-        })?;
+    if section.workloads.is_empty() {
+        return Err(suite.field_error(
+            "dataset.workloads",
+            "expected a non-empty array of tables ([[dataset.workloads]])".into(),
+        ));
+    }
     let mut seen = BTreeSet::new();
-    let mut out = Vec::with_capacity(list.len());
-    for (i, entry) in list.iter().enumerate() {
+    let mut out = Vec::with_capacity(section.workloads.len());
+    for (i, table) in section.workloads.iter().enumerate() {
         let what = format!("dataset.workloads[{i}]");
-        let table = serde_json::to_value(entry)
-            .ok()
-            .and_then(|v| match v {
-                Value::Object(m) => Some(m),
-                _ => None,
-            })
-            .ok_or_else(|| NnChipError::invalid(&o, format!("{what}: expected a table")))?;
-        let spec = WorkloadSpec::from_table(&o, &what, &table, &[])?;
+        let spec = WorkloadSpec::from_table(table, &[]).map_err(|m| suite.field_error(&what, m))?;
         if !seen.insert(spec.id.clone()) {
-            return Err(NnChipError::invalid(
-                &o,
-                format!("{what}: id `{}` is used twice", spec.id),
-            ));
+            return Err(suite.field_error(&what, format!("id `{}` is used twice", spec.id)));
         }
         out.push(spec);
     }

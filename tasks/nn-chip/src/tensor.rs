@@ -190,10 +190,9 @@ pub fn assemble(spec: &WorkloadSpec, tensors: Vec<TensorData>) -> Result<Workloa
 mod tests {
     use super::*;
     use serde_json::json;
-    use std::path::Path;
 
     fn spec(v: serde_json::Value) -> WorkloadSpec {
-        WorkloadSpec::from_table(Path::new("t"), "w", v.as_object().unwrap(), &[]).unwrap()
+        WorkloadSpec::from_table(v.as_object().unwrap(), &[]).unwrap()
     }
 
     #[test]

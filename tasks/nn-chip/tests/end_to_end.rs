@@ -3,8 +3,8 @@
 
 use jiebang_accel::{BackendKind, Device, Output, reference};
 use jiebang_core::{
-    BackendHandle, BuiltinContext, Dataset, DatasetDirs, GenerateParams, Manifest, Observed,
-    SampleSet, ScoreContext, Scores, SuiteSpec, Task,
+    BackendHandle, BuiltinContext, Dataset, DatasetDirs, GenerateParams, Loaded, Manifest,
+    Observed, ScoreContext, Scores, SuiteSpec, Task,
 };
 use jiebang_nn_chip::{KernelSamples, NnChip};
 use jiebang_scorecard::BackendPin;
@@ -99,7 +99,7 @@ fn make_dataset(task: &NnChip, suite: &SuiteSpec, samples: Option<u64>, dir: &Pa
 }
 
 struct Run {
-    samples: Arc<dyn SampleSet>,
+    samples: Loaded,
     answers: Vec<(usize, Option<Value>)>,
     /// Each answer call's duration, as the runner would observe it.
     observed: BTreeMap<usize, Observed>,
@@ -116,14 +116,14 @@ fn run(
     let samples = task.load(suite, dataset).unwrap();
     let ctx = BuiltinContext {
         suite: suite.clone(),
-        samples: samples.clone(),
+        library: samples.library.clone(),
         backend: backend.clone(),
     };
     let sys = task.builtin(system, &ctx).unwrap();
     let mut answers = Vec::new();
     let mut observed = BTreeMap::new();
-    for i in 0..samples.len() {
-        let query = samples.query(i);
+    for i in 0..samples.library.len() {
+        let query = samples.library.query(i);
         let t0 = Instant::now();
         let a = sys.answer(i, &query).unwrap();
         let seen = Observed {
@@ -136,7 +136,7 @@ fn run(
         // digits) and scoring reads them back from there.
         let a: Value =
             serde_json::from_str(&jiebang_scorecard::to_canonical_string(&a).unwrap()).unwrap();
-        samples.check_answer(i, &a).unwrap();
+        samples.scorer.check_answer(i, &a).unwrap();
         answers.push((i, Some(a)));
     }
     let scores = score(&samples, suite, backend, &answers, &observed);
@@ -149,7 +149,7 @@ fn run(
 }
 
 fn score(
-    samples: &Arc<dyn SampleSet>,
+    samples: &Loaded,
     suite: &SuiteSpec,
     backend: &BackendHandle,
     answers: &[(usize, Option<Value>)],
@@ -161,7 +161,7 @@ fn score(
         backend: backend.clone(),
         observed: observed.clone(),
     };
-    samples.score(answers, &ctx).unwrap()
+    samples.scorer.score(answers, &ctx).unwrap()
 }
 
 fn value(s: &Scores, id: &str) -> Option<f64> {
@@ -180,8 +180,8 @@ fn kernels_prefix_is_correct_on_cpu_with_digests_samples_and_rates() {
     let cpu = handle(Device::cpu());
     let r = run(&task, &suite, &data, &cpu, "builtin:kernels");
     // Each workload is a short and a long query.
-    assert_eq!(r.samples.len(), 6);
-    assert_eq!(r.samples.sample_id(3), "gemm-f32-64/long");
+    assert_eq!(r.samples.library.len(), 6);
+    assert_eq!(r.samples.library.sample_id(3), "gemm-f32-64/long");
     let s = &r.scores;
     for id in ["gemm-f32-64", "gemm-f16-64", "gemm-i8-64"] {
         let c = &s.metrics[&format!("kernel.{id}.correct")];
@@ -198,7 +198,12 @@ fn kernels_prefix_is_correct_on_cpu_with_digests_samples_and_rates() {
     }
     assert_eq!(value(s, "kernel.gemm-i8-64.rel_error"), Some(0.0));
     // The int8 digest is the reference's: the harness checked it bit for bit.
-    let ks = r.samples.as_any().downcast_ref::<KernelSamples>().unwrap();
+    let ks = r
+        .samples
+        .library
+        .as_any()
+        .downcast_ref::<KernelSamples>()
+        .unwrap();
     let want = reference::run(ks.workload(2).unwrap()).unwrap();
     assert!(matches!(want, Output::I32(_)));
     assert_eq!(s.digests["output.gemm-i8-64"], want.digest());
@@ -375,6 +380,7 @@ fn the_harness_not_the_system_decides_correctness() {
     bad["probes"] = serde_json::json!([1]);
     assert!(
         good.samples
+            .scorer
             .check_answer(2, &bad)
             .unwrap_err()
             .contains("positions")
@@ -403,7 +409,12 @@ fn cnn_rnn_lstm_support_on_cpu() {
         );
     }
     // conv-tiny has 8·20·20 = 3200 outputs ≤ full_output_max: returned whole.
-    let ks = r.samples.as_any().downcast_ref::<KernelSamples>().unwrap();
+    let ks = r
+        .samples
+        .library
+        .as_any()
+        .downcast_ref::<KernelSamples>()
+        .unwrap();
     assert_eq!(ks.positions(2).unwrap().len(), 3200);
     // One wrong LSTM answer removes LSTM support and the combined indicator.
     let mut answers = r.answers.clone();

@@ -23,6 +23,9 @@ Writes to --out (default ./jiebang-demo):
   indicators.svg, indicators.png            the same as a chart
   index.html                                a static page: the leaderboard and the chart
 
+Example directions (docs/ADDING-A-DIRECTION.md) are addressable by every command but
+are not run here, so they stay off the demo leaderboard.
+
 Running the demo again into the same --out first removes the previous demo's
 scorecards, logs, leaderboard, charts and index.html there (only those files).
 
@@ -56,7 +59,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         .parse()
         .map_err(|e| anyhow::anyhow!("--backend {}: {e}", args.backend))?;
     let mut plan: Vec<RunRequest> = Vec::new();
-    for task in reg.tasks() {
+    for task in reg.demo_tasks() {
         let declaration = match task.demo_declaration() {
             Some(text) => {
                 let p = args

@@ -106,7 +106,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<()> {
         );
     }
     let backend = crate::backend::open(args.backend.as_deref().unwrap_or(&h.backend.kind))?;
-    let samples = task.load(&suite, &dataset)?;
+    let loaded = task.load(&suite, &dataset)?;
     let card = ScorecardInputs {
         harness: pins::harness(),
         host: pins::host(),
@@ -130,7 +130,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<()> {
         &logs,
         task.as_ref(),
         &suite,
-        &samples,
+        &loaded,
         &backend,
         &root_text,
         &card,

@@ -491,13 +491,6 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
 /// Runs a request and writes its sealed scorecard; prints only progress (no progress bars
 /// with `json`). An error about a suite file names the file and the line of the field.
 pub fn execute(req: &RunRequest, reg: &Registry, quiet: bool, json: bool) -> Result<Written> {
-    execute_unlocated(req, reg, quiet, json).map_err(|e| match &req.suite {
-        SuiteSource::File(f) => context::locate_suite_error(e, f),
-        SuiteSource::Embedded(_) => e,
-    })
-}
-
-fn execute_unlocated(req: &RunRequest, reg: &Registry, quiet: bool, json: bool) -> Result<Written> {
     let (task, suite, source) = match &req.suite {
         SuiteSource::File(f) => {
             let (t, s) = context::suite_from_file(reg, f)?;
@@ -542,12 +535,12 @@ fn execute_unlocated(req: &RunRequest, reg: &Registry, quiet: bool, json: bool) 
     };
     context::check_samples(&params)?;
     let dataset = context::dataset(task.as_ref(), &suite, req.data.as_deref(), &params, quiet)?;
-    let samples = task.load(&suite, &dataset)?;
+    let loaded = task.load(&suite, &dataset)?;
     if let (Some(n), Some(d)) = (req.samples, &req.data) {
         eprintln!(
             "warning: --samples {n} is ignored with --data: the dataset at {} has {} samples and all of them are run",
             d.display(),
-            samples.len()
+            loaded.library.len()
         );
     }
     let sut = run::sut::open(
@@ -555,7 +548,7 @@ fn execute_unlocated(req: &RunRequest, reg: &Registry, quiet: bool, json: bool) 
         &req.sut_files,
         task.as_ref(),
         &suite,
-        &samples,
+        &loaded.library,
         &backend,
         sandbox.as_ref(),
     )?;
@@ -576,7 +569,7 @@ fn execute_unlocated(req: &RunRequest, reg: &Registry, quiet: bool, json: bool) 
         suite,
         suite_source: source,
         dataset,
-        samples,
+        loaded,
         backend,
         settings,
         log,

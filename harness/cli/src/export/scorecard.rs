@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 pub fn shown_unit<'a>(sc: &Scorecard, metric: &str, unit: &'a str) -> &'a str {
     fmt::display_unit(
         unit,
-        sc.metrics.get(metric).and_then(|m| m.ci_method.as_deref()),
+        sc.metrics.get(metric).and_then(|m| m.ci_method.as_ref()),
     )
 }
 

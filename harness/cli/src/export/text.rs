@@ -54,8 +54,8 @@ impl Exporter<Scorecard> for Text {
                 term(&v),
                 m.n,
                 m.ci_method
-                    .as_deref()
-                    .map(|c| format!(", {}", term(c)))
+                    .as_ref()
+                    .map(|c| format!(", {}", term(&c.to_string())))
                     .unwrap_or_default(),
                 m.self_reported
                     .as_deref()

@@ -6,7 +6,7 @@
 
 use super::stray::{Admit, LOGGED_PER_KIND, StrayBudget};
 use super::{FailureKind, Outcome, RunError};
-use crate::SampleSet;
+use crate::Loaded;
 use crossbeam_channel::{Receiver, Sender};
 use jiebang_scorecard::{BackendPin, DatasetPin, FilePin, HarnessPin, SuitePin, TaskPin};
 use serde::{Deserialize, Serialize};
@@ -325,7 +325,7 @@ impl Logger {
     pub(crate) fn open(
         path: &Path,
         keep_len: Option<u64>,
-        samples: Arc<dyn SampleSet>,
+        loaded: Loaded,
         session: u32,
         check_answers: bool,
     ) -> Result<Self, RunError> {
@@ -375,7 +375,7 @@ impl Logger {
                     BufWriter::new(file),
                     path,
                     Context {
-                        samples,
+                        loaded,
                         session,
                         check_answers,
                         strays,
@@ -424,7 +424,7 @@ impl Drop for Logger {
 
 /// What the logger thread turns events into lines with.
 struct Context {
-    samples: Arc<dyn SampleSet>,
+    loaded: Loaded,
     session: u32,
     check_answers: bool,
     strays: Arc<StrayBudget>,
@@ -485,7 +485,7 @@ fn write_loop(
 }
 
 fn to_line(ev: LogEvent, cx: &Context) -> Option<LogLine> {
-    let (samples, session, check) = (&cx.samples, cx.session, cx.check_answers);
+    let (loaded, session, check) = (&cx.loaded, cx.session, cx.check_answers);
     Some(match ev {
         LogEvent::Done {
             q,
@@ -497,7 +497,7 @@ fn to_line(ev: LogEvent, cx: &Context) -> Option<LogLine> {
             pass,
         } => {
             let outcome = match outcome {
-                Outcome::Answer(v) if check => match samples.check_answer(index, &v) {
+                Outcome::Answer(v) if check => match loaded.scorer.check_answer(index, &v) {
                     Ok(()) => Outcome::Answer(v),
                     Err(why) => Outcome::Failed(
                         FailureKind::Malformed,
@@ -514,7 +514,7 @@ fn to_line(ev: LogEvent, cx: &Context) -> Option<LogLine> {
                 session,
                 q,
                 index: index as u64,
-                sample: samples.sample_id(index),
+                sample: loaded.library.sample_id(index),
                 issued_ns,
                 completed_ns,
                 outcome: name.to_string(),

@@ -6,7 +6,7 @@ use super::log::{LogEvent, LogSink};
 use super::session::{Issue, PassEnd, PassObserver, PassSpec, Plan, SlotState, Stop, run_pass};
 use super::sut::{Sut, SutStart};
 use super::{RunError, Scenario};
-use crate::{CoreError, SampleSet, ScoreContext, Scores};
+use crate::SampleLibrary;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 /// on the wire), for overhead measurements.
 pub struct EmptySamples(pub usize);
 
-impl SampleSet for EmptySamples {
+impl SampleLibrary for EmptySamples {
     fn len(&self) -> usize {
         self.0
     }
@@ -24,12 +24,6 @@ impl SampleSet for EmptySamples {
     }
     fn query(&self, _: usize) -> Map<String, Value> {
         Map::new()
-    }
-    fn check_answer(&self, _: usize, _: &Value) -> Result<(), String> {
-        Ok(())
-    }
-    fn score(&self, _: &[(usize, Option<Value>)], _: &ScoreContext) -> Result<Scores, CoreError> {
-        Ok(Scores::default())
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self
@@ -77,7 +71,7 @@ impl Started {
     /// is discarded). `max_in_flight` is what a built-in or process SUT is told.
     pub fn new(
         sut: Arc<dyn Sut>,
-        samples: Arc<dyn SampleSet>,
+        samples: Arc<dyn SampleLibrary>,
         max_in_flight: usize,
     ) -> Result<Self, RunError> {
         let indices: Vec<usize> = (0..samples.len()).collect();

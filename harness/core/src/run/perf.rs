@@ -9,7 +9,7 @@ use jiebang_metrics::MetricError;
 use jiebang_metrics::latency::{
     PercentileMethod, early_stopping_estimate, percentile_of_sorted, server_early_stopping,
 };
-use jiebang_scorecard::Metric;
+use jiebang_scorecard::{CiMethod, Metric};
 use std::collections::BTreeMap;
 
 /// Most per-query latencies copied into the scorecard's `samples` (every k-th query beyond).
@@ -75,16 +75,13 @@ impl Latencies {
     fn metric(&self, p: f64) -> Metric {
         let n = self.n() as u64;
         match self.percentile(p) {
+            // The method is recorded even where too few queries give no interval.
             Some(v) if v != FAILED => Metric {
-                value: Some(seconds(v)),
                 ci95: self.percentile_ci(p),
-                ci_method: Some("order-statistic".into()),
-                n,
-                unit: "s".into(),
-                reason: None,
-                self_reported: None,
+                ci_method: Some(CiMethod::OrderStatistic),
+                ..Metric::point(seconds(v), n, "s")
             },
-            Some(_) => not_measured(
+            Some(_) => Metric::not_measured(
                 n,
                 "s",
                 format!(
@@ -92,32 +89,8 @@ impl Latencies {
                     self.failed
                 ),
             ),
-            None => not_measured(0, "s", "no timed queries".into()),
+            None => Metric::not_measured(0, "s", "no timed queries"),
         }
-    }
-}
-
-fn not_measured(n: u64, unit: &str, reason: String) -> Metric {
-    Metric {
-        value: None,
-        ci95: None,
-        ci_method: None,
-        n,
-        unit: unit.into(),
-        reason: Some(reason),
-        self_reported: None,
-    }
-}
-
-fn point(v: f64, n: u64, unit: &str) -> Metric {
-    Metric {
-        value: Some(v),
-        ci95: None,
-        ci_method: None,
-        n,
-        unit: unit.into(),
-        reason: None,
-        self_reported: None,
     }
 }
 
@@ -154,19 +127,19 @@ pub(crate) fn metrics(
         .filter(|q| q.2 == SlotState::Answered)
         .collect();
     let duration = seconds(last.saturating_sub(first));
-    m.insert("perf.duration".into(), point(duration, n, "s"));
+    m.insert("perf.duration".into(), Metric::point(duration, n, "s"));
     m.insert(
         "perf.min_duration_met".into(),
-        point(
+        Metric::point(
             f64::from(u8::from(duration >= eff.min_duration_s)),
             n,
             "bool",
         ),
     );
     let rate = if duration > 0.0 {
-        point(answered.len() as f64 / duration, n, "qps")
+        Metric::point(answered.len() as f64 / duration, n, "qps")
     } else {
-        not_measured(n, "qps", "the timed pass took no measurable time".into())
+        Metric::not_measured(n, "qps", "the timed pass took no measurable time")
     };
     if scenario == Scenario::Offline {
         m.insert("perf.throughput".into(), rate);
@@ -184,9 +157,9 @@ pub(crate) fn metrics(
         "perf.latency.mean".into(),
         if lat.failed == 0 && n > 0 {
             let total: f64 = lat.sorted.iter().map(|&ns| seconds(ns)).sum();
-            point(total / n as f64, n, "s")
+            Metric::point(total / n as f64, n, "s")
         } else {
-            not_measured(
+            Metric::not_measured(
                 n,
                 "s",
                 format!(
@@ -202,16 +175,16 @@ pub(crate) fn metrics(
             let p = eff.latency_percentile;
             let name = format!("perf.latency.{}_early_stopping", pct_name(p));
             let metric = match early_stopping_estimate(&lat.sorted, p, c, 0.0) {
-                Ok(e) if e.estimate != FAILED => point(seconds(e.estimate), n, "s"),
-                Ok(_) => not_measured(n, "s", "the estimate falls on failed queries".into()),
-                Err(MetricError::InsufficientSamples { needed, .. }) => not_measured(
+                Ok(e) if e.estimate != FAILED => Metric::point(seconds(e.estimate), n, "s"),
+                Ok(_) => Metric::not_measured(n, "s", "the estimate falls on failed queries"),
+                Err(MetricError::InsufficientSamples { needed, .. }) => Metric::not_measured(
                     n,
                     "s",
                     format!(
                         "early stopping needs at least {needed} queries; raise min_query_count"
                     ),
                 ),
-                Err(e) => not_measured(n, "s", e.to_string()),
+                Err(e) => Metric::not_measured(n, "s", e.to_string()),
             };
             m.insert(name, metric);
             m.insert("perf.throughput".into(), rate);
@@ -221,9 +194,9 @@ pub(crate) fn metrics(
             let p = eff.server_percentile;
             let es = server_early_stopping(&lat.sorted, bound_ns, p, c, 0.0);
             let met = match (lat.percentile(p), es) {
-                (Some(v), _) if v > bound_ns => point(0.0, n, "bool"),
-                (Some(_), Ok(es)) if es.passed => point(1.0, n, "bool"),
-                (Some(_), Ok(es)) => not_measured(
+                (Some(v), _) if v > bound_ns => Metric::point(0.0, n, "bool"),
+                (Some(_), Ok(es)) if es.passed => Metric::point(1.0, n, "bool"),
+                (Some(_), Ok(es)) => Metric::not_measured(
                     n,
                     "bool",
                     format!(
@@ -235,14 +208,14 @@ pub(crate) fn metrics(
                         es.overlatency
                     ),
                 ),
-                (Some(_), Err(e)) => not_measured(n, "bool", e.to_string()),
-                (None, _) => not_measured(0, "bool", "no timed queries".into()),
+                (Some(_), Err(e)) => Metric::not_measured(n, "bool", e.to_string()),
+                (None, _) => Metric::not_measured(0, "bool", "no timed queries"),
             };
             let over = lat.sorted.iter().filter(|&&l| l > bound_ns).count();
             m.insert("perf.server.bound_met".into(), met);
             m.insert(
                 "perf.server.over_bound".into(),
-                point(over as f64, n, "queries"),
+                Metric::point(over as f64, n, "queries"),
             );
             m.insert("perf.server.achieved_qps".into(), rate);
         }

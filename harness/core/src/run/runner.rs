@@ -12,7 +12,7 @@ use super::session::{
 };
 use super::sut::{Sut, SutStart};
 use super::{Effective, Mode, Outcome, RunError, RunSettings, Scenario};
-use crate::{BackendHandle, Dataset, SampleSet, ScoreContext, Scores, SuiteSpec, Task};
+use crate::{BackendHandle, Dataset, Loaded, ScoreContext, Scores, SuiteSpec, Task};
 use jiebang_scorecard::{DatasetPin, HarnessPin, Scorecard, SuitePin};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -30,8 +30,8 @@ pub struct RunInputs {
     pub suite_source: String,
     /// The verified dataset.
     pub dataset: Dataset,
-    /// Its sample library (`Task::load`).
-    pub samples: Arc<dyn SampleSet>,
+    /// Its sample library and scorer (`Task::load`).
+    pub loaded: Loaded,
     /// The backend (scoring, built-in systems).
     pub backend: BackendHandle,
     /// What the user asked for.
@@ -151,7 +151,7 @@ fn header(
             hash: inp.suite.hash(),
             source: inp.suite_source.clone(),
         },
-        dataset: dataset_pin(&inp.dataset, inp.samples.len()),
+        dataset: dataset_pin(&inp.dataset, inp.loaded.library.len()),
         dataset_root: root_text(&inp.dataset),
         sut: sut_identity(sut),
         backend: inp.backend.pin.clone(),
@@ -275,7 +275,7 @@ fn run_accuracy(
     sc: &ScorecardInputs,
     obs: &dyn RunObserver,
 ) -> Result<RunReport, RunError> {
-    let all: Vec<usize> = (0..inp.samples.len())
+    let all: Vec<usize> = (0..inp.loaded.library.len())
         .filter(|&k| eff.shard.is_none_or(|s| s.contains(k)))
         .collect();
     let expected = header(inp, eff, sut.as_ref(), &sc.harness, all.len() as u64);
@@ -328,7 +328,7 @@ fn run_accuracy(
     if all.is_empty() && existing.is_none() {
         // More shards than samples (a job array wider than the dataset): this shard's log is
         // complete as it is, so that `jiebang merge` gets every shard. No SUT is started.
-        let logger = Logger::open(&inp.log, None, inp.samples.clone(), 1, true)?;
+        let logger = Logger::open(&inp.log, None, inp.loaded.clone(), 1, true)?;
         logger
             .sink()
             .send(LogEvent::Line(LogLine::Header(Box::new(expected.clone()))));
@@ -341,17 +341,17 @@ fn run_accuracy(
         obs.warn(&format!(
             "warning: shard {} has no samples (the dataset has {}); wrote its empty log for `jiebang merge`",
             eff.shard.map(|s| s.to_string()).unwrap_or_default(),
-            inp.samples.len()
+            inp.loaded.library.len()
         ));
     } else if !remaining.is_empty() {
-        let logger = Logger::open(&inp.log, keep_len, inp.samples.clone(), session, true)?;
+        let logger = Logger::open(&inp.log, keep_len, inp.loaded.clone(), session, true)?;
         if existing.is_none() {
             logger
                 .sink()
                 .send(LogEvent::Line(LogLine::Header(Box::new(expected.clone()))));
         }
         let started = sut
-            .load(&inp.samples, &remaining)
+            .load(&inp.loaded.library, &remaining)
             .and_then(|()| start(inp, eff, &sut, logger.sink(), existing.is_none()));
         if let Err(e) = started {
             // A new log holding nothing but its header is removed, so the same command can be
@@ -482,7 +482,7 @@ fn run_accuracy(
         &[contents],
         inp.task.as_ref(),
         &inp.suite,
-        &inp.samples,
+        &inp.loaded,
         &inp.backend,
         &root_text(&inp.dataset),
         sc,
@@ -547,7 +547,7 @@ pub fn score_logs(
     logs: &[LogContents],
     task: &dyn Task,
     suite: &SuiteSpec,
-    samples: &Arc<dyn SampleSet>,
+    loaded: &Loaded,
     backend: &BackendHandle,
     dataset_root: &str,
     sc: &ScorecardInputs,
@@ -572,7 +572,7 @@ pub fn score_logs(
             ),
             None => None,
         };
-        let expected: Vec<usize> = (0..samples.len())
+        let expected: Vec<usize> = (0..loaded.library.len())
             .filter(|&k| shard.is_none_or(|s| s.contains(k)))
             .collect();
         let missing = expected
@@ -615,7 +615,7 @@ pub fn score_logs(
         .map(|&i| (i, tally.answers.get(&i).cloned().flatten()))
         .collect();
     let h = &first.header;
-    let scores: Scores = samples.score(
+    let scores: Scores = loaded.scorer.score(
         &answers,
         &ScoreContext {
             suite: suite.clone(),
@@ -665,7 +665,7 @@ fn run_performance(
             "a performance run cannot be resumed (timings from two processes do not add up); run it again".into(),
         ));
     }
-    let n = inp.samples.len();
+    let n = inp.loaded.library.len();
     if n == 0 {
         return Err(RunError::Unsupported("the dataset has no samples".into()));
     }
@@ -680,11 +680,11 @@ fn run_performance(
             "a log is already there; a performance run cannot be resumed: remove the file (or choose another --out) to run again",
         ));
     }
-    let logger = Logger::open(&inp.log, None, inp.samples.clone(), 1, false)?;
+    let logger = Logger::open(&inp.log, None, inp.loaded.clone(), 1, false)?;
     let sink = logger.sink().clone();
     sink.send(LogEvent::Line(LogLine::Header(Box::new(expected.clone()))));
     let started = sut
-        .load(&inp.samples, &order)
+        .load(&inp.loaded.library, &order)
         .and_then(|()| start(inp, eff, &sut, &sink, true));
     if let Err(e) = started {
         drop(sink);

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use jiebang_core::{
-    BackendHandle, BuiltinContext, Dataset, DatasetDirs, GenerateParams, Manifest, SampleSet,
+    BackendHandle, BuiltinContext, Dataset, DatasetDirs, GenerateParams, Loaded, Manifest,
     ScoreContext, Scores, SuiteSpec, Task,
 };
 use jiebang_medical_imaging::MedicalImaging;
@@ -69,34 +69,34 @@ pub fn rebuild_manifest(dir: &Path) {
 }
 
 /// Runs `builtin:log-blob` over every sample and returns the answers.
-pub fn run_builtin(samples: &Arc<dyn SampleSet>, suite: &SuiteSpec) -> Vec<(usize, Option<Value>)> {
+pub fn run_builtin(samples: &Loaded, suite: &SuiteSpec) -> Vec<(usize, Option<Value>)> {
     let task = MedicalImaging::new();
     let system = task
         .builtin(
             "log-blob",
             &BuiltinContext {
                 suite: suite.clone(),
-                samples: samples.clone(),
+                library: samples.library.clone(),
                 backend: cpu(),
             },
         )
         .expect("builtin");
-    (0..samples.len())
+    (0..samples.library.len())
         .map(|i| {
-            let a = system.answer(i, &samples.query(i)).expect("answer");
-            samples.check_answer(i, &a).expect("well-formed answer");
+            let a = system.answer(i, &samples.library.query(i)).expect("answer");
+            samples
+                .scorer
+                .check_answer(i, &a)
+                .expect("well-formed answer");
             (i, Some(a))
         })
         .collect()
 }
 
 /// Scores answers with seed 1.
-pub fn score(
-    samples: &Arc<dyn SampleSet>,
-    suite: &SuiteSpec,
-    answers: &[(usize, Option<Value>)],
-) -> Scores {
+pub fn score(samples: &Loaded, suite: &SuiteSpec, answers: &[(usize, Option<Value>)]) -> Scores {
     samples
+        .scorer
         .score(
             answers,
             &ScoreContext {

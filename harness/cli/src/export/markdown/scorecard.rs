@@ -35,7 +35,11 @@ pub fn render(sc: &Scorecard) -> String {
             md(&value),
             md(&fmt::interval(m.ci95, unit)),
             m.n,
-            md(m.ci_method.as_deref().unwrap_or_default())
+            md(&m
+                .ci_method
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default())
         );
     }
     out

@@ -4,7 +4,7 @@
 
 use super::{Sut, SutStart};
 use crate::run::{Completer, Outcome, Query, RunError};
-use crate::{BuiltinSystem, SampleSet};
+use crate::{BuiltinSystem, SampleLibrary};
 use crossbeam_channel::{Receiver, Sender};
 use jiebang_scorecard::SutPin;
 use serde_json::{Map, Value};
@@ -80,7 +80,7 @@ impl Sut for BuiltinSut {
         }
     }
 
-    fn load(&self, samples: &Arc<dyn SampleSet>, indices: &[usize]) -> Result<(), RunError> {
+    fn load(&self, samples: &Arc<dyn SampleLibrary>, indices: &[usize]) -> Result<(), RunError> {
         let mut qs = self
             .queries
             .write()

@@ -4,7 +4,7 @@
 //! overhead benchmark.
 
 use super::{Sut, SutStart};
-use crate::SampleSet;
+use crate::SampleLibrary;
 use crate::run::{Completer, FailureKind, Outcome, Query, RunError};
 use jiebang_scorecard::SutPin;
 use serde_json::Value;
@@ -114,7 +114,7 @@ impl Sut for MockSut {
         }
     }
 
-    fn load(&self, _: &Arc<dyn SampleSet>, _: &[usize]) -> Result<(), RunError> {
+    fn load(&self, _: &Arc<dyn SampleLibrary>, _: &[usize]) -> Result<(), RunError> {
         Ok(())
     }
 

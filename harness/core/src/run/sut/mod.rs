@@ -16,7 +16,7 @@ pub(crate) use process::block_sigpipe;
 pub use sandbox::Sandbox;
 
 use super::{Completer, LogSink, Query, RunError};
-use crate::{BackendHandle, BuiltinContext, SampleSet, SuiteSpec, Task};
+use crate::{BackendHandle, BuiltinContext, SampleLibrary, SuiteSpec, Task};
 use jiebang_scorecard::{FilePin, SutPin};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -61,7 +61,7 @@ pub trait Sut: Send + Sync {
     }
 
     /// Prepares the queries of `indices` (untimed), e.g. serializes them once.
-    fn load(&self, samples: &Arc<dyn SampleSet>, indices: &[usize]) -> Result<(), RunError>;
+    fn load(&self, samples: &Arc<dyn SampleLibrary>, indices: &[usize]) -> Result<(), RunError>;
 
     /// Starts the system (spawn and handshake for a process).
     fn start(&self, start: &SutStart) -> Result<(), RunError>;
@@ -175,7 +175,7 @@ pub fn open(
     sut_files: &[PathBuf],
     task: &dyn Task,
     suite: &SuiteSpec,
-    samples: &Arc<dyn SampleSet>,
+    samples: &Arc<dyn SampleLibrary>,
     backend: &BackendHandle,
     sandbox: Option<&Sandbox>,
 ) -> Result<Arc<dyn Sut>, RunError> {
@@ -206,7 +206,7 @@ pub fn open(
                 name,
                 &BuiltinContext {
                     suite: suite.clone(),
-                    samples: samples.clone(),
+                    library: samples.clone(),
                     backend: backend.clone(),
                 },
             )?;

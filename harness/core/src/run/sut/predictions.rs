@@ -6,7 +6,7 @@
 
 use super::{Sut, SutStart};
 use crate::run::{Completer, FailureKind, Outcome, Query, RunError, Shard};
-use crate::{SampleSet, bounded};
+use crate::{SampleLibrary, bounded};
 use jiebang_scorecard::{FilePin, SutPin};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -31,7 +31,7 @@ pub struct PredictionsSut {
     files: Vec<FilePin>,
     /// The samples of the run, kept by `load` until `start` (which knows the line cap) reads
     /// the file.
-    samples: Mutex<Option<Arc<dyn SampleSet>>>,
+    samples: Mutex<Option<Arc<dyn SampleLibrary>>>,
     loaded: Mutex<Loaded>,
     report_strays: Mutex<bool>,
 }
@@ -55,7 +55,11 @@ impl PredictionsSut {
     }
 
     /// Reads the file (lines capped at `max_line` bytes) into answers by sample index.
-    fn read_answers(&self, samples: &Arc<dyn SampleSet>, max_line: usize) -> Result<(), RunError> {
+    fn read_answers(
+        &self,
+        samples: &Arc<dyn SampleLibrary>,
+        max_line: usize,
+    ) -> Result<(), RunError> {
         let ids: HashMap<String, usize> = (0..samples.len())
             .map(|i| (samples.sample_id(i), i))
             .collect();
@@ -314,7 +318,7 @@ impl Sut for PredictionsSut {
         true
     }
 
-    fn load(&self, samples: &Arc<dyn SampleSet>, _indices: &[usize]) -> Result<(), RunError> {
+    fn load(&self, samples: &Arc<dyn SampleLibrary>, _indices: &[usize]) -> Result<(), RunError> {
         if let Ok(mut s) = self.samples.lock() {
             *s = Some(samples.clone());
         }

@@ -5,7 +5,7 @@
 //! [`Sandbox`] the command runs inside bubblewrap, and the sandbox's command line is logged.
 
 use super::{Sandbox, Sut, SutStart};
-use crate::SampleSet;
+use crate::SampleLibrary;
 use crate::run::log::{LogEvent, LogSink, preview};
 use crate::run::{Completer, FailureKind, Outcome, Query, RunError};
 use crossbeam_channel::{Receiver, Sender};
@@ -475,7 +475,7 @@ impl Sut for ProcessSut {
         }
     }
 
-    fn load(&self, samples: &Arc<dyn SampleSet>, indices: &[usize]) -> Result<(), RunError> {
+    fn load(&self, samples: &Arc<dyn SampleLibrary>, indices: &[usize]) -> Result<(), RunError> {
         let mut tails = vec![None; samples.len()];
         for &i in indices {
             let q = samples.query(i);
