@@ -117,3 +117,27 @@ pub fn self_reported(measured: &str, note: Option<&str>) -> String {
         None => measured.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_proportions_of_counts_read_as_percentages() {
+        assert_eq!(display_unit("ratio", Some(&CiMethod::Wilson)), "ratio");
+        assert_eq!(
+            display_unit("ratio", Some(&CiMethod::ClopperPearson)),
+            "ratio"
+        );
+        assert_eq!(display_unit("ratio", None), "ratio");
+        for m in [
+            CiMethod::DeLong,
+            CiMethod::Exact,
+            CiMethod::BootstrapCasesLuna16 { resamples: 1000 },
+            CiMethod::Other("bootstrap-bca".into()),
+        ] {
+            assert_eq!(display_unit("ratio", Some(&m)), FRACTION, "{m}");
+        }
+        assert_eq!(display_unit("s", Some(&CiMethod::OrderStatistic)), "s");
+    }
+}

@@ -357,6 +357,47 @@ fn suite_file_errors_name_file_and_line() {
         .stderr(predicate::str::contains(format!(
             "k2.toml:{line}: protocol.iterations: expected an integer"
         )));
+    // A medical-imaging suite file: an unknown answer kind, a range.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tasks/medical-imaging/suites/lesion-froc.toml"),
+    )
+    .unwrap();
+    let line_of = |key: &str| text.lines().position(|l| l.starts_with(key)).unwrap() + 1;
+    for (from, to, key, want) in [
+        (
+            "answer = \"lesions\"",
+            "answer = \"boxes\"",
+            "answer = ",
+            "protocol.answer: unknown variant `boxes`, expected `case` or `lesions`",
+        ),
+        (
+            "bootstrap_resamples = 1000",
+            "bootstrap_resamples = 0",
+            "bootstrap_resamples = ",
+            "protocol.bootstrap_resamples: expected a value in 1..=100000, found 0",
+        ),
+    ] {
+        let suite = d.join("froc.toml");
+        std::fs::write(&suite, text.replace(from, to)).unwrap();
+        jiebang(&d.join("data"))
+            .args([
+                "--quiet",
+                "run",
+                "--sut",
+                "builtin:log-blob",
+                "--suite-file",
+            ])
+            .arg(&suite)
+            .arg("--out")
+            .arg(d.join("out"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "froc.toml:{}: {want}",
+                line_of(key)
+            )));
+    }
 }
 
 #[test]
