@@ -73,7 +73,8 @@ fn fault_injecting_systems_are_marked_in_the_json_listing() {
         marked,
         [
             "builtin:kernels-test-bitflip",
-            "builtin:kernels-test-slow20"
+            "builtin:kernels-test-slow20",
+            "builtin:parity-test-every-fourth-wrong"
         ]
     );
 }
