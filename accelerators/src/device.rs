@@ -50,6 +50,15 @@ impl Device {
             .ok_or(AccelError::NotADevice)
     }
 
+    /// The device as the engine carries it (`jiebang_core` never names this crate), pinned by
+    /// its fingerprint.
+    pub fn into_handle(self) -> jiebang_core::BackendHandle {
+        jiebang_core::BackendHandle {
+            pin: self.fingerprint().pin(),
+            device: std::sync::Arc::new(self),
+        }
+    }
+
     /// The host CPU.
     pub fn cpu() -> Device {
         Device::Cpu(CpuDevice::new())

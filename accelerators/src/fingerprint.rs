@@ -33,6 +33,23 @@ pub struct Fingerprint {
     pub details: BTreeMap<String, String>,
 }
 
+impl Fingerprint {
+    /// The scorecard's backend pin: kind, device, and whatever of vendor, API, driver and
+    /// device type the backend reported (empty fields are left out).
+    pub fn pin(&self) -> jiebang_scorecard::BackendPin {
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        jiebang_scorecard::BackendPin {
+            kind: self.backend.to_string(),
+            device: self.device_name.clone(),
+            vendor: some(&self.vendor),
+            api: some(&self.backend_api),
+            driver: some(&self.driver_name),
+            driver_info: some(&self.driver_version),
+            device_type: some(&self.device_type),
+        }
+    }
+}
+
 /// The host CPU as `/proc/cpuinfo` describes it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CpuInfo {

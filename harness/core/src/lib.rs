@@ -16,6 +16,7 @@ pub mod round;
 pub mod run;
 mod suite;
 mod task;
+mod task_base;
 pub mod verdict;
 
 pub use dataset::{
@@ -34,3 +35,4 @@ pub use task::{
     BackendHandle, BuiltinContext, BuiltinInfo, BuiltinSystem, GenerateParams, Loaded, Observed,
     SampleLibrary, ScoreContext, Scorer, Scores, Task, library_as,
 };
+pub use task_base::{EmbeddedSuite, TaskBase, parse_embedded, pin_of_crate};

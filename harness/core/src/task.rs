@@ -1,7 +1,7 @@
 //! The task boundary: what a direction's crate provides (catalogue, suites, data, queries,
 //! scoring, built-in systems) and what the runner owns (everything generic).
 
-use crate::{CoreError, Dataset, DatasetDirs, Direction, SuiteSpec};
+use crate::{CoreError, Dataset, DatasetDirs, Direction, SuiteSpec, TaskBase};
 use jiebang_scorecard::{BackendPin, Metric, TaskPin};
 use serde_json::{Map, Value};
 use std::any::Any;
@@ -10,14 +10,23 @@ use std::sync::Arc;
 
 /// A direction's task crate.
 pub trait Task: Send + Sync {
+    /// The catalogue, embedded suites and crate pin the task holds.
+    fn base(&self) -> &TaskBase;
+
     /// The direction and its indicator and metric catalogues.
-    fn direction(&self) -> &Direction;
+    fn direction(&self) -> &Direction {
+        self.base().direction()
+    }
 
     /// The crate's name and version, pinned in scorecards.
-    fn pin(&self) -> TaskPin;
+    fn pin(&self) -> TaskPin {
+        self.base().pin().clone()
+    }
 
     /// The embedded suites.
-    fn suites(&self) -> &[SuiteSpec];
+    fn suites(&self) -> &[SuiteSpec] {
+        self.base().suites()
+    }
 
     /// Writes the deterministic synthetic dataset of `suite` into the two empty folders of
     /// `out`: what a SUT may read into `out.inputs`, labels and references into `out.truth`

@@ -5,9 +5,7 @@
 
 use jiebang_core::run::{RunInputs, RunReport, RunSettings, ScorecardInputs, Silent, Sut, SutSpec};
 use jiebang_core::*;
-use jiebang_scorecard::{
-    BackendPin, Better, Comparison, HarnessPin, HostPin, Metric, Scorecard, TaskPin,
-};
+use jiebang_scorecard::{BackendPin, Better, Comparison, HarnessPin, HostPin, Metric, Scorecard};
 use serde_json::{Map, Value, json};
 use sha2::Digest;
 use std::any::Any;
@@ -22,8 +20,7 @@ pub fn label(i: usize) -> bool {
 
 /// The mock direction's task crate.
 pub struct MockTask {
-    direction: Direction,
-    suites: Vec<SuiteSpec>,
+    base: TaskBase,
 }
 
 /// The mock suite's TOML with `samples` samples and extra `[settings]` lines.
@@ -41,39 +38,40 @@ impl MockTask {
     pub fn new(samples: usize, settings: &str) -> Self {
         let suite = SuiteSpec::from_toml(Path::new("mock.toml"), &suite_toml(samples, settings))
             .expect("mock suite");
+        let direction = Direction {
+            id: "mock",
+            name_zh: "模拟",
+            name_en: "mock",
+            indicators: vec![Indicator {
+                id: "mock.accuracy_rate",
+                name_zh: "准确率",
+                name_en: "accuracy",
+                metric: "mock.accuracy",
+                national_target: Some(NationalTarget {
+                    comparison: Comparison::Gt,
+                    value: 0.5,
+                    source: "test",
+                    unconfirmed: false,
+                }),
+            }],
+            metrics: vec![MetricSpec::new(
+                "mock.accuracy",
+                "ratio",
+                Better::Higher,
+                MetricKind::Proportion,
+                "share of samples answered right",
+            )],
+            digests: vec![],
+        };
+        let pin = pin_of_crate("mock", "mock-task", "0.0.1");
         Self {
-            direction: Direction {
-                id: "mock",
-                name_zh: "模拟",
-                name_en: "mock",
-                indicators: vec![Indicator {
-                    id: "mock.accuracy_rate",
-                    name_zh: "准确率",
-                    name_en: "accuracy",
-                    metric: "mock.accuracy",
-                    national_target: Some(NationalTarget {
-                        comparison: Comparison::Gt,
-                        value: 0.5,
-                        source: "test",
-                        unconfirmed: false,
-                    }),
-                }],
-                metrics: vec![MetricSpec::new(
-                    "mock.accuracy",
-                    "ratio",
-                    Better::Higher,
-                    MetricKind::Proportion,
-                    "share of samples answered right",
-                )],
-                digests: vec![],
-            },
-            suites: vec![suite],
+            base: TaskBase::from_suites(direction, pin, vec![suite]),
         }
     }
 
     /// Its suite.
     pub fn suite(&self) -> SuiteSpec {
-        self.suites[0].clone()
+        self.base.suites()[0].clone()
     }
 }
 
@@ -164,18 +162,8 @@ impl BuiltinSystem for Rule {
 }
 
 impl Task for MockTask {
-    fn direction(&self) -> &Direction {
-        &self.direction
-    }
-    fn pin(&self) -> TaskPin {
-        TaskPin {
-            direction: "mock".into(),
-            crate_name: "mock-task".into(),
-            version: "0.0.1".into(),
-        }
-    }
-    fn suites(&self) -> &[SuiteSpec] {
-        &self.suites
+    fn base(&self) -> &TaskBase {
+        &self.base
     }
     fn generate(
         &self,

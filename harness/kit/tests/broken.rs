@@ -4,11 +4,10 @@
 //! changes on resume). Unbroken, the wrapper conforms.
 
 use jiebang_core::{
-    BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, DatasetDirs, Direction,
-    GenerateParams, Loaded, SampleLibrary, ScoreContext, Scorer, Scores, SuiteSpec, Task,
+    BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, DatasetDirs, GenerateParams,
+    Loaded, SampleLibrary, ScoreContext, Scorer, Scores, SuiteSpec, Task, TaskBase,
 };
 use jiebang_kit::{Check, Failures, Options, check};
-use jiebang_scorecard::TaskPin;
 use serde_json::{Map, Value};
 use std::any::Any;
 use std::sync::Arc;
@@ -108,14 +107,8 @@ impl Scorer for Scoring {
 }
 
 impl Task for Broken {
-    fn direction(&self) -> &Direction {
-        self.inner.direction()
-    }
-    fn pin(&self) -> TaskPin {
-        self.inner.pin()
-    }
-    fn suites(&self) -> &[SuiteSpec] {
-        self.inner.suites()
+    fn base(&self) -> &TaskBase {
+        self.inner.base()
     }
     fn generate(
         &self,

@@ -10,16 +10,14 @@ pub mod scorer;
 pub mod suites;
 
 use jiebang_core::{
-    BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, DatasetDirs, Direction,
-    GenerateParams, Loaded, SuiteSpec, Task,
+    BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, DatasetDirs, GenerateParams,
+    Loaded, SuiteSpec, Task, TaskBase, task_pin,
 };
-use jiebang_scorecard::TaskPin;
 use std::sync::Arc;
 
 /// The example task.
 pub struct Example {
-    direction: Direction,
-    suites: Vec<SuiteSpec>,
+    base: TaskBase,
 }
 
 impl Example {
@@ -29,8 +27,12 @@ impl Example {
     /// Only if the embedded suite does not parse, which the crate's tests rule out.
     pub fn new() -> Self {
         Example {
-            direction: catalogue::direction(),
-            suites: suites::embedded().expect("the embedded example suite parses"),
+            base: TaskBase::new(
+                catalogue::direction(),
+                task_pin!(catalogue::DIRECTION_ID),
+                &suites::EMBEDDED,
+            )
+            .expect("the embedded example suite parses"),
         }
     }
 }
@@ -49,20 +51,8 @@ pub fn task() -> Arc<dyn Task> {
 const SUITES: [&str; 1] = ["example/parity"];
 
 impl Task for Example {
-    fn direction(&self) -> &Direction {
-        &self.direction
-    }
-
-    fn pin(&self) -> TaskPin {
-        TaskPin {
-            direction: catalogue::DIRECTION_ID.into(),
-            crate_name: env!("CARGO_PKG_NAME").into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        }
-    }
-
-    fn suites(&self) -> &[SuiteSpec] {
-        &self.suites
+    fn base(&self) -> &TaskBase {
+        &self.base
     }
 
     fn generate(

@@ -1,25 +1,21 @@
 //! The embedded suite (`example/parity@1`) and its `[dataset]` table read as a type: the
 //! sample count, the seed and the largest number the generator draws.
 
-use jiebang_core::{CoreError, SuiteSpec};
+use jiebang_core::{CoreError, EmbeddedSuite, SuiteSpec, parse_embedded};
 use serde::Deserialize;
-use std::path::Path;
 
 /// The embedded suite text with the path it has in the repository (errors name it).
-const EMBEDDED: (&str, &str) = (
+pub const EMBEDDED: [EmbeddedSuite; 1] = [(
     "tasks/example/suites/parity.toml",
     include_str!("../suites/parity.toml"),
-);
+)];
 
 /// The most samples a dataset may have.
 pub const MAX_SAMPLES: u64 = 100_000;
 
 /// Parses the embedded suites.
 pub fn embedded() -> Result<Vec<SuiteSpec>, CoreError> {
-    Ok(vec![SuiteSpec::from_toml(
-        Path::new(EMBEDDED.0),
-        EMBEDDED.1,
-    )?])
+    parse_embedded(&EMBEDDED)
 }
 
 /// The suite's `[dataset]` table.

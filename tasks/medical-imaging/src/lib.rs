@@ -21,16 +21,14 @@ pub use samples::{ImagingSamples, StudyInputs};
 pub use scorer::{ImagingScorer, StudyRecord};
 
 use jiebang_core::{
-    BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, DatasetDirs, Direction,
-    GenerateParams, Loaded, SuiteSpec, Task, library_as,
+    BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, DatasetDirs, GenerateParams,
+    Loaded, SuiteSpec, Task, TaskBase, library_as, task_pin,
 };
-use jiebang_scorecard::TaskPin;
 use std::sync::Arc;
 
 /// The medical-imaging task.
 pub struct MedicalImaging {
-    direction: Direction,
-    suites: Vec<SuiteSpec>,
+    base: TaskBase,
 }
 
 impl MedicalImaging {
@@ -40,8 +38,12 @@ impl MedicalImaging {
     /// Only if an embedded suite file does not parse, which the crate's tests rule out.
     pub fn new() -> Self {
         MedicalImaging {
-            direction: catalogue::direction(),
-            suites: suites::embedded().expect("embedded medical-imaging suites parse"),
+            base: TaskBase::new(
+                catalogue::direction(),
+                task_pin!(catalogue::DIRECTION_ID),
+                &suites::EMBEDDED,
+            )
+            .expect("embedded medical-imaging suites parse"),
         }
     }
 }
@@ -58,20 +60,8 @@ pub fn task() -> Arc<dyn Task> {
 }
 
 impl Task for MedicalImaging {
-    fn direction(&self) -> &Direction {
-        &self.direction
-    }
-
-    fn pin(&self) -> TaskPin {
-        TaskPin {
-            direction: catalogue::DIRECTION_ID.into(),
-            crate_name: env!("CARGO_PKG_NAME").into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        }
-    }
-
-    fn suites(&self) -> &[SuiteSpec] {
-        &self.suites
+    fn base(&self) -> &TaskBase {
+        &self.base
     }
 
     fn generate(

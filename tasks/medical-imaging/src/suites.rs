@@ -2,12 +2,11 @@
 //! reads: which protocol a suite speaks and the phantom generator's parameters.
 
 use crate::phantom::PhantomParams;
-use jiebang_core::{CoreError, SuiteSpec};
+use jiebang_core::{CoreError, EmbeddedSuite, SuiteSpec, parse_embedded};
 use serde::Deserialize;
-use std::path::Path;
 
 /// Embedded suite texts with their origin names.
-const EMBEDDED: [(&str, &str); 2] = [
+pub const EMBEDDED: [EmbeddedSuite; 2] = [
     (
         "tasks/medical-imaging/suites/case-detection.toml",
         include_str!("../suites/case-detection.toml"),
@@ -20,10 +19,7 @@ const EMBEDDED: [(&str, &str); 2] = [
 
 /// Parses the embedded suites.
 pub fn embedded() -> Result<Vec<SuiteSpec>, CoreError> {
-    EMBEDDED
-        .iter()
-        .map(|(origin, text)| SuiteSpec::from_toml(Path::new(origin), text))
-        .collect()
+    parse_embedded(&EMBEDDED)
 }
 
 /// Which protocol a suite speaks (its `protocol.answer`).

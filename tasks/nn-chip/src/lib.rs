@@ -22,16 +22,14 @@ pub use samples::KernelSamples;
 pub use spec::WorkloadSpec;
 
 use jiebang_core::{
-    BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, DatasetDirs, Direction,
-    GenerateParams, Loaded, SuiteSpec, Task,
+    BuiltinContext, BuiltinInfo, BuiltinSystem, CoreError, Dataset, DatasetDirs, GenerateParams,
+    Loaded, SuiteSpec, Task, TaskBase, task_pin,
 };
-use jiebang_scorecard::TaskPin;
 use std::sync::Arc;
 
 /// The nn-chip task.
 pub struct NnChip {
-    direction: Direction,
-    suites: Vec<SuiteSpec>,
+    base: TaskBase,
 }
 
 impl NnChip {
@@ -41,8 +39,12 @@ impl NnChip {
     /// Only if an embedded suite file does not parse, which the crate's tests rule out.
     pub fn new() -> Self {
         NnChip {
-            direction: catalogue::direction(),
-            suites: suites::embedded().expect("embedded nn-chip suites parse"),
+            base: TaskBase::new(
+                catalogue::direction(),
+                task_pin!(catalogue::DIRECTION_ID),
+                &suites::EMBEDDED,
+            )
+            .expect("embedded nn-chip suites parse"),
         }
     }
 }
@@ -61,20 +63,8 @@ pub fn task() -> Arc<dyn Task> {
 const ALL_SUITES: [&str; 2] = ["nn-chip/kernels", "nn-chip/cnn-rnn-lstm"];
 
 impl Task for NnChip {
-    fn direction(&self) -> &Direction {
-        &self.direction
-    }
-
-    fn pin(&self) -> TaskPin {
-        TaskPin {
-            direction: catalogue::DIRECTION_ID.into(),
-            crate_name: env!("CARGO_PKG_NAME").into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        }
-    }
-
-    fn suites(&self) -> &[SuiteSpec] {
-        &self.suites
+    fn base(&self) -> &TaskBase {
+        &self.base
     }
 
     fn generate(

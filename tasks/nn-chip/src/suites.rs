@@ -2,14 +2,13 @@
 //! its list of kernel workloads (`[[dataset.workloads]]`) and its protocol settings.
 
 use crate::spec::WorkloadSpec;
-use jiebang_core::{CoreError, SuiteSpec};
+use jiebang_core::{CoreError, EmbeddedSuite, SuiteSpec, parse_embedded};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
-use std::path::Path;
 
 /// Embedded suite texts with their origin names.
-const EMBEDDED: [(&str, &str); 2] = [
+pub const EMBEDDED: [EmbeddedSuite; 2] = [
     (
         "tasks/nn-chip/suites/kernels.toml",
         include_str!("../suites/kernels.toml"),
@@ -25,10 +24,7 @@ pub const GENERATOR: &str = "kernel-inputs";
 
 /// Parses the embedded suites.
 pub fn embedded() -> Result<Vec<SuiteSpec>, CoreError> {
-    EMBEDDED
-        .iter()
-        .map(|(origin, text)| SuiteSpec::from_toml(Path::new(origin), text))
-        .collect()
+    parse_embedded(&EMBEDDED)
 }
 
 /// How each workload is run and checked (`[protocol]`).
