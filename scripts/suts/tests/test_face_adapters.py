@@ -112,7 +112,7 @@ class Dataset:
                     box = (max(x - m, 0), max(y - m, 0), min(x + w + m, im.width), min(y + h + m, im.height))
                     crop = im.crop(box)
                 self.crops.setdefault(ident, []).append((crop, (x - box[0], y - box[1], w, h)))
-        self.frames = self.make_clips()
+        self.frames = self.make_clips() + self.copy_stills(photos)
         self.pairs = self.make_images()
         self.gallery, self.probes = self.make_gallery()
 
@@ -141,6 +141,22 @@ class Dataset:
                 rel = f"clips/{clip}/{frame:04}.png"
                 self.save(canvas, rel)
                 frames.append((rel, clip, frame, truth))
+        return frames
+
+    def copy_stills(self, photos):
+        """The unmodified photos as one more clip, `stills`, with the hand-annotated boxes."""
+        import shutil
+
+        boxes = {}
+        for faces in FACES.values():
+            for photo, box in faces:
+                boxes.setdefault(photo, []).append(box)
+        frames = []
+        for frame, (photo, truth) in enumerate(sorted(boxes.items())):
+            rel = f"clips/stills/{frame:04}.jpg"
+            os.makedirs(os.path.join(self.inputs, "clips/stills"), exist_ok=True)
+            shutil.copyfile(os.path.join(photos, photo), os.path.join(self.inputs, rel))
+            frames.append((rel, "stills", frame, truth))
         return frames
 
     def make_images(self):
@@ -271,27 +287,38 @@ class FaceAdapters(unittest.TestCase):
         frames = self.data.frames
         answers, secs = sut.ask([{"image": rel, "clip": clip, "frame": frame} for rel, clip, frame, _ in frames])
         self.assertEqual(sut.end(), 0)
-        ious, returned = [], 0
-        for i, (_, _, _, truth) in enumerate(frames):
-            faces = answers[i]["faces"]
-            for f in faces:
-                self.assertEqual(set(f), {"x", "y", "w", "h", "score"})
-                self.assertTrue(f["w"] > 0 and f["h"] > 0 and all(math.isfinite(f[k]) for k in f))
-            returned += len(faces)
-            ious += match(truth, faces)
-        found = sum(v > 0 for v in ious)
-        print(
-            f"\n{name}: {found}/{len(ious)} pasted faces found at IoU >= 0.5 (IoU {min(ious):.2f}-{max(ious):.2f}), "
-            f"{returned} boxes returned, {secs / len(frames):.2f} s per 960x540 frame",
-            file=sys.stderr,
-        )
-        return found / len(ious)
+        rates = {}
+        for part in ("composed", "stills"):
+            ious, returned, n = [], 0, 0
+            for i, (_, clip, _, truth) in enumerate(frames):
+                if (clip == "stills") != (part == "stills"):
+                    continue
+                faces = answers[i]["faces"]
+                for f in faces:
+                    self.assertEqual(set(f), {"x", "y", "w", "h", "score"})
+                    self.assertTrue(f["w"] > 0 and f["h"] > 0 and all(math.isfinite(f[k]) for k in f))
+                returned, n = returned + len(faces), n + 1
+                ious += match(truth, faces)
+            found = sum(v > 0 for v in ious)
+            matched = [v for v in ious if v > 0]
+            print(
+                f"\n{name}, {part}: {found}/{len(ious)} faces found at IoU >= 0.5 (matched IoU "
+                f"{min(matched):.2f}-{max(matched):.2f}), {returned} boxes returned in {n} images",
+                file=sys.stderr,
+            )
+            rates[part] = found / len(ious)
+        print(f"{name}: {secs / len(frames):.2f} s per image on average", file=sys.stderr)
+        return rates
 
     def test_haar_detects_the_pasted_faces(self):
-        self.assertGreaterEqual(self.detect(HAAR, "cv2", "opencv-haar"), 0.75)
+        rates = self.detect(HAAR, "cv2", "opencv-haar")
+        self.assertGreaterEqual(rates["composed"], 0.75)
+        self.assertGreaterEqual(rates["stills"], 0.6)
 
     def test_dlib_detects_the_pasted_faces(self):
-        self.assertGreaterEqual(self.detect(DLIB, "face_recognition", "dlib-hog"), 0.9)
+        rates = self.detect(DLIB, "face_recognition", "dlib-hog")
+        self.assertGreaterEqual(rates["composed"], 0.9)
+        self.assertGreaterEqual(rates["stills"], 0.9)
 
     def test_dlib_scores_genuine_pairs_above_impostor_pairs(self):
         sut = self.start(DLIB, "face_recognition", "video-identity/verify-1to1@1")
