@@ -30,19 +30,8 @@ HAAR = os.path.join(REPO, "scripts", "suts", "opencv_haar_sut.py")
 DLIB = os.path.join(REPO, "scripts", "suts", "face_recognition_sut.py")
 REQUIRED = os.environ.get("JIEBANG_REQUIRE_FACE") == "1"
 
-# Face boxes (x, y, w, h) in the source photos, annotated by hand against the photos: brow to
-# chin, cheek to cheek. The identity of each face is the photo's subject.
-FACES = {
-    "obama": [("obama.jpg", (345, 115, 285, 285)), ("obama2.jpg", (155, 265, 305, 305)), ("obama3.jpg", (630, 265, 325, 325))],
-    "biden": [("biden.jpg", (425, 225, 320, 320))],
-    "t1_a": [("t1.jpg", (65, 280, 110, 110))],
-    "t1_b": [("t1.jpg", (275, 176, 90, 90))],
-    "t1_c": [("t1.jpg", (449, 283, 120, 120))],
-    "t1_d": [("t1.jpg", (725, 360, 112, 112))],
-    "t1_e": [("t1.jpg", (870, 67, 130, 130))],
-    "t1_f": [("t1.jpg", (1115, 280, 115, 115))],
-}
-MARGIN = 0.6  # context kept around a face box when it is cut out (head, hair, neck)
+sys.path.insert(0, os.path.dirname(HERE))
+import face_photo_dataset  # noqa: E402  (scripts/suts/face_photo_dataset.py)
 
 
 def need(module):
@@ -93,91 +82,26 @@ def match(truth, found):
     return got
 
 
+def rows(root, part, name):
+    with open(os.path.join(root, part, name), newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
 class Dataset:
-    """The three suites' inputs, built from the real photos: detect clips (face crops pasted on a
-    plain background at known boxes, moving from frame to frame), verify images (one face crop
-    per photo) and a 1:N gallery. Truth stays in this object, never under inputs/."""
+    """The three suites' datasets composed by face_photo_dataset.py, with their truth read back
+    from the truth CSVs (the driver's only view of it; the adapters see inputs/ only)."""
 
-    def __init__(self, root, photos):
-        from PIL import Image
-
-        self.root = root
-        self.inputs = os.path.join(root, "inputs")
-        self.crops = {}  # identity -> [(PIL crop, face box inside the crop)]
-        for ident, faces in FACES.items():
-            for photo, (x, y, w, h) in faces:
-                with Image.open(os.path.join(photos, photo)) as im:
-                    im = im.convert("RGB")
-                    m = int(MARGIN * max(w, h))
-                    box = (max(x - m, 0), max(y - m, 0), min(x + w + m, im.width), min(y + h + m, im.height))
-                    crop = im.crop(box)
-                self.crops.setdefault(ident, []).append((crop, (x - box[0], y - box[1], w, h)))
-        self.frames = self.make_clips() + self.copy_stills(photos)
-        self.pairs = self.make_images()
-        self.gallery, self.probes = self.make_gallery()
-
-    def save(self, img, rel):
-        path = os.path.join(self.inputs, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        img.save(path)
-
-    def make_clips(self):
-        """2 clips x 3 frames of 960x540, 3 faces each, face boxes 90-150 px, moving 40 px a frame."""
-        from PIL import Image
-
-        plan = {"c000": [("obama", 0, 120), ("biden", 0, 100), ("t1_c", 0, 140)], "c001": [("obama", 1, 150), ("t1_f", 0, 110), ("t1_d", 0, 90)]}
-        frames = []
-        for clip, faces in plan.items():
-            for frame in range(3):
-                canvas = Image.new("RGB", (960, 540), (118, 124, 130))
-                truth = []
-                for slot, (ident, n, size) in enumerate(faces):
-                    crop, (fx, fy, fw, fh) = self.crops[ident][n]
-                    s = size / fw
-                    scaled = crop.resize((round(crop.width * s), round(crop.height * s)), Image.BILINEAR)
-                    px, py = 40 + slot * 310 + 40 * frame, 60 + 30 * frame
-                    canvas.paste(scaled, (px, py))
-                    truth.append((px + fx * s, py + fy * s, fw * s, fh * s))
-                rel = f"clips/{clip}/{frame:04}.png"
-                self.save(canvas, rel)
-                frames.append((rel, clip, frame, truth))
-        return frames
-
-    def copy_stills(self, photos):
-        """The unmodified photos as one more clip, `stills`, with the hand-annotated boxes."""
-        import shutil
-
-        boxes = {}
-        for faces in FACES.values():
-            for photo, box in faces:
-                boxes.setdefault(photo, []).append(box)
-        frames = []
-        for frame, (photo, truth) in enumerate(sorted(boxes.items())):
-            rel = f"clips/stills/{frame:04}.jpg"
-            os.makedirs(os.path.join(self.inputs, "clips/stills"), exist_ok=True)
-            shutil.copyfile(os.path.join(photos, photo), os.path.join(self.inputs, rel))
-            frames.append((rel, "stills", frame, truth))
-        return frames
-
-    def make_images(self):
-        """images/<identity>/<n>.png (face crops), and every pair of them with its mated flag."""
-        rels = []
-        for ident, crops in self.crops.items():
-            for n, (crop, _) in enumerate(crops):
-                rel = f"images/{ident}/{n}.png"
-                self.save(crop, rel)
-                rels.append((rel, ident))
-        return [(a, b, ia == ib) for i, (a, ia) in enumerate(rels) for (b, ib) in rels[i + 1 :]]
-
-    def make_gallery(self):
-        """gallery.csv: the first crop of every identity but t1_f; probes: the other Obama
-        photos (mated) and t1_f (not enrolled)."""
-        rows = [(f"images/{ident}/0.png", ident) for ident in self.crops if ident != "t1_f"]
-        with open(os.path.join(self.inputs, "gallery.csv"), "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["image", "identity"])
-            w.writerows(rows)
-        return rows, [("images/obama/1.png", "obama"), ("images/obama/2.png", "obama"), ("images/t1_f/0.png", None)]
+    def __init__(self, out, photos):
+        self.roots = face_photo_dataset.compose(photos, out)
+        self.inputs = {kind: os.path.join(root, "inputs") for kind, root in self.roots.items()}
+        frames = {}
+        for r in rows(self.roots["detect"], "truth", "faces.csv"):
+            box = tuple(float(r[k]) for k in ("x", "y", "w", "h"))
+            frames.setdefault((r["image"], r["clip"], int(r["frame"])), []).append(box)
+        self.frames = [(*key, truth) for key, truth in frames.items()]
+        self.pairs = [(r["a"], r["b"], r["mated"] == "1") for r in rows(self.roots["verify"], "truth", "pairs.csv")]
+        self.gallery = [(r["image"], r["identity"]) for r in rows(self.roots["identify"], "inputs", "gallery.csv")]
+        self.probes = [(r["image"], r["identity"] or None) for r in rows(self.roots["identify"], "truth", "probes.csv")]
 
 
 class Adapter:
@@ -257,33 +181,31 @@ class FaceAdapters(unittest.TestCase):
             cls.why = f"no face photos: {e}"
             return
         # Bad input beside the good: a truncated PNG and a file that is not an image.
-        with open(os.path.join(cls.data.inputs, "images/obama/0.png"), "rb") as f:
+        with open(os.path.join(cls.data.inputs["verify"], cls.data.pairs[0][0]), "rb") as f:
             head = f.read(300)
-        with open(os.path.join(cls.data.inputs, "truncated.png"), "wb") as f:
-            f.write(head)
-        with open(os.path.join(cls.data.inputs, "notes.png"), "w") as f:
-            f.write("not an image\n")
-        os.makedirs(os.path.join(cls.tmp.name, "truth"))
-        with open(os.path.join(cls.tmp.name, "truth", "faces.csv"), "w") as f:
-            f.write("secret\n")
+        for inputs in cls.data.inputs.values():
+            with open(os.path.join(inputs, "truncated.png"), "wb") as f:
+                f.write(head)
+            with open(os.path.join(inputs, "notes.png"), "w") as f:
+                f.write("not an image\n")
 
     @classmethod
     def tearDownClass(cls):
         cls.tmp.cleanup()
 
-    def start(self, script, module, suite, env=None):
+    def start(self, script, module, suite, kind, env=None):
         if self.data is None:
             skip_or_fail(self, self.why)
         if not need(module):
             skip_or_fail(self, f"`{module}` is not installed (scripts/suts/requirements-face.txt)")
-        sut = Adapter(script, suite, self.data.inputs, env)
+        sut = Adapter(script, suite, self.data.inputs[kind], env)
         ready = sut.line()
         self.assertEqual(ready and ready.get("type"), "ready", f"{ready}; stderr: {''.join(sut.stderr)[-2000:]}")
         self.assertTrue(ready["name"] and ready["version"])
         return sut
 
     def detect(self, script, module, name):
-        sut = self.start(script, module, "video-identity/detect@1")
+        sut = self.start(script, module, "video-identity/detect@1", "detect")
         frames = self.data.frames
         answers, secs = sut.ask([{"image": rel, "clip": clip, "frame": frame} for rel, clip, frame, _ in frames])
         self.assertEqual(sut.end(), 0)
@@ -321,7 +243,7 @@ class FaceAdapters(unittest.TestCase):
         self.assertGreaterEqual(rates["stills"], 0.9)
 
     def test_dlib_scores_genuine_pairs_above_impostor_pairs(self):
-        sut = self.start(DLIB, "face_recognition", "video-identity/verify-1to1@1")
+        sut = self.start(DLIB, "face_recognition", "video-identity/verify-1to1@1", "verify")
         pairs = self.data.pairs
         answers, secs = sut.ask([{"a": a, "b": b} for a, b, _ in pairs])
         self.assertEqual(sut.end(), 0)
@@ -340,7 +262,7 @@ class FaceAdapters(unittest.TestCase):
         self.assertGreater(min(genuine), max(impostor))
 
     def test_dlib_identifies_the_mated_probes(self):
-        sut = self.start(DLIB, "face_recognition", "video-identity/identify-1toN@1")
+        sut = self.start(DLIB, "face_recognition", "video-identity/identify-1toN@1", "identify")
         probes = self.data.probes
         answers, _ = sut.ask([{"image": rel, "k": 3} for rel, _ in probes] + [{"image": probes[0][0], "k": 0}])
         self.assertEqual(sut.end(), 0)
@@ -354,14 +276,16 @@ class FaceAdapters(unittest.TestCase):
                 self.assertEqual(best["identity"], ident)
             else:
                 # Not enrolled: its best score stays below the mated probes' best scores.
-                mated = [max(c["score"] for c in answers[j]["candidates"]) for j in range(2)]
+                mated = [max(c["score"] for c in answers[j]["candidates"]) for j, p in enumerate(probes) if p[1]]
                 print(f"\ndlib identify: mated best scores {mated}, non-mated best {best['score']:.3f}", file=sys.stderr)
                 self.assertLess(best["score"], min(mated))
-        self.assertIn("k", answers[3]["error"])
+        self.assertIn("`k`", answers[len(probes)]["error"])
 
     def test_dlib_templates_are_128_finite_floats(self):
-        sut = self.start(DLIB, "face_recognition", "video-identity/verify-1to1-template@1")
-        rels = ["images/obama/0.png", "images/obama/1.png", "images/biden/0.png"]
+        sut = self.start(DLIB, "face_recognition", "video-identity/verify-1to1-template@1", "verify")
+        a, b = next((a, b) for a, b, mated in self.data.pairs if mated)
+        c = next(y for x, y, mated in self.data.pairs if x == a and not mated)
+        rels = [a, b, c]
         answers, _ = sut.ask([{"image": r} for r in rels])
         self.assertEqual(sut.end(), 0)
         t = [answers[i]["template"] for i in range(3)]
@@ -369,33 +293,35 @@ class FaceAdapters(unittest.TestCase):
         dist = lambda u, v: math.sqrt(sum((x - y) ** 2 for x, y in zip(u, v)))
         self.assertLess(dist(t[0], t[1]), dist(t[0], t[2]))
 
-    def bad_input(self, script, module, suite, field, extra):
-        sut = self.start(script, module, suite)
-        bad = ["truncated.png", "notes.png", "missing.png", "../truth/faces.csv", "/etc/passwd", 7]
+    def bad_input(self, script, module, suite, kind, field, extra):
+        sut = self.start(script, module, suite, kind)
+        truth = {"detect": "faces.csv", "verify": "pairs.csv"}[kind]
+        bad = ["truncated.png", "notes.png", "missing.png", f"../truth/{truth}", "/etc/passwd", 7]
         answers, _ = sut.ask([{field: b, **extra} for b in bad])
         self.assertEqual(sut.end(), 0, "".join(sut.stderr)[-2000:])
         for i, b in enumerate(bad):
             self.assertEqual(set(answers[i]), {"error"}, f"{b}: {answers[i]}")
         for i in (3, 4):
             self.assertIn("leaves dataset_root", answers[i]["error"])
-        self.assertNotIn("secret", json.dumps(answers))
+        self.assertNotIn("mated", json.dumps(answers))
+        self.assertNotIn("identity", json.dumps(answers))
 
     def test_haar_answers_bad_input_with_errors(self):
-        self.bad_input(HAAR, "cv2", "video-identity/detect@1", "image", {"clip": "c", "frame": 0})
+        self.bad_input(HAAR, "cv2", "video-identity/detect@1", "detect", "image", {"clip": "c", "frame": 0})
 
     def test_dlib_answers_bad_input_with_errors(self):
-        self.bad_input(DLIB, "face_recognition", "video-identity/verify-1to1@1", "a", {"b": "images/obama/0.png"})
+        self.bad_input(DLIB, "face_recognition", "video-identity/verify-1to1@1", "verify", "a", {"b": self.data.pairs[0][0]})
 
     def test_haar_refuses_suites_it_cannot_answer(self):
         for suite in ("video-identity/verify-1to1@1", "video-identity/identify-1toN-template@1"):
-            sut = Adapter(HAAR, suite, self.data.inputs if self.data else "/nonexistent")
+            sut = Adapter(HAAR, suite, self.data.inputs["verify"] if self.data else "/nonexistent")
             self.assertIsNone(sut.line(), "no ready")
             self.assertEqual(sut.proc.wait(timeout=30), 2)
             sut.close()
             self.assertIn("only detects faces", "".join(sut.stderr))
         if self.data is not None and need("cv2"):
-            sut = self.start(HAAR, "cv2", "video-identity/detect@1")
-            answers, _ = sut.ask([{"a": "images/obama/0.png", "b": "images/biden/0.png"}])
+            sut = self.start(HAAR, "cv2", "video-identity/detect@1", "detect")
+            answers, _ = sut.ask([{"a": "clips/c000/0000.png", "b": "clips/c000/0001.png"}])
             self.assertEqual(sut.end(), 0)
             self.assertIn("only detects faces", answers[0]["error"])
 
