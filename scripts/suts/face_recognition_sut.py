@@ -176,11 +176,17 @@ class Gallery:
 
 
 def main():
-    hello = json.loads(sys.stdin.readline() or "{}")
-    if hello.get("type") != "hello" or hello.get("protocol") != 1:
+    try:
+        hello = json.loads(sys.stdin.readline() or "{}")
+    except ValueError:
+        hello = None
+    if not isinstance(hello, dict) or hello.get("type") != "hello" or hello.get("protocol") != 1:
         log("expected a protocol 1 hello, got", json.dumps(hello)[:200])
         return 2
     suite, root = str(hello.get("suite", "")), hello.get("dataset_root")
+    if not isinstance(root, str) or not os.path.isdir(root):
+        log(f"hello: `dataset_root` must name a folder, got {json.dumps(root)[:200]}")
+        return 2
     name = suite.split("/", 1)[-1].split("@", 1)[0]
     images = Images(root)
     t0 = time.perf_counter()

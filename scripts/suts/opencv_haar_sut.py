@@ -91,8 +91,11 @@ class Haar:
 
 
 def main():
-    hello = json.loads(sys.stdin.readline() or "{}")
-    if hello.get("type") != "hello" or hello.get("protocol") != 1:
+    try:
+        hello = json.loads(sys.stdin.readline() or "{}")
+    except ValueError:
+        hello = None
+    if not isinstance(hello, dict) or hello.get("type") != "hello" or hello.get("protocol") != 1:
         log("expected a protocol 1 hello, got", json.dumps(hello)[:200])
         return 2
     suite = str(hello.get("suite", ""))
@@ -100,8 +103,12 @@ def main():
     if name.startswith(("verify", "identify")):
         log(f"suite {suite}: a Haar cascade only detects faces; it cannot answer verify or identify suites")
         return 2
+    root = hello.get("dataset_root")
+    if not isinstance(root, str) or not os.path.isdir(root):
+        log(f"hello: `dataset_root` must name a folder, got {json.dumps(root)[:200]}")
+        return 2
     t0 = time.perf_counter()
-    haar = Haar(hello.get("dataset_root"))
+    haar = Haar(root)
     log(f"suite {suite}, dataset {haar.root}, ready in {time.perf_counter() - t0:.2f} s")
     print(json.dumps({"type": "ready", "name": "opencv-haar", "version": haar.version}), flush=True)
     for line in sys.stdin:

@@ -225,7 +225,7 @@ class FaceAdapters(unittest.TestCase):
             matched = [v for v in ious if v > 0]
             print(
                 f"\n{name}, {part}: {found}/{len(ious)} faces found at IoU >= 0.5 (matched IoU "
-                f"{min(matched):.2f}-{max(matched):.2f}), {returned} boxes returned in {n} images",
+                f"{min(matched, default=0):.2f}-{max(matched, default=0):.2f}), {returned} boxes returned in {n} images",
                 file=sys.stderr,
             )
             rates[part] = found / len(ious)
@@ -295,6 +295,7 @@ class FaceAdapters(unittest.TestCase):
 
     def bad_input(self, script, module, suite, kind, field, extra):
         sut = self.start(script, module, suite, kind)
+        extra = extra or {"b": self.data.pairs[0][0]}  # verify: a good second image
         truth = {"detect": "faces.csv", "verify": "pairs.csv"}[kind]
         bad = ["truncated.png", "notes.png", "missing.png", f"../truth/{truth}", "/etc/passwd", 7]
         answers, _ = sut.ask([{field: b, **extra} for b in bad])
@@ -310,7 +311,7 @@ class FaceAdapters(unittest.TestCase):
         self.bad_input(HAAR, "cv2", "video-identity/detect@1", "detect", "image", {"clip": "c", "frame": 0})
 
     def test_dlib_answers_bad_input_with_errors(self):
-        self.bad_input(DLIB, "face_recognition", "video-identity/verify-1to1@1", "verify", "a", {"b": self.data.pairs[0][0]})
+        self.bad_input(DLIB, "face_recognition", "video-identity/verify-1to1@1", "verify", "a", None)
 
     def test_haar_refuses_suites_it_cannot_answer(self):
         for suite in ("video-identity/verify-1to1@1", "video-identity/identify-1toN-template@1"):
@@ -324,6 +325,16 @@ class FaceAdapters(unittest.TestCase):
             answers, _ = sut.ask([{"a": "clips/c000/0000.png", "b": "clips/c000/0001.png"}])
             self.assertEqual(sut.end(), 0)
             self.assertIn("only detects faces", answers[0]["error"])
+
+    def test_both_refuse_a_bad_hello(self):
+        # Refused before any package is imported: runs without the adapters' packages too.
+        for script in (HAAR, DLIB):
+            for hello in ('{"type":"hello","protocol":2,"suite":"video-identity/detect@1","dataset_root":"/"}',
+                          '{"type":"hello","protocol":1,"suite":"video-identity/detect@1","dataset_root":"/nonexistent"}',
+                          "not json"):
+                out = subprocess.run([sys.executable, script], input=hello + "\n", capture_output=True, text=True, timeout=60)
+                self.assertEqual((out.returncode, out.stdout), (2, ""), f"{script} {hello}: {out.stderr}")
+                self.assertIn("hello", out.stderr)
 
 
 if __name__ == "__main__":
