@@ -81,6 +81,11 @@ class Dlib:
         import dlib
         import face_recognition
         import numpy as np
+        from PIL import ImageFile
+
+        # face_recognition turns on Pillow's LOAD_TRUNCATED_IMAGES when imported, which pads a
+        # truncated file with grey and answers it; a truncated image must be an error here.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
 
         self.np, self.fr, self.images = np, face_recognition, images
         self.detector = dlib.get_frontal_face_detector()
