@@ -340,4 +340,13 @@ class FaceAdapters(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    result = unittest.main(exit=False, verbosity=2).result
+    if result.skipped:
+        print(
+            f"\n*** SKIPPED {len(result.skipped)} face adapter test(s): "
+            + "; ".join(sorted({why for _, why in result.skipped}))
+            + ". Install scripts/suts/requirements-face.txt (see its header) to run them;"
+            " JIEBANG_REQUIRE_FACE=1 (CI) makes this a failure. ***\n",
+            file=sys.stderr,
+        )
+    sys.exit(0 if result.wasSuccessful() else 1)
