@@ -2,7 +2,8 @@
 //! built-in detector and matcher directly (no harness) and prints their figures.
 //! `cargo run -p jiebang-video-identity --example calibrate [frames pairs probes]`
 
-use jiebang_core::{DatasetDirs, GenerateParams, Task};
+use jiebang_core::{DatasetDirs, GenerateParams};
+use jiebang_metrics::biometrics::iou;
 use jiebang_metrics::biometrics::{BoundingBox, Detection, eer, match_detections};
 use jiebang_video_identity::detector::{DetectorConfig, detect};
 use jiebang_video_identity::matcher::{Weights, similarity, template};
@@ -12,6 +13,16 @@ use std::path::Path;
 fn img(root: &Path, rel: &str) -> Raster {
     let p = root.join(rel);
     Raster::from_png(&p, &std::fs::read(&p).unwrap()).unwrap()
+}
+
+fn weights() -> Weights {
+    match std::env::var("VID_W").ok().and_then(|v| {
+        v.split_once(',')
+            .map(|(a, b)| (a.parse().unwrap(), b.parse().unwrap()))
+    }) {
+        Some((skin, hair)) => Weights { skin, hair },
+        None => Weights::default(),
+    }
 }
 
 fn main() {
@@ -64,6 +75,24 @@ fn main() {
                         })
                         .collect();
                     let c = match_detections(boxes, &d, 0.5, f64::NEG_INFINITY).unwrap();
+                    if std::env::var_os("VID_DEBUG").is_some() {
+                        for b in boxes {
+                            let best = d.iter().map(|x| iou(b, &x.bbox)).fold(0.0, f64::max);
+                            if best < 0.5 {
+                                println!(
+                                    "  miss {rel} w {:.0} h {:.0} best iou {best:.2}",
+                                    b.x_max - b.x_min,
+                                    b.y_max - b.y_min
+                                );
+                            }
+                        }
+                        for x in &d {
+                            let best = boxes.iter().map(|b| iou(b, &x.bbox)).fold(0.0, f64::max);
+                            if best < 0.5 {
+                                println!("  false {rel} {:?} best iou {best:.2}", x.bbox);
+                            }
+                        }
+                    }
                     faces += c.faces;
                     hit += c.detected_faces;
                     dets += c.detections;
@@ -78,7 +107,7 @@ fn main() {
             }
             1 => {
                 let (mut g, mut i) = (vec![], vec![]);
-                let w = Weights::default();
+                let w = weights();
                 for line in truth("pairs.csv").lines().skip(1) {
                     let c: Vec<&str> = line.split(',').collect();
                     let s = similarity(
@@ -96,7 +125,7 @@ fn main() {
                 );
             }
             _ => {
-                let w = Weights::default();
+                let w = weights();
                 let gallery: Vec<(String, _)> =
                     std::fs::read_to_string(dirs.inputs.join("gallery.csv"))
                         .unwrap()
@@ -132,5 +161,9 @@ fn main() {
             }
         }
     }
-    let _ = std::fs::remove_dir_all(&tmp);
+    if std::env::var_os("VID_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    } else {
+        println!("kept {}", tmp.display());
+    }
 }

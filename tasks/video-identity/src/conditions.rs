@@ -64,12 +64,17 @@ pub struct Lighting {
 }
 
 impl Lighting {
-    /// Random lighting: gain in `gain`, gradient up to ±`gradient`, a cast of a few percent.
-    pub fn random(rng: &mut impl Rng, gain: std::ops::Range<f32>, gradient: f32) -> Lighting {
+    /// Random lighting: gain in `gain`, gradient up to ±`gradient`, a colour cast up to ±`cast`.
+    pub fn random(
+        rng: &mut impl Rng,
+        gain: std::ops::Range<f32>,
+        gradient: f32,
+        cast: f32,
+    ) -> Lighting {
         Lighting {
             gain: rng.random_range(gain),
             gradient: rng.random_range(-gradient..=gradient),
-            cast: std::array::from_fn(|_| rng.random_range(0.95..1.05)),
+            cast: std::array::from_fn(|_| rng.random_range(1.0 - cast..=1.0 + cast)),
             noise: 0.03,
         }
     }

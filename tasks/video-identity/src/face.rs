@@ -13,14 +13,15 @@ const SKIN: [[f32; 3]; 5] = [
     [0.40, 0.26, 0.18],
 ];
 
-/// Hair colours: black, dark brown, brown, blond, auburn, grey.
+/// Hair colours: black, very dark brown, chestnut, auburn, blond, grey (kept off the skin
+/// chromaticity locus, as most hair is, so hair and skin separate by colour).
 const HAIR: [[f32; 3]; 6] = [
     [0.08, 0.07, 0.07],
-    [0.23, 0.15, 0.10],
-    [0.42, 0.28, 0.17],
-    [0.80, 0.68, 0.42],
-    [0.55, 0.25, 0.12],
-    [0.62, 0.62, 0.64],
+    [0.09, 0.06, 0.05],
+    [0.36, 0.18, 0.08],
+    [0.50, 0.20, 0.08],
+    [0.88, 0.80, 0.40],
+    [0.60, 0.61, 0.63],
 ];
 
 /// The parameters that make one synthetic person (fractions are of the face box).

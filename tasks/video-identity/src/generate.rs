@@ -10,6 +10,7 @@ use crate::portraits::portrait;
 use crate::scenes::render_clip;
 use crate::suites::{self, MAX_SAMPLES, SuiteKind};
 use jiebang_core::{CoreError, DatasetDirs, GenerateParams, SuiteSpec};
+use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::fmt::Write as _;
@@ -101,13 +102,20 @@ fn pairs(
     let s = suites::portrait_settings(suite)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let subjects = people(&mut rng, s.subjects as usize);
-    let image = |subject: u32, k: u32| format!("images/s{subject:03}/{k}.png");
+    // Opaque, shuffled file names: a folder or number per subject would tell a system which
+    // pairs are mated.
+    let mut names: Vec<usize> = (0..(s.subjects * s.images_per_subject) as usize).collect();
+    names.shuffle(&mut rng);
+    let image = |subject: u32, k: u32| {
+        let slot = (subject * s.images_per_subject + k) as usize;
+        format!("images/i{:05}.png", names[slot])
+    };
     for (i, who) in subjects.iter().enumerate() {
         for k in 0..s.images_per_subject {
             write(
                 &out.inputs,
                 &image(i as u32, k),
-                &portrait(&mut rng, who, s.size).to_png(),
+                &portrait(&mut rng, who, s.size, false).to_png(),
             )?;
         }
     }
@@ -167,7 +175,11 @@ fn gallery(
     let mut list = format!("{GALLERY_HEADER}\n");
     for (i, who) in enrolled.iter().enumerate() {
         let rel = format!("gallery/id{i:04}.png");
-        write(&out.inputs, &rel, &portrait(&mut rng, who, s.size).to_png())?;
+        write(
+            &out.inputs,
+            &rel,
+            &portrait(&mut rng, who, s.size, true).to_png(),
+        )?;
         let _ = writeln!(list, "{rel},id{i:04}");
     }
     write(&out.inputs, GALLERY_FILE, list.as_bytes())?;
@@ -178,12 +190,12 @@ fn gallery(
         let (img, identity) = if is_spread(i, n, mated) {
             let k = rng.random_range(0..s.gallery);
             (
-                portrait(&mut rng, &enrolled[k as usize], s.size),
+                portrait(&mut rng, &enrolled[k as usize], s.size, false),
                 format!("id{k:04}"),
             )
         } else {
             let stranger = Identity::random(&mut rng);
-            (portrait(&mut rng, &stranger, s.size), String::new())
+            (portrait(&mut rng, &stranger, s.size, false), String::new())
         };
         write(&out.inputs, &rel, &img.to_png())?;
         let _ = writeln!(truth, "{rel},{identity}");

@@ -89,18 +89,34 @@ pub fn template(img: &Raster) -> Template {
     let mut patch = Vec::with_capacity(COLS * ROWS);
     for r in 0..ROWS {
         for c in 0..COLS {
-            let x = f.x + (c as f64 + 0.5) / COLS as f64 * f.w;
-            let y = f.y + (r as f64 + 0.5) / ROWS as f64 * f.h;
-            let (x, y) = (
-                (x.max(0.0) as usize).min(img.width - 1),
-                (y.max(0.0) as usize).min(img.height - 1),
+            // Only the face oval: the corners of the box show background.
+            let (dx, dy) = (
+                (c as f32 + 0.5) / COLS as f32 - 0.5,
+                (r as f32 + 0.5) / ROWS as f32 - 0.5,
             );
-            let p = img.at(x, y);
-            patch.push(p[0] + p[1] + p[2]);
+            if dx * dx + dy * dy > 0.2 {
+                patch.push(f32::NAN);
+                continue;
+            }
+            // The mean brightness over the cell.
+            let cx0 = f.x + c as f64 / COLS as f64 * f.w;
+            let cy0 = f.y + r as f64 / ROWS as f64 * f.h;
+            let cell = mean_colour(
+                img,
+                cx0,
+                cy0,
+                cx0 + f.w / COLS as f64 + 1.0,
+                cy0 + f.h / ROWS as f64 + 1.0,
+                |_| true,
+            );
+            patch.push(cell.map_or(0.0, |p| p[0] + p[1] + p[2]));
         }
     }
-    let mean = patch.iter().sum::<f32>() / patch.len() as f32;
-    patch.iter_mut().for_each(|v| *v -= mean);
+    let kept: Vec<f32> = patch.iter().copied().filter(|v| !v.is_nan()).collect();
+    let mean = kept.iter().sum::<f32>() / kept.len().max(1) as f32;
+    patch
+        .iter_mut()
+        .for_each(|v| *v = if v.is_nan() { 0.0 } else { *v - mean });
     let norm = patch.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-6);
     patch.iter_mut().for_each(|v| *v /= norm);
     let skin_rgb = mean_colour(

@@ -63,7 +63,7 @@ pub fn render_clip(
         non_skin_colour(&mut rng),
     );
     let shapes = rng.random_range(12..24);
-    clutter(&mut background, &mut rng, shapes, 0.15);
+    clutter(&mut background, &mut rng, shapes, 0.05);
     let count = rng.random_range(settings.faces_min..=settings.faces_max) as usize;
     let mut tracks: Vec<Track> = (0..count)
         .map(|k| {
@@ -81,18 +81,18 @@ pub fn render_clip(
                 grow: rng.random_range(0.98..1.02),
                 yaw: rng.random_range(-0.6..0.6),
                 yaw_speed: rng.random_range(-0.08..0.08),
-                occluder: rng.random_bool(0.2).then(|| {
+                occluder: rng.random_bool(0.12).then(|| {
                     (
                         rng.random_range(0..frames.max(1)),
                         non_skin_colour(&mut rng),
                         rng.random_range(0..4u8),
-                        rng.random_range(0.2..0.55),
+                        rng.random_range(0.15..0.45),
                     )
                 }),
             }
         })
         .collect();
-    let mut lighting = Lighting::random(&mut rng, 0.55..1.2, 0.3);
+    let mut lighting = Lighting::random(&mut rng, 0.55..1.2, 0.3, 0.05);
     let mut out = Vec::new();
     for frame in 0..frames {
         let mut img = background.clone();
