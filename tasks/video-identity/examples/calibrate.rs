@@ -16,12 +16,14 @@ fn img(root: &Path, rel: &str) -> Raster {
 }
 
 fn weights() -> Weights {
-    match std::env::var("VID_W").ok().and_then(|v| {
-        v.split_once(',')
-            .map(|(a, b)| (a.parse().unwrap(), b.parse().unwrap()))
-    }) {
-        Some((skin, hair)) => Weights { skin, hair },
-        None => Weights::default(),
+    let v: Vec<f32> = std::env::var("VID_W")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    match v[..] {
+        [skin, hair, lips] => Weights { skin, hair, lips },
+        _ => Weights::default(),
     }
 }
 

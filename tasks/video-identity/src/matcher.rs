@@ -18,6 +18,8 @@ pub struct Template {
     pub skin: [f32; 2],
     /// Hair colour over skin colour, per channel.
     pub hair: [f32; 3],
+    /// Lip colour over skin colour, per channel.
+    pub lips: [f32; 3],
 }
 
 /// Weights of the similarity's parts.
@@ -27,13 +29,16 @@ pub struct Weights {
     pub skin: f32,
     /// Per unit of hair ratio distance (L1).
     pub hair: f32,
+    /// Per unit of lip ratio distance (L1).
+    pub lips: f32,
 }
 
 impl Default for Weights {
     fn default() -> Self {
         Weights {
-            skin: 6.0,
-            hair: 0.4,
+            skin: 30.0,
+            hair: 2.0,
+            lips: 1.0,
         }
     }
 }
@@ -138,8 +143,18 @@ pub fn template(img: &Raster) -> Template {
         |p| !is_skin(p),
     )
     .unwrap_or(skin_rgb);
+    let lips_rgb = mean_colour(
+        img,
+        f.x + f.w * 0.3,
+        f.y + f.h * 0.68,
+        f.x + f.w * 0.7,
+        f.y + f.h * 0.9,
+        |p| !is_skin(p) && p[0] > p[1] * 1.3,
+    )
+    .unwrap_or(skin_rgb);
     Template {
         patch,
+        lips: std::array::from_fn(|c| (lips_rgb[c] / skin_rgb[c].max(0.02)).min(4.0)),
         skin: [skin_rgb[0] / sum, skin_rgb[1] / sum],
         hair: std::array::from_fn(|c| (hair_rgb[c] / skin_rgb[c].max(0.02)).min(4.0)),
     }
@@ -150,5 +165,6 @@ pub fn similarity(a: &Template, b: &Template, w: &Weights) -> f64 {
     let cos: f32 = a.patch.iter().zip(&b.patch).map(|(x, y)| x * y).sum();
     let skin: f32 = a.skin.iter().zip(&b.skin).map(|(x, y)| (x - y).abs()).sum();
     let hair: f32 = a.hair.iter().zip(&b.hair).map(|(x, y)| (x - y).abs()).sum();
-    f64::from(cos - w.skin * skin - w.hair * hair)
+    let lips: f32 = a.lips.iter().zip(&b.lips).map(|(x, y)| (x - y).abs()).sum();
+    f64::from(cos - w.skin * skin - w.hair * hair - w.lips * lips)
 }
