@@ -38,11 +38,12 @@ fn needed(target: f64) -> u64 {
     (1.0 / target - 1e-9).ceil() as u64
 }
 
+/// One answered frame: its clip, its annotated faces and the returned boxes (`None` for a
+/// technical failure).
+pub type ScoredFrame<'a> = (&'a str, &'a [TruthFace], Option<Vec<FaceBox>>);
+
 /// Detect: `(clip, faces, boxes)` per answered frame, `boxes` `None` for a technical failure.
-pub fn detection(
-    frames: &[(&str, &[TruthFace], Option<Vec<FaceBox>>)],
-    iou: f64,
-) -> Result<Scores, CoreError> {
+pub fn detection(frames: &[ScoredFrame<'_>], iou: f64) -> Result<Scores, CoreError> {
     let (mut faces, mut found, mut boxes, mut false_boxes) = (0u64, 0u64, 0u64, 0u64);
     let mut tracks: BTreeMap<(&str, u32), (u64, u64)> = BTreeMap::new();
     for (clip, truth, answer) in frames {
