@@ -214,6 +214,8 @@ mod tests {
         ];
         let c = match_detections(&faces, &dets, 0.5, 0.0).unwrap();
         assert_eq!((c.detected_faces, c.false_detections), (1, 1));
+        let (c, matched) = match_detections_per_face(&faces, &dets, 0.5, 0.0).unwrap();
+        assert_eq!((c.detected_faces, matched), (1, vec![true]));
         let c = match_detections(&faces, &dets, 0.5, 0.95).unwrap();
         assert_eq!((c.detected_faces, c.detections), (0, 0));
         assert!(face_detection_rate(&[(vec![], dets.to_vec())], 0.5, 0.0).is_err());
