@@ -7,7 +7,11 @@ use std::sync::Arc;
 /// Every registered production direction's task: every command addresses it and
 /// `jiebang demo` runs it.
 pub fn tasks() -> Vec<Arc<dyn Task>> {
-    vec![jiebang_nn_chip::task(), jiebang_medical_imaging::task()]
+    vec![
+        jiebang_nn_chip::task(),
+        jiebang_medical_imaging::task(),
+        jiebang_video_identity::task(),
+    ]
 }
 
 /// Example directions (docs/ADDING-A-DIRECTION.md): every command addresses them, but

@@ -90,6 +90,17 @@ pub fn match_detections(
     iou_threshold: f64,
     min_score: f64,
 ) -> Result<FaceDetectionCounts> {
+    Ok(match_detections_per_face(faces, detections, iou_threshold, min_score)?.0)
+}
+
+/// [`match_detections`] with, for each face in order, whether a detection matched it (for
+/// per-track tallies).
+pub fn match_detections_per_face(
+    faces: &[BoundingBox],
+    detections: &[Detection],
+    iou_threshold: f64,
+    min_score: f64,
+) -> Result<(FaceDetectionCounts, Vec<bool>)> {
     if !(iou_threshold > 0.0 && iou_threshold <= 1.0) {
         return Err(MetricError::InvalidInput {
             what: "IoU threshold",
@@ -138,7 +149,7 @@ pub fn match_detections(
             None => counts.false_detections += 1,
         }
     }
-    Ok(counts)
+    Ok((counts, taken))
 }
 
 /// Face detection rate over images `(faces, detections)` with its 95% Wilson interval
@@ -203,6 +214,8 @@ mod tests {
         ];
         let c = match_detections(&faces, &dets, 0.5, 0.0).unwrap();
         assert_eq!((c.detected_faces, c.false_detections), (1, 1));
+        let (c, matched) = match_detections_per_face(&faces, &dets, 0.5, 0.0).unwrap();
+        assert_eq!((c.detected_faces, matched), (1, vec![true]));
         let c = match_detections(&faces, &dets, 0.5, 0.95).unwrap();
         assert_eq!((c.detected_faces, c.detections), (0, 0));
         assert!(face_detection_rate(&[(vec![], dets.to_vec())], 0.5, 0.0).is_err());

@@ -12,7 +12,7 @@ mod verification;
 
 pub use face::{
     BoundingBox, DEFAULT_IOU_THRESHOLD, Detection, FaceDetectionCounts, face_detection_rate, iou,
-    match_detections,
+    match_detections, match_detections_per_face,
 };
 pub use identification::{
     OpenSetPoint, cmc, fnir_at_fpir, identification_ranks, mate_rank, mate_score_within_rank,

@@ -1,0 +1,133 @@
+//! The video-identity direction through the real binary: `builtin:face-baseline` and two
+//! process SUTs (a fixed-answer one written here, and scripts/suts/example_sut.py, which has no
+//! rule for this direction, so that every one of its answers is counted malformed) on all three
+//! suites, on the generated default data shrunk with `--samples`; every scorecard verifies.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const SUITES: [&str; 3] = [
+    "video-identity/detect",
+    "video-identity/verify-1to1",
+    "video-identity/identify-1toN",
+];
+
+/// A process SUT that answers every suite with a fixed, well-formed answer (one box, score
+/// 0.5, the first enrolled identity), reading the enrolment list from the inputs.
+const FIXED_SUT: &str = r#"
+import csv, json, os, sys
+hello = json.loads(sys.stdin.readline())
+root = hello["dataset_root"]
+gallery = []
+if os.path.exists(os.path.join(root, "gallery.csv")):
+    with open(os.path.join(root, "gallery.csv")) as f:
+        gallery = [row["identity"] for row in csv.DictReader(f)]
+print(json.dumps({"type": "ready", "name": "fixed", "version": "1"}), flush=True)
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg["type"] == "end":
+        break
+    if "clip" in msg:
+        answer = {"faces": [{"x": 10, "y": 10, "w": 40, "h": 50, "score": 0.5}]}
+    elif "a" in msg:
+        answer = {"score": 0.5}
+    else:
+        answer = {"candidates": [{"identity": gallery[0], "score": 0.5}]}
+    answer.update({"type": "result", "id": msg["id"]})
+    print(json.dumps(answer), flush=True)
+"#;
+
+fn example_sut() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/suts/example_sut.py")
+}
+
+/// `jiebang run --json` of `suite` with `sut` on `samples` samples; returns the JSON summary.
+fn run(dir: &Path, suite: &str, sut: &str, samples: &str) -> Value {
+    let o = Command::cargo_bin("jiebang")
+        .unwrap()
+        .current_dir(dir)
+        .env("JIEBANG_DATA", dir.join("data"))
+        .args(["run", "--suite", suite, "--sut", sut, "--samples", samples])
+        .args(["--out", "out", "--json", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn verified_scorecard(dir: &Path, out: &Value) -> Value {
+    let path = dir.join(out["scorecard"].as_str().unwrap());
+    Command::cargo_bin("jiebang")
+        .unwrap()
+        .current_dir(dir)
+        .env("JIEBANG_DATA", dir.join("data"))
+        .arg("verify")
+        .arg(&path)
+        .assert()
+        .success();
+    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap()
+}
+
+fn value(sc: &Value, id: &str) -> f64 {
+    sc["metrics"][id]["value"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{id}: {}", sc["metrics"][id]))
+}
+
+#[test]
+fn the_builtin_baseline_runs_all_three_suites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let out = run(dir, SUITES[0], "builtin:face-baseline", "16");
+    assert_eq!(out["queries"]["answered"], 16, "{out}");
+    let sc = verified_scorecard(dir, &out);
+    assert!(value(&sc, "detect.rate") > 0.8, "{}", sc["metrics"]);
+    assert!(value(&sc, "detect.precision") > 0.8, "{}", sc["metrics"]);
+    let ids: Vec<&str> = sc["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"face.detect_rate"), "{ids:?}");
+
+    let out = run(dir, SUITES[1], "builtin:face-baseline", "100");
+    let sc = verified_scorecard(dir, &out);
+    assert!(value(&sc, "verify.eer") < 0.3, "{}", sc["metrics"]);
+    // 80 impostor pairs cannot show FMR = 1e-3: not measured, with the reason.
+    let m = &sc["metrics"]["verify.fnmr_at_fmr_1e-3"];
+    assert!(
+        m["value"].is_null() && m["reason"].as_str().unwrap().contains("1000"),
+        "{m}"
+    );
+
+    let out = run(dir, SUITES[2], "builtin:face-baseline", "40");
+    let sc = verified_scorecard(dir, &out);
+    assert_eq!(
+        sc["metrics"]["identify.rank1"]["n"], 20,
+        "{}",
+        sc["metrics"]
+    );
+    assert!(value(&sc, "identify.rank10") >= value(&sc, "identify.rank1"));
+    assert!(value(&sc, "identify.rank1") > 0.5, "{}", sc["metrics"]);
+}
+
+#[test]
+fn process_suts_answer_all_three_suites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("fixed_sut.py"), FIXED_SUT).unwrap();
+    for suite in SUITES {
+        let out = run(dir, suite, "python3 fixed_sut.py", "6");
+        assert_eq!(out["queries"]["answered"], 6, "{suite}: {out}");
+        verified_scorecard(dir, &out);
+    }
+    // The example SUT has no rule for this direction and answers `{}`: each answer is a
+    // counted malformed failure, never a correct one.
+    let sut = format!("python3 {}", example_sut().display());
+    let out = run(dir, SUITES[0], &sut, "4");
+    assert_eq!(out["queries"]["failures"]["malformed"], 4, "{out}");
+    let sc = verified_scorecard(dir, &out);
+    assert_eq!(value(&sc, "detect.rate"), 0.0);
+}
