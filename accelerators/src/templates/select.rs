@@ -90,7 +90,7 @@ impl Selector {
             self.kept.truncate(self.k);
         }
         if self.kept.len() == self.k {
-            self.worst = self.kept.iter().copied().max_by(|a, b| rank(a, b));
+            self.worst = self.kept.iter().copied().max_by(rank);
         }
     }
 
@@ -113,8 +113,8 @@ mod tests {
         s.offer(0, &scores[..40], |_| false);
         s.offer(40, &scores[40..], |i| i == 70);
         let got: Vec<(usize, f32)> = s.finish().iter().map(|c| (c.index, c.score)).collect();
-        // Score 10 at rows i with 37i ≡ 10 (mod 11): i ≡ 7 (mod 11): 7, 18, 29, ...
-        assert_eq!(got, vec![(7, 10.0), (18, 10.0), (29, 10.0)]);
+        // Score 10 at rows i with 37i ≡ 10 (mod 11), i.e. 4i ≡ 10, i ≡ 8 (mod 11): 8, 19, 30, ...
+        assert_eq!(got, vec![(8, 10.0), (19, 10.0), (30, 10.0)]);
         let mut s = Selector::new(5);
         s.offer(0, &[1.0, 2.0], |i| i == 0);
         let got: Vec<usize> = s.finish().iter().map(|c| c.index).collect();
