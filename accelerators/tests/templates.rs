@@ -295,6 +295,8 @@ fn bad_templates_and_requests_are_refused_with_what_was_expected() {
         e.to_string(),
         "gallery templates have dimension 3, probe templates 4: expected the same"
     );
+    let huge = device.top_k(&g, &g, usize::MAX).unwrap();
+    assert_eq!(huge.probe(0).len(), 1, "k is capped at the gallery size");
     let e = device.top_k(&g, &g, 0).unwrap_err();
     assert!(
         matches!(e, AccelError::Template(TemplateError::ZeroK)),

@@ -31,7 +31,8 @@ use crate::error::Result;
 
 impl Device {
     /// The best `k` gallery rows of every probe row by cosine similarity (descending, ties
-    /// by lower row), computed in blocks so memory stays bounded whatever the set sizes.
+    /// by lower row), computed in blocks: beyond the two sets and the result, memory is one
+    /// score block (64 MiB) plus at most 2·min(k, gallery) candidates per probe in progress.
     /// Failed gallery rows never appear; a failed probe row gets no candidates.
     pub fn top_k(&self, gallery: &TemplateSet, probes: &TemplateSet, k: usize) -> Result<TopK> {
         if gallery.dim() != probes.dim() {
@@ -44,6 +45,8 @@ impl Device {
         if k == 0 {
             return Err(TemplateError::ZeroK.into());
         }
+        // More than the gallery cannot be returned; the cap also bounds the selectors.
+        let k = k.min(gallery.len().max(1));
         let per_probe = match self {
             Device::Cpu(_) => cpu::top_k(gallery, probes, k),
             Device::Wgpu(_) | Device::Cuda(_) => blocked::top_k(self, gallery, probes, k)?,
