@@ -59,6 +59,9 @@ pub enum AccelError {
         "the backend handle does not hold a jiebang_accel::Device (it was opened by something else than jiebang's backend selection)"
     )]
     NotADevice,
+    /// A template, template set or matching request that was refused.
+    #[error(transparent)]
+    Template(#[from] crate::templates::TemplateError),
     /// A timing request that cannot produce a measurement.
     #[error("invalid timing request: {0}")]
     InvalidTiming(String),

@@ -24,6 +24,7 @@ pub mod kernel;
 pub mod peak;
 pub mod reference;
 pub mod seeded;
+pub mod templates;
 pub mod timing;
 pub mod wgpu_backend;
 pub mod workload;
