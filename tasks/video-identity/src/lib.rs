@@ -2,6 +2,7 @@
 //! two national 2020 targets, the detect, 1:1 verification and 1:N identification suites, a
 //! seeded generator of synthetic faces in clips and portraits, and the built-in baseline.
 
+pub mod agency;
 pub mod answer;
 pub mod builtin;
 pub mod catalogue;
