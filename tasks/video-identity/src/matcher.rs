@@ -168,3 +168,18 @@ pub fn similarity(a: &Template, b: &Template, w: &Weights) -> f64 {
     let lips: f32 = a.lips.iter().zip(&b.lips).map(|(x, y)| (x - y).abs()).sum();
     f64::from(cos - w.skin * skin - w.hair * hair - w.lips * lips)
 }
+
+/// The template as one vector for the template-style suites, whose cosine the harness takes:
+/// the unit brightness patch, then the colour features centred on typical values and scaled
+/// by the square roots of `w`'s weights (a rough cosine stand-in for [`similarity`]).
+pub fn embedding(t: &Template, w: &Weights) -> Vec<f32> {
+    const SKIN_CENTRE: [f32; 2] = [0.45, 0.33];
+    let mut v = t.patch.clone();
+    let (ws, wh, wl) = (w.skin.sqrt(), (w.hair / 8.0).sqrt(), (w.lips / 8.0).sqrt());
+    v.extend(t.skin.iter().zip(SKIN_CENTRE).map(|(s, c)| ws * (s - c)));
+    v.extend(t.hair.iter().map(|h| wh * (h - 1.0)));
+    v.extend(t.lips.iter().map(|l| wl * (l - 1.0)));
+    // Never all zero (a flat patch and typical colours): a tiny constant keeps a direction.
+    v.push(1e-3);
+    v
+}
