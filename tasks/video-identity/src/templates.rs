@@ -221,7 +221,7 @@ mod tests {
         }
         let mut probes: Vec<Option<String>> = Vec::new();
         let mut probe_t: Vec<Option<Vec<f32>>> = Vec::new();
-        for p in 0..360 {
+        for p in 0..460 {
             let mated = p < 60;
             let mate = rng.gen_range(0..g);
             let t: Vec<f32> = (0..dim)
