@@ -56,8 +56,8 @@ fn run_on(dir: &Path, suite: &str, sut: &str, samples: &str, backend: &str) -> V
         .current_dir(dir)
         .env("JIEBANG_DATA", dir.join("data"))
         .args(["run", "--suite", suite, "--sut", sut, "--samples", samples])
-        .args(["--backend", backend])
-        .args(["--out", "out", "--json", "--quiet"])
+        .args(["--backend", backend, "--out", &format!("out-{backend}")])
+        .args(["--json", "--quiet"])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
