@@ -207,7 +207,7 @@ mod tests {
         let (g, dim, k) = (30usize, 8usize, 10usize);
         let gallery: Vec<String> = (0..g).map(|i| format!("id{i:02}")).collect();
         let templates: Vec<Vec<f32>> = (0..g)
-            .map(|_| (0..dim).map(|_| rng.gen_range(-1.0f32..1.0)).collect())
+            .map(|_| (0..dim).map(|_| rng.random_range(-1.0f32..1.0)).collect())
             .collect();
         let mut answers: Vec<(usize, Option<Value>)> = Vec::new();
         for (i, t) in templates.iter().enumerate() {
@@ -223,10 +223,10 @@ mod tests {
         let mut probe_t: Vec<Option<Vec<f32>>> = Vec::new();
         for p in 0..460 {
             let mated = p < 60;
-            let mate = rng.gen_range(0..g);
+            let mate = rng.random_range(0..g);
             let t: Vec<f32> = (0..dim)
                 .map(|j| {
-                    let noise = rng.gen_range(-0.8f32..0.8);
+                    let noise = rng.random_range(-0.8f32..0.8);
                     if mated {
                         templates[mate][j] + noise
                     } else {
