@@ -1,7 +1,9 @@
 //! The video-identity direction through the real binary: `builtin:face-baseline` and two
 //! process SUTs (a fixed-answer one written here, and scripts/suts/example_sut.py, which has no
 //! rule for this direction, so that every one of its answers is counted malformed) on all three
-//! suites, on the generated default data shrunk with `--samples`; every scorecard verifies.
+//! suites, on the generated default data shrunk with `--samples`; every scorecard verifies. The
+//! template-style suites run with the built-in on cpu and wgpu (skipped without an adapter unless
+//! `JIEBANG_REQUIRE_WGPU=1`) and give the same metrics on both.
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -44,12 +46,18 @@ fn example_sut() -> PathBuf {
 
 /// `jiebang run --json` of `suite` with `sut` on `samples` samples; returns the JSON summary.
 fn run(dir: &Path, suite: &str, sut: &str, samples: &str) -> Value {
+    run_on(dir, suite, sut, samples, "cpu")
+}
+
+/// As [`run`], on `backend`.
+fn run_on(dir: &Path, suite: &str, sut: &str, samples: &str, backend: &str) -> Value {
     let o = Command::cargo_bin("jiebang")
         .unwrap()
         .current_dir(dir)
         .env("JIEBANG_DATA", dir.join("data"))
         .args(["run", "--suite", suite, "--sut", sut, "--samples", samples])
-        .args(["--out", "out", "--json", "--quiet"])
+        .args(["--backend", backend, "--out", &format!("out-{backend}")])
+        .args(["--json", "--quiet"])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -130,4 +138,95 @@ fn process_suts_answer_all_three_suites() {
     assert_eq!(out["queries"]["failures"]["malformed"], 4, "{out}");
     let sc = verified_scorecard(dir, &out);
     assert_eq!(value(&sc, "detect.rate"), 0.0);
+}
+
+#[test]
+fn template_suites_match_on_cpu_and_wgpu_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut backends = vec!["cpu"];
+    match jiebang_accel::Device::open(jiebang_accel::BackendKind::Wgpu) {
+        Ok(_) => backends.push("wgpu"),
+        Err(e) if std::env::var("JIEBANG_REQUIRE_WGPU").as_deref() == Ok("1") => {
+            panic!("JIEBANG_REQUIRE_WGPU=1 but the wgpu backend did not open: {e}")
+        }
+        Err(e) => eprintln!("wgpu part skipped: {e}"),
+    }
+    for (suite, samples, queries) in [
+        ("video-identity/verify-1to1-template", "100", None),
+        // 40 probes and the 100 gallery images: one query per image.
+        ("video-identity/identify-1toN-template", "40", Some(140)),
+    ] {
+        let mut cards = Vec::new();
+        for backend in &backends {
+            let out = run_on(dir, suite, "builtin:face-baseline", samples, backend);
+            if let Some(q) = queries {
+                assert_eq!(out["queries"]["answered"], q, "{suite}: {out}");
+            }
+            assert_eq!(out["queries"]["failures"]["malformed"], 0, "{out}");
+            cards.push(verified_scorecard(dir, &out));
+        }
+        let sc = &cards[0];
+        if suite.contains("verify") {
+            assert!(value(sc, "verify.eer") < 0.3, "{}", sc["metrics"]);
+        } else {
+            assert_eq!(
+                sc["metrics"]["identify.rank1"]["n"], 20,
+                "{}",
+                sc["metrics"]
+            );
+            assert!(value(sc, "identify.rank1") > 0.5, "{}", sc["metrics"]);
+            assert_eq!(value(sc, "enrol.fte_rate"), 0.0, "{}", sc["metrics"]);
+        }
+        // Values, intervals and sample sizes agree across backends (canonical 12-digit
+        // numbers). A reason may quote a threshold, an f32 cosine whose last digits depend on
+        // the backend's summation order, so reasons are not compared.
+        for other in &cards[1..] {
+            let metrics = sc["metrics"].as_object().unwrap();
+            assert_eq!(metrics.len(), other["metrics"].as_object().unwrap().len());
+            for (id, m) in metrics {
+                for field in ["value", "ci95", "n"] {
+                    assert_eq!(
+                        other["metrics"][id][field], m[field],
+                        "{suite} {id} {field}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A process SUT answering template queries with one fixed 3-value template, except a 2-value
+/// one for the gallery image `gallery/id0001.png`: well-formed, but not of the run's dimension
+/// (set by the first gallery image), so that identity fails to enrol. It also asserts that a
+/// query names nothing but the image.
+const TEMPLATE_SUT: &str = r#"
+import json, sys
+hello = json.loads(sys.stdin.readline())
+print(json.dumps({"type": "ready", "name": "tpl", "version": "1"}), flush=True)
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg["type"] == "end":
+        break
+    assert set(msg) <= {"type", "id", "image"}, msg
+    t = [1.0, 0.5] if msg["image"] == "gallery/id0001.png" else [1.0, 0.5, 0.25]
+    print(json.dumps({"type": "result", "id": msg["id"], "template": t}), flush=True)
+"#;
+
+#[test]
+fn template_queries_name_only_the_image_and_a_stray_dimension_fails_to_enrol() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("tpl_sut.py"), TEMPLATE_SUT).unwrap();
+    let out = run(
+        dir,
+        "video-identity/identify-1toN-template",
+        "python3 tpl_sut.py",
+        "10",
+    );
+    assert_eq!(out["queries"]["answered"], 110, "{out}");
+    let sc = verified_scorecard(dir, &out);
+    let fte = &sc["metrics"]["enrol.fte_rate"];
+    assert_eq!(fte["value"], 0.01, "{fte}");
+    assert_eq!(fte["n"], 100, "{fte}");
 }

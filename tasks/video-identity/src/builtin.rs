@@ -1,11 +1,12 @@
 //! The built-in system `face-baseline`: the skin-chromaticity detector for the detect suite and
-//! the patch matcher for verification and identification (gallery templates made at start).
+//! the patch matcher for verification and identification (gallery templates made at start), and
+//! its templates as vectors for the template-style suites.
 
 use crate::detector::{DetectorConfig, detect};
 use crate::library::FaceLibrary;
-use crate::matcher::{Template, Weights, similarity, template};
+use crate::matcher::{Template, Weights, embedding, similarity, template};
 use crate::raster::Raster;
-use crate::suites::SuiteKind;
+use crate::suites::{Protocol, Style, SuiteKind};
 use jiebang_core::{BuiltinSystem, CoreError};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -29,6 +30,7 @@ struct Query {
 /// The baseline system for one suite.
 pub struct FaceBaseline {
     kind: SuiteKind,
+    style: Style,
     root: PathBuf,
     gallery: Vec<(String, Template)>,
     weights: Weights,
@@ -50,16 +52,13 @@ fn read_image(root: &Path, rel: &str) -> Result<Raster, String> {
 }
 
 impl FaceBaseline {
-    /// The system for a suite of `kind` on `library`; for identification it makes the gallery
-    /// templates now (untimed).
-    pub fn new(
-        kind: SuiteKind,
-        library: &FaceLibrary,
-        max_boxes: usize,
-    ) -> Result<FaceBaseline, CoreError> {
+    /// The system for a suite with `protocol` on `library`; for decision-style identification
+    /// it makes the gallery templates now (untimed).
+    pub fn new(protocol: &Protocol, library: &FaceLibrary) -> Result<FaceBaseline, CoreError> {
+        let (kind, style, max_boxes) = (protocol.answer, protocol.style, protocol.max_boxes);
         let root = library.inputs_root().to_path_buf();
         let mut gallery = Vec::new();
-        if kind == SuiteKind::Candidates {
+        if kind == SuiteKind::Candidates && style == Style::Decision {
             for g in library.gallery() {
                 let img = read_image(&root, &g.image).map_err(CoreError::Other)?;
                 gallery.push((g.identity.clone(), template(&img)));
@@ -67,6 +66,7 @@ impl FaceBaseline {
         }
         Ok(FaceBaseline {
             kind,
+            style,
             root,
             gallery,
             weights: Weights::default(),
@@ -87,6 +87,10 @@ impl BuiltinSystem for FaceBaseline {
 
     fn answer(&self, _index: usize, query: &Map<String, Value>) -> Result<Value, String> {
         let q: Query = jiebang_core::answer::read(&Value::Object(query.clone()))?;
+        if self.style == Style::Template {
+            let t = self.template_of(q.image.as_ref(), "image")?;
+            return Ok(json!({ "template": embedding(&t, &self.weights) }));
+        }
         match self.kind {
             SuiteKind::Faces => {
                 let rel = q.image.ok_or("query field `image` is missing")?;

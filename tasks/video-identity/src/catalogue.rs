@@ -34,6 +34,9 @@ pub const FNIR_AT_FPIR_001: &str = "identify.fnir_at_fpir_0.01";
 /// FNIR at FPIR = 0.003.
 pub const FNIR_AT_FPIR_0003: &str = "identify.fnir_at_fpir_0.003";
 
+/// Gallery images without a valid template / gallery images (template style).
+pub const FTE_RATE: &str = "enrol.fte_rate";
+
 /// The national indicator 复杂动态场景下人脸识别有效检出率.
 pub const DETECT_INDICATOR: &str = "face.detect_rate";
 /// The national indicator 正确识别率.
@@ -161,6 +164,13 @@ pub fn direction() -> Direction {
             Proportion,
             "False negative identification rate at FPIR = 0.003 (NIST FRTE 1:N); Wilson 95% CI over mated probes at that threshold",
         ),
+        metric(
+            FTE_RATE,
+            "ratio",
+            Lower,
+            Proportion,
+            "Failure-to-enrol rate: gallery images for which the system returned no valid template / gallery images (ISO/IEC 19795-1; Wilson 95% CI)",
+        ),
     ];
     let indicators = vec![
         indicator(
@@ -252,6 +262,13 @@ pub fn direction() -> Direction {
             "开集误报率0.3%时的漏识率",
             "FNIR at FPIR = 0.003 (open set)",
             FNIR_AT_FPIR_0003,
+            None,
+        ),
+        indicator(
+            "face.fte_rate",
+            "注册失败率",
+            "failure-to-enrol rate",
+            FTE_RATE,
             None,
         ),
     ];

@@ -19,6 +19,7 @@ pub mod scenes;
 pub mod scorer;
 pub mod scoring;
 pub mod suites;
+pub mod templates;
 
 pub use library::{FaceLibrary, Sample};
 pub use scorer::FaceScorer;
@@ -110,11 +111,7 @@ impl Task for VideoIdentity {
             "builtin:face-baseline",
             catalogue::DIRECTION_ID,
         )?;
-        Ok(Box::new(builtin::FaceBaseline::new(
-            protocol.answer,
-            library,
-            protocol.max_boxes,
-        )?))
+        Ok(Box::new(builtin::FaceBaseline::new(&protocol, library)?))
     }
 
     fn demo_declaration(&self) -> Option<&'static str> {

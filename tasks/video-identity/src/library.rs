@@ -25,6 +25,12 @@ pub enum Sample {
         /// Second image.
         b: String,
     },
+    /// One image whose template is asked for (template style: a verify image, a gallery
+    /// image or a probe); the query names nothing else.
+    Image {
+        /// The image, relative to `inputs/`.
+        image: String,
+    },
     /// An identification probe.
     Probe {
         /// Probe image, relative to `inputs/`.
@@ -92,7 +98,7 @@ impl SampleLibrary for FaceLibrary {
         match self.samples.get(index) {
             Some(Sample::Frame { clip, frame, .. }) => format!("{clip}/{frame:04}"),
             Some(Sample::Pair { .. }) => format!("pair{index:05}"),
-            Some(Sample::Probe { image }) => image.clone(),
+            Some(Sample::Probe { image } | Sample::Image { image }) => image.clone(),
             None => format!("#{index}"),
         }
     }
@@ -104,6 +110,7 @@ impl SampleLibrary for FaceLibrary {
             }
             Some(Sample::Pair { a, b }) => json!({"a": a, "b": b}),
             Some(Sample::Probe { image }) => json!({"image": image, "k": self.k}),
+            Some(Sample::Image { image }) => json!({"image": image}),
             None => json!({}),
         };
         match v {

@@ -168,3 +168,63 @@ pub fn similarity(a: &Template, b: &Template, w: &Weights) -> f64 {
     let lips: f32 = a.lips.iter().zip(&b.lips).map(|(x, y)| (x - y).abs()).sum();
     f64::from(cos - w.skin * skin - w.hair * hair - w.lips * lips)
 }
+
+/// The template as one vector for the template-style suites, whose cosine the harness takes:
+/// the unit brightness patch, then each colour feature `s` as the point `a·(cos θs, sin θs)`.
+/// Every vector then has the same norm, and the cosine of two is, up to a constant factor,
+/// `patch cosine − Σ a²·(1 − cos θΔs)`: a smooth stand-in for [`similarity`]'s weighted
+/// distances (`a²θ²/2·Δ² ≈ weight·|Δ|` at a typical difference Δ).
+pub fn embedding(t: &Template, w: &Weights) -> Vec<f32> {
+    // (feature values, θ, typical difference) per part.
+    let parts: [(&[f32], f32, f32, f32); 3] = [
+        (&t.skin, 20.0, w.skin, 0.02),
+        (&t.hair, 1.0, w.hair, 0.2),
+        (&t.lips, 1.0, w.lips, 0.2),
+    ];
+    let mut v = t.patch.clone();
+    for (values, theta, weight, typical) in parts {
+        let a = (2.0 * weight / (theta * theta * typical)).sqrt();
+        for &s in values {
+            v.push(a * (theta * s).cos());
+            v.push(a * (theta * s).sin());
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod embedding_tests {
+    use super::*;
+
+    fn cos(a: &[f32], b: &[f32]) -> f32 {
+        let d = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(u, v)| u * v).sum::<f32>();
+        d(a, b) / (d(a, a) * d(b, b)).sqrt()
+    }
+
+    #[test]
+    fn embeddings_have_one_norm_and_rank_as_the_similarity_does() {
+        let w = Weights::default();
+        let patch: Vec<f32> = (0..8)
+            .map(|i| if i % 2 == 0 { 0.5 } else { -0.5 })
+            .collect();
+        let t = |skin: f32, hair: f32| Template {
+            patch: patch.clone(),
+            skin: [skin, 0.33],
+            hair: [hair; 3],
+            lips: [1.2; 3],
+        };
+        let (a, near, far) = (t(0.45, 1.0), t(0.46, 1.1), t(0.50, 1.6));
+        let (ea, en, ef) = (embedding(&a, &w), embedding(&near, &w), embedding(&far, &w));
+        let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>();
+        assert!(
+            (norm(&ea) - norm(&ef)).abs() < 1e-3,
+            "{} {}",
+            norm(&ea),
+            norm(&ef)
+        );
+        assert!((cos(&ea, &ea) - 1.0).abs() < 1e-6);
+        assert!(similarity(&a, &near, &w) > similarity(&a, &far, &w));
+        assert!(cos(&ea, &en) > cos(&ea, &ef));
+        assert_eq!(ea.len(), 8 + 2 * 8);
+    }
+}

@@ -8,7 +8,8 @@ use crate::layout::{
 };
 use crate::library::{Enrolled, FaceLibrary, Sample};
 use crate::scoring;
-use crate::suites::{self, Protocol, SuiteKind};
+use crate::suites::{self, Protocol, Style, SuiteKind};
+use crate::templates;
 use jiebang_core::bounded::limit;
 use jiebang_core::{
     CoreError, Dataset, Inputs, ScoreContext, Scorer, Scores, SuiteSpec, TaskError,
@@ -38,6 +39,12 @@ pub enum Truth {
     Pairs(Vec<bool>),
     /// Identify: each probe's enrolled identity, `None` for a non-mated probe.
     Probes(Vec<Option<String>>),
+    /// Verify, template style: the number of images (samples) and each pair as two sample
+    /// indices with whether it is mated.
+    TemplatePairs(usize, Vec<(usize, usize, bool)>),
+    /// Identify, template style: the gallery identities (samples `0..n`), then each probe's
+    /// enrolled identity (the samples after them).
+    TemplateProbes(Vec<String>, Vec<Option<String>>),
 }
 
 /// The scorer of one suite on one dataset.
@@ -82,10 +89,12 @@ pub fn load(
 ) -> Result<(Arc<FaceLibrary>, Arc<FaceScorer>), TaskError> {
     let protocol = suites::protocol(suite)?;
     let root = dataset.inputs().root();
-    let (samples, gallery, truth) = match protocol.answer {
-        SuiteKind::Faces => frames(dataset)?,
-        SuiteKind::Score => pairs(dataset)?,
-        SuiteKind::Candidates => probes(dataset)?,
+    let (samples, gallery, truth) = match (protocol.answer, protocol.style) {
+        (SuiteKind::Faces, _) => frames(dataset)?,
+        (SuiteKind::Score, Style::Decision) => pairs(dataset)?,
+        (SuiteKind::Score, Style::Template) => template_pairs(pairs(dataset)?),
+        (SuiteKind::Candidates, Style::Decision) => probes(dataset)?,
+        (SuiteKind::Candidates, Style::Template) => template_probes(probes(dataset)?),
     };
     let enrolled = gallery.iter().map(|g| g.identity.clone()).collect();
     let library = FaceLibrary::new(root, samples, gallery, protocol.k);
@@ -311,6 +320,53 @@ fn probes(dataset: &Dataset) -> Result<Parts, TaskError> {
     Ok((samples, gallery, Truth::Probes(truth)))
 }
 
+/// Template style of verify: one sample per distinct image of the pair list (first use
+/// order), the pairs as sample indices.
+fn template_pairs((samples, gallery, truth): Parts) -> Parts {
+    let Truth::Pairs(mated) = truth else {
+        return (samples, gallery, truth);
+    };
+    let mut images: Vec<Sample> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut row = |image: &String| {
+        *index.entry(image.clone()).or_insert_with(|| {
+            images.push(Sample::Image {
+                image: image.clone(),
+            });
+            images.len() - 1
+        })
+    };
+    let mut pairs = Vec::with_capacity(samples.len());
+    for (s, m) in samples.iter().zip(mated) {
+        if let Sample::Pair { a, b } = s {
+            let (i, j) = (row(a), row(b));
+            pairs.push((i, j, m));
+        }
+    }
+    let n = images.len();
+    (images, gallery, Truth::TemplatePairs(n, pairs))
+}
+
+/// Template style of identify: the gallery images as the first samples, then the probes; the
+/// queries name only the image.
+fn template_probes((samples, gallery, truth): Parts) -> Parts {
+    let Truth::Probes(mates) = truth else {
+        return (samples, gallery, truth);
+    };
+    let mut images: Vec<Sample> = gallery
+        .iter()
+        .map(|g| Sample::Image {
+            image: g.image.clone(),
+        })
+        .collect();
+    images.extend(samples.into_iter().map(|s| match s {
+        Sample::Probe { image } => Sample::Image { image },
+        other => other,
+    }));
+    let identities = gallery.iter().map(|g| g.identity.clone()).collect();
+    (images, gallery, Truth::TemplateProbes(identities, mates))
+}
+
 impl FaceScorer {
     /// The truth, by sample index.
     pub fn truth(&self) -> &Truth {
@@ -320,6 +376,9 @@ impl FaceScorer {
 
 impl Scorer for FaceScorer {
     fn check_answer(&self, _index: usize, answer: &Value) -> Result<(), String> {
+        if self.protocol.style == Style::Template {
+            return templates::read(answer, self.protocol.template_dim).map(|_| ());
+        }
         match self.protocol.answer {
             SuiteKind::Faces => answer::faces(answer, self.protocol.max_boxes).map(|_| ()),
             SuiteKind::Score => answer::score(answer).map(|_| ()),
@@ -332,8 +391,12 @@ impl Scorer for FaceScorer {
     fn score(
         &self,
         answers: &[(usize, Option<Value>)],
-        _ctx: &ScoreContext,
+        ctx: &ScoreContext,
     ) -> Result<Scores, CoreError> {
+        let device = || {
+            jiebang_accel::Device::from_handle(&ctx.backend)
+                .map_err(|e| CoreError::Other(format!("template matching: {e}")))
+        };
         let out_of_range = |i: usize, n: usize| {
             CoreError::Other(format!("scoring: sample {i} out of range ({n} samples)"))
         };
@@ -376,6 +439,21 @@ impl Scorer for FaceScorer {
                 }
                 scoring::identification(&scored)
             }
+            Truth::TemplatePairs(images, pairs) => templates::verification(
+                device()?,
+                answers,
+                *images,
+                pairs,
+                self.protocol.template_dim,
+            ),
+            Truth::TemplateProbes(gallery, probes) => templates::identification(
+                device()?,
+                answers,
+                gallery,
+                probes,
+                self.protocol.k,
+                self.protocol.template_dim,
+            ),
         }
     }
 }

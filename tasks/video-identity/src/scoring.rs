@@ -18,7 +18,12 @@ fn metric_error(id: &str, e: impl std::fmt::Display) -> CoreError {
 }
 
 /// `successes / trials` with its Wilson 95% interval, or not measured when there are no trials.
-fn proportion(id: &str, successes: u64, trials: u64, empty: &str) -> Result<Metric, CoreError> {
+pub(crate) fn proportion(
+    id: &str,
+    successes: u64,
+    trials: u64,
+    empty: &str,
+) -> Result<Metric, CoreError> {
     if trials == 0 {
         return Ok(Metric::not_measured(0, "ratio", empty));
     }

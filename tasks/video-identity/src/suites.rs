@@ -1,11 +1,11 @@
-//! The embedded suites (`detect@1`, `verify-1to1@1`, `identify-1toN@1`) and their `[protocol]`
-//! and `[dataset]` tables read as types, with the range checks that name the field.
+//! The embedded suites (`detect@1`, `verify-1to1@1`, `identify-1toN@1` and the template twins)
+//! and their `[protocol]` and `[dataset]` tables read as types, with range checks naming the field.
 
 use jiebang_core::{CoreError, EmbeddedSuite, SuiteSpec, parse_embedded};
 use serde::Deserialize;
 
 /// The embedded suite texts with the paths they have in the repository (errors name them).
-pub const EMBEDDED: [EmbeddedSuite; 3] = [
+pub const EMBEDDED: [EmbeddedSuite; 5] = [
     (
         "tasks/video-identity/suites/detect.toml",
         include_str!("../suites/detect.toml"),
@@ -18,13 +18,23 @@ pub const EMBEDDED: [EmbeddedSuite; 3] = [
         "tasks/video-identity/suites/identify.toml",
         include_str!("../suites/identify.toml"),
     ),
+    (
+        "tasks/video-identity/suites/verify-template.toml",
+        include_str!("../suites/verify-template.toml"),
+    ),
+    (
+        "tasks/video-identity/suites/identify-template.toml",
+        include_str!("../suites/identify-template.toml"),
+    ),
 ];
 
 /// The suite ids, in [`EMBEDDED`] order.
-pub const SUITE_IDS: [&str; 3] = [
+pub const SUITE_IDS: [&str; 5] = [
     "video-identity/detect",
     "video-identity/verify-1to1",
     "video-identity/identify-1toN",
+    "video-identity/verify-1to1-template",
+    "video-identity/identify-1toN-template",
 ];
 
 /// The most samples (frames, pairs, probes) a generated dataset may have.
@@ -47,6 +57,18 @@ pub enum SuiteKind {
     Candidates,
 }
 
+/// Who matches: the system (`"decision"`: a score or a candidate list per query) or the
+/// harness (`"template"`: one template per image, matched on the run's backend).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Style {
+    /// The system answers the decision.
+    #[default]
+    Decision,
+    /// The system answers `{"template": [...]}` per image; the harness matches.
+    Template,
+}
+
 /// The suite's `[protocol]` table.
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,6 +84,13 @@ pub struct Protocol {
     /// Identify: the candidate list length asked for.
     #[serde(default = "default_k")]
     pub k: usize,
+    /// Verify, identify: who matches.
+    #[serde(default)]
+    pub style: Style,
+    /// Template style: the template dimension every answer must have; absent, the run's
+    /// dimension is that of the valid template with the lowest sample index.
+    #[serde(default)]
+    pub template_dim: Option<usize>,
 }
 
 fn default_iou() -> f64 {
@@ -82,6 +111,20 @@ pub fn protocol(suite: &SuiteSpec) -> Result<Protocol, CoreError> {
     suite.in_range("protocol.iou_threshold", p.iou_threshold, 0.05..=1.0)?;
     suite.in_range("protocol.max_boxes", p.max_boxes, 1..=1000)?;
     suite.in_range("protocol.k", p.k, 1..=1000)?;
+    if let Some(d) = p.template_dim {
+        suite.in_range(
+            "protocol.template_dim",
+            d,
+            1..=jiebang_accel::templates::MAX_DIM,
+        )?;
+    }
+    if p.style == Style::Template && p.answer == SuiteKind::Faces {
+        return Err(suite.field_error(
+            "protocol.style",
+            "expected \"decision\" for a detect suite (templates are for verify and identify)"
+                .into(),
+        ));
+    }
     Ok(p)
 }
 
@@ -223,7 +266,18 @@ mod tests {
         let kinds: Vec<_> = suites.iter().map(|s| protocol(s).unwrap().answer).collect();
         assert_eq!(
             kinds,
-            [SuiteKind::Faces, SuiteKind::Score, SuiteKind::Candidates]
+            [
+                SuiteKind::Faces,
+                SuiteKind::Score,
+                SuiteKind::Candidates,
+                SuiteKind::Score,
+                SuiteKind::Candidates
+            ]
+        );
+        let styles: Vec<_> = suites.iter().map(|s| protocol(s).unwrap().style).collect();
+        assert_eq!(
+            styles[2..],
+            [Style::Decision, Style::Template, Style::Template]
         );
         let d = crate::catalogue::direction();
         for s in &suites {
