@@ -116,17 +116,24 @@ class Composer:
 
     def identify(self, root):
         """Gallery: the first crop of every identity but NOT_ENROLLED; probes: every other crop
-        (mated) and NOT_ENROLLED's (non-mated)."""
-        gallery, probes = [], []
+        (mated) and NOT_ENROLLED's (non-mated), numbered in a seeded shuffled order (numbered as
+        the identities are walked, neighbouring numbers would be one person and the non-mated
+        probes one block)."""
+        gallery, pending = [], []
         for ident, crops in self.crops.items():
             for n, (crop, _) in enumerate(crops):
                 if n == 0 and ident != NOT_ENROLLED:
                     rel = f"gallery/{ident}.png"
                     gallery.append((rel, ident))
+                    self.save(crop, root, rel)
                 else:
-                    rel = f"probes/{len(probes):04}.png"
-                    probes.append((rel, "" if ident == NOT_ENROLLED else ident))
-                self.save(crop, root, rel)
+                    pending.append((crop, "" if ident == NOT_ENROLLED else ident))
+        random.Random(20202).shuffle(pending)
+        probes = []
+        for n, (crop, ident) in enumerate(pending):
+            rel = f"probes/{n:04}.png"
+            self.save(crop, root, rel)
+            probes.append((rel, ident))
         self.table(root, "inputs", "gallery.csv", ["image", "identity"], gallery)
         self.table(root, "truth", "probes.csv", ["image", "identity"], probes)
 

@@ -62,10 +62,26 @@ pub(crate) fn plain(message: &str) -> String {
         if let Some(rest) = message.strip_prefix(prefix)
             && let Some((found, expected)) = rest.rsplit_once(", expected ")
         {
-            return format!("expected {}, found {found}", expected_words(expected));
+            return format!(
+                "expected {}, found {}",
+                expected_words(expected),
+                clip(found)
+            );
         }
     }
-    message.to_string()
+    clip(message)
+}
+
+/// Most characters of a SUT's value quoted in a message: an answer may be as long as a
+/// protocol line, and every malformed answer's reason is kept in the log.
+pub const QUOTE_MAX_CHARS: usize = 120;
+
+/// `text` cut to [`QUOTE_MAX_CHARS`] characters, saying how much was left out.
+pub fn clip(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_MAX_CHARS) {
+        None => text.to_string(),
+        Some((at, _)) => format!("{}… ({} more bytes)", &text[..at], text.len() - at),
+    }
 }
 
 /// Serde's names of primitive types as words.
@@ -100,6 +116,14 @@ mod tests {
     struct Answer {
         positive: bool,
         lesions: Vec<Mark>,
+    }
+
+    #[test]
+    fn a_huge_value_is_quoted_cut() {
+        let long = "x".repeat(100_000);
+        let e = read::<Mark>(&json!({ "x": 1, "score": long })).unwrap_err();
+        assert!(e.len() < 400, "{} bytes", e.len());
+        assert!(e.contains("more bytes"), "{e}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod direction;
 mod error;
 pub mod fuzzing;
 mod indicators;
+pub mod measure;
 pub mod round;
 pub mod run;
 mod suite;

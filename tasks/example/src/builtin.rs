@@ -7,7 +7,8 @@ use serde_json::{Map, Value, json};
 
 /// The baseline's name.
 pub const PARITY: &str = "parity";
-/// The fault injector's name (`-test-`: skipped by `jiebang demo` and the conformance kit).
+/// The fault injector's name (marked `fault_injection` in its `BuiltinInfo`, so `jiebang demo` and
+/// the conformance kit skip it).
 pub const EVERY_FOURTH_WRONG: &str = "parity-test-every-fourth-wrong";
 
 /// What a system reads of a query.

@@ -4,9 +4,8 @@
 use crate::catalogue::ACCURACY;
 use crate::files::{LABELS_FILE, LabelLine, parse_lines};
 use crate::library::Numbers;
+use jiebang_core::measure::share;
 use jiebang_core::{CoreError, Dataset, ScoreContext, Scorer, Scores};
-use jiebang_metrics::proportion::wilson_interval;
-use jiebang_scorecard::{CiMethod, Metric};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -82,19 +81,7 @@ impl Scorer for Labels {
                 given.is_some_and(|g| self.even.get(*i) == Some(&g.even))
             })
             .count();
-        let metric = if n == 0 {
-            Metric::not_measured(0, "ratio", "no samples were run")
-        } else {
-            let ci = wilson_interval(correct as f64, n as f64, 0.95)
-                .map_err(|e| CoreError::Other(format!("{ACCURACY}: {e}")))?;
-            Metric::estimate(
-                correct as f64 / n as f64,
-                Some([ci.lo, ci.hi]),
-                CiMethod::Wilson,
-                n as u64,
-                "ratio",
-            )
-        };
+        let metric = share(ACCURACY, correct as u64, n as u64, "no samples were run")?;
         let mut scores = Scores::default();
         scores.metrics.insert(ACCURACY.into(), metric);
         Ok(scores)

@@ -15,7 +15,6 @@ use jiebang_core::{CoreError, Scores};
 use jiebang_metrics::bootstrap::{
     BootstrapMethod, BootstrapSettings, Units, bootstrap, quantile_linear,
 };
-use jiebang_metrics::proportion::wilson_interval;
 use jiebang_scorecard::{CiMethod, Metric};
 
 /// Bootstrap resamples for the interval of a median iteration time.
@@ -271,19 +270,7 @@ fn aggregates(rows: &[Row], listed: &[String], s: &mut Scores) -> Result<(), Cor
     }
     if want(cat::CORRECTNESS) {
         let ok = rows.iter().filter(|r| r.correct).count() as u64;
-        let m = if n_all == 0 {
-            Metric::not_measured(0, "ratio", "no workloads")
-        } else {
-            let ci = wilson_interval(ok as f64, n_all as f64, 0.95)
-                .map_err(|e| CoreError::Other(format!("scoring: {e}")))?;
-            Metric::estimate(
-                ok as f64 / n_all as f64,
-                Some([ci.lo, ci.hi]),
-                CiMethod::Wilson,
-                n_all,
-                "ratio",
-            )
-        };
+        let m = jiebang_core::measure::share(cat::CORRECTNESS, ok, n_all, "no workloads")?;
         s.metrics.insert(cat::CORRECTNESS.into(), m);
     }
     let mut families = Vec::new();

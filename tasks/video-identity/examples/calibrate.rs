@@ -1,6 +1,8 @@
 //! Calibration aid: generates the three default datasets into a temporary folder, runs the
 //! built-in detector and matcher directly (no harness) and prints their figures.
 //! `cargo run -p jiebang-video-identity --example calibrate [frames pairs probes]`
+//! (the decision-style suites only; the template suites use the same data). `VID_W=skin,hair,lips`
+//! overrides the matcher's colour weights; `VID_KEEP=1` keeps the generated folders.
 
 use jiebang_core::{DatasetDirs, GenerateParams};
 use jiebang_metrics::biometrics::iou;
@@ -35,7 +37,8 @@ fn main() {
     let task = jiebang_video_identity::task();
     let tmp = std::env::temp_dir().join(format!("vid-calibrate-{}", std::process::id()));
     let suites = task.suites().to_vec();
-    for (k, suite) in suites.iter().enumerate() {
+    // The first three embedded suites are detect, verify and identify (decision style).
+    for (k, suite) in suites.iter().take(3).enumerate() {
         let root = tmp.join(k.to_string());
         let dirs = DatasetDirs::create(&root).unwrap();
         let params = GenerateParams {

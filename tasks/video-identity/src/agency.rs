@@ -10,7 +10,6 @@ use crate::layout::{FACES_FILE, PAIRS_FILE, frame_path};
 use crate::raster::MAX_SIDE;
 use jiebang_core::TaskError;
 use jiebang_core::bounded;
-use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -22,8 +21,6 @@ pub const MAX_ANNOTATION_BYTES: u64 = 256 << 20;
 pub const MAX_IMAGE_BYTES: u64 = 64 << 20;
 /// The most faces one WIDER record may list (the detect answer's own limit).
 pub const MAX_FACES_PER_IMAGE: usize = 1000;
-/// The seed of the shuffle that gives verify images their opaque names.
-const SHUFFLE_SEED: u64 = 20_201;
 
 /// What an import wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,7 +189,10 @@ fn lfw_source(images: &Path, (name, n): &LfwImage) -> PathBuf {
 
 /// Converts an LFW-style `pairs` file with its image folder (`IMAGES/<name>/<name>_<n:04>.jpg`)
 /// into a `video-identity/verify-1to1` dataset at `out` (new or empty): each distinct image as
-/// `inputs/images/f<nnnnn>/0.png`, numbered in a seeded shuffle, and `truth/pairs.csv`.
+/// `inputs/images/f<nnnnn>/0.png`, numbered in a shuffle seeded from the operating system (a
+/// seed in this public source would let anyone with the public pairs file map the names back to
+/// people), and `truth/pairs.csv`. Two imports of the same files therefore differ; the dataset
+/// is pinned by its manifest once imported.
 pub fn import_lfw_pairs(pairs: &Path, images: &Path, out: &Path) -> Result<Imported, TaskError> {
     let text = bounded::read_text(pairs, MAX_ANNOTATION_BYTES, "an LFW pairs file")?;
     let parsed = parse_lfw_pairs(pairs, &text)?;
@@ -214,7 +214,7 @@ pub fn import_lfw_pairs(pairs: &Path, images: &Path, out: &Path) -> Result<Impor
         }
     }
     let mut order = distinct.clone();
-    order.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(SHUFFLE_SEED));
+    order.shuffle(&mut rand::rng());
     prepare(out)?;
     let mut names = BTreeMap::new();
     for (n, img) in order.iter().enumerate() {

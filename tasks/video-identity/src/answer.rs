@@ -51,13 +51,9 @@ pub struct Candidate {
 }
 
 /// A name from an answer as an error message may quote it: debug-quoted, at most 64 chars.
+/// A SUT's string quoted (escaped, cut) for a message.
 fn quoted(s: &str) -> String {
-    let cut: String = s.chars().take(64).collect();
-    if cut.len() < s.len() {
-        format!("{cut:?}…")
-    } else {
-        format!("{cut:?}")
-    }
+    jiebang_core::answer::clip(&format!("{s:?}"))
 }
 
 fn finite(v: f64, field: &str) -> Result<(), String> {

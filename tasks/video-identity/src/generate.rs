@@ -16,6 +16,9 @@ use rand_chacha::ChaCha8Rng;
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// Mixed into the seed for the permutation that names identification probes.
+const PROBE_NAMES_STREAM: u64 = 0x9e37_79b9_7f4a_7c15;
+
 /// Identities the detect clips draw their faces from.
 const SCENE_PEOPLE: usize = 40;
 
@@ -184,9 +187,14 @@ fn gallery(
     }
     write(&out.inputs, GALLERY_FILE, list.as_bytes())?;
     let mated = share(n, s.mated_fraction);
+    // Probe names from their own seeded permutation: numbered in generation order, a probe's
+    // number would say whether it is mated (mated and non-mated probes are interleaved by
+    // index). A separate stream leaves the images themselves as they were.
+    let mut names: Vec<u32> = (0..n as u32).collect();
+    names.shuffle(&mut ChaCha8Rng::seed_from_u64(seed ^ PROBE_NAMES_STREAM));
     let mut truth = format!("{PROBES_HEADER}\n");
     for i in 0..n {
-        let rel = format!("probes/{i:04}.png");
+        let rel = format!("probes/{:04}.png", names[i as usize]);
         let (img, identity) = if is_spread(i, n, mated) {
             let k = rng.random_range(0..s.gallery);
             (

@@ -9,7 +9,6 @@ use crate::catalogue::{
 use crate::scorer::TruthFace;
 use jiebang_core::{CoreError, Scores};
 use jiebang_metrics::biometrics::{self, BoundingBox, Detection};
-use jiebang_metrics::proportion::wilson_interval;
 use jiebang_scorecard::{CiMethod, Metric};
 use std::collections::BTreeMap;
 
@@ -24,18 +23,7 @@ pub(crate) fn proportion(
     trials: u64,
     empty: &str,
 ) -> Result<Metric, CoreError> {
-    if trials == 0 {
-        return Ok(Metric::not_measured(0, "ratio", empty));
-    }
-    let ci =
-        wilson_interval(successes as f64, trials as f64, 0.95).map_err(|e| metric_error(id, e))?;
-    Ok(Metric::estimate(
-        successes as f64 / trials as f64,
-        Some([ci.lo, ci.hi]),
-        CiMethod::Wilson,
-        trials,
-        "ratio",
-    ))
+    jiebang_core::measure::share(id, successes, trials, empty)
 }
 
 /// The fewest negatives that can show a rate of `target` (1 / target, rounded up).

@@ -112,11 +112,7 @@ pub fn protocol(suite: &SuiteSpec) -> Result<Protocol, CoreError> {
     suite.in_range("protocol.max_boxes", p.max_boxes, 1..=1000)?;
     suite.in_range("protocol.k", p.k, 1..=1000)?;
     if let Some(d) = p.template_dim {
-        suite.in_range(
-            "protocol.template_dim",
-            d,
-            1..=jiebang_accel::templates::MAX_DIM,
-        )?;
+        suite.in_range("protocol.template_dim", d, 1..=crate::templates::MAX_DIM)?;
     }
     if p.style == Style::Template && p.answer == SuiteKind::Faces {
         return Err(suite.field_error(

@@ -5,13 +5,17 @@ use crate::answer::Candidate;
 use crate::catalogue::FTE_RATE;
 use crate::scoring;
 use jiebang_accel::Device;
-use jiebang_accel::templates::{MAX_DIM, TemplateSet, check};
+use jiebang_accel::templates::{TemplateSet, check};
 use jiebang_core::{CoreError, Scores};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// A template answer.
+/// The most values a template of this direction may have: face templates are 128 to 2048
+/// values, and every answer is held until scoring, so a system may not make each one megabytes.
+pub const MAX_DIM: usize = 4096;
+
 #[derive(Debug, Clone, Deserialize)]
 struct TemplateAnswer {
     template: Vec<f32>,
