@@ -56,7 +56,8 @@ pub trait Task: Send + Sync {
     /// The built-in systems this crate registers.
     fn builtin_systems(&self) -> Vec<BuiltinInfo>;
 
-    /// Creates a built-in system for a suite on a backend.
+    /// Creates a built-in system for a suite on a backend. `name` is as `builtin_systems` lists
+    /// it, without the `builtin:` of `--sut builtin:NAME` (the runner strips that).
     fn builtin(
         &self,
         name: &str,

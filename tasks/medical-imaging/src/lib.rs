@@ -114,7 +114,6 @@ impl Task for MedicalImaging {
         name: &str,
         ctx: &BuiltinContext,
     ) -> Result<Box<dyn BuiltinSystem>, CoreError> {
-        let name = name.strip_prefix("builtin:").unwrap_or(name);
         if name != builtin::LOG_BLOB {
             return Err(CoreError::Unknown {
                 kind: "built-in system",

@@ -132,7 +132,6 @@ impl Task for NnChip {
         name: &str,
         ctx: &BuiltinContext,
     ) -> Result<Box<dyn BuiltinSystem>, CoreError> {
-        let name = name.strip_prefix("builtin:").unwrap_or(name);
         let fault = builtin::Fault::of(name).ok_or_else(|| CoreError::Unknown {
             kind: "built-in system",
             name: name.into(),

@@ -178,7 +178,7 @@ fn kernels_prefix_is_correct_on_cpu_with_digests_samples_and_rates() {
     let dir = tempfile::tempdir().unwrap();
     let data = make_dataset(&task, &suite, Some(3), dir.path());
     let cpu = handle(Device::cpu());
-    let r = run(&task, &suite, &data, &cpu, "builtin:kernels");
+    let r = run(&task, &suite, &data, &cpu, "kernels");
     // Each workload is a short and a long query.
     assert_eq!(r.samples.library.len(), 6);
     assert_eq!(r.samples.library.sample_id(3), "gemm-f32-64/long");

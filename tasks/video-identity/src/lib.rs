@@ -97,7 +97,6 @@ impl Task for VideoIdentity {
         name: &str,
         ctx: &BuiltinContext,
     ) -> Result<Box<dyn BuiltinSystem>, CoreError> {
-        let name = name.strip_prefix("builtin:").unwrap_or(name);
         if name != builtin::FACE_BASELINE {
             return Err(CoreError::Unknown {
                 kind: "built-in system",
