@@ -81,6 +81,12 @@ impl Recognizer {
         })
     }
 
+    /// The same recogniser with other path penalties.
+    pub fn with_penalties(mut self, penalties: Penalties) -> Recognizer {
+        self.penalties = penalties;
+        self
+    }
+
     /// The transcript of `audio` (Hanzi without spaces for Mandarin, words separated by single
     /// spaces for English); empty when the audio is not 16 kHz or too short for any sentence.
     pub fn recognize(&self, audio: &Audio) -> String {
