@@ -41,7 +41,7 @@ if [[ "${JIEBANG_SPEECH_ANY_VERSION:-0}" != 1 ]]; then
         || die "sox is '$sox_version', expected $SOX_PINNED (set JIEBANG_SPEECH_ANY_VERSION=1 to use it anyway)"
 fi
 
-# Voices and speeds. Voice A is the recogniser's template voice; B is female; C is another male
+# Voices and speeds. Voice T speaks the recogniser's word templates and no test audio; B is female; C is another male
 # variant at a lower pitch.
 declare -A VOICE=(
     [zh:a]="-v cmn-latn-pinyin -s 230"
@@ -51,6 +51,8 @@ declare -A VOICE=(
     [zh:c]="-v cmn-latn-pinyin+m3 -s 230 -p 35"
     [en:a]="-v en-us -s 195"
     [en:b]="-v en-us+f3 -s 195"
+    [zh:t]="-v cmn-latn-pinyin+m1 -s 200 -p 60"
+    [en:t]="-v en-us+m1 -s 180 -p 60"
 )
 VARIANTS_zh="a a-fast a-slow b c"
 VARIANTS_en="a b"
@@ -105,7 +107,7 @@ for lang in zh en; do
     done < <(jq -r '[.sid, .text] | @tsv' "$sentences" || die "$sentences: not JSON lines")
     while IFS=$'\t' read -r wid text; do
         [[ "$wid" =~ ^[a-z]+$ ]] || die "$grammar: word id '$wid' is not lower-case ASCII letters"
-        synth "templates/$lang/$wid.wav" "$text" "${VOICE[$lang:a]}" "$TEMPLATE_EFFECTS"
+        synth "templates/$lang/$wid.wav" "$text" "${VOICE[$lang:t]}" "$TEMPLATE_EFFECTS"
     done < <(jq -r '.vocabulary[] | [.wid, .text] | @tsv' "$grammar" || die "$grammar: not JSON")
 done
 

@@ -216,8 +216,8 @@ pub fn audio(lang: &str, sid: &str, variant: &str) -> Option<&'static [u8]> {
     file(&audio_path(lang, sid, variant))
 }
 
-/// A vocabulary word spoken in isolation by voice A (16 kHz mono 16-bit PCM WAV bytes): the
-/// built-in recogniser's model, never test audio.
+/// A vocabulary word spoken in isolation by voice T, a voice no test audio uses (16 kHz mono
+/// 16-bit PCM WAV bytes): the built-in recogniser's model, never test audio.
 pub fn template(lang: &str, wid: &str) -> Option<&'static [u8]> {
     file(&format!("templates/{lang}/{wid}.wav"))
 }
