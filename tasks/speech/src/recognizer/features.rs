@@ -220,7 +220,7 @@ fn normalise(data: &mut [f32]) {
     }
 }
 
-/// The sample range holding speech by frame energy: frames louder than both 40 dB under the
+/// The sample range holding speech by frame energy: frames louder than both 30 dB under the
 /// peak and a fifth of the way from the noise floor (10th percentile) to the peak, from the
 /// first to the last run of three such frames, widened by two frames each side. The whole
 /// signal when no frame qualifies.
@@ -241,7 +241,7 @@ pub fn endpoints(samples: &[f32]) -> Range<usize> {
     sorted.sort_by(f32::total_cmp);
     let floor = sorted[frames / 10];
     let peak = sorted[frames - 1];
-    let threshold = (peak - 40.0).max(floor + 0.2 * (peak - floor));
+    let threshold = (peak - 30.0).max(floor + 0.2 * (peak - floor));
     let loud: Vec<bool> = energy.iter().map(|&e| e > threshold).collect();
     let run = |f: usize| f + 2 < frames && loud[f] && loud[f + 1] && loud[f + 2];
     let Some(first) = (0..frames).find(|&f| run(f)) else {

@@ -100,7 +100,7 @@ fn boundaries(a: &[char], b: &[char]) -> Vec<usize> {
 
 /// The intent of the expansion nearest `transcript` (first on ties); each slot is the
 /// expansion's value when the transcript holds it, else the transcript's aligned characters
-/// (left out when none). `unknown` without slots when there are no expansions.
+/// (left out when none). `unknown` without slots for an empty transcript or grammar.
 pub fn classify(expansions: &[Expansion], transcript: &str) -> Intent {
     let text: Vec<char> = transcript.chars().filter(|c| !c.is_whitespace()).collect();
     let Some(best) = expansions.iter().min_by_key(|e| distance(&text, &e.chars)) else {
