@@ -2,7 +2,7 @@
 //! (room, noise), drawn evenly across scenarios, written as WAV under opaque shuffled names.
 
 use crate::audio::{decode_wav, encode_wav};
-use crate::corpus;
+use crate::corpus::{self, Sentence};
 use crate::dsp::noise::{mix_at_snr, noise};
 use crate::dsp::room::{Room, reverberate};
 use crate::library::{AUDIO_DIR, UTTERANCES_FILE};
@@ -12,83 +12,11 @@ use jiebang_core::{CoreError, DatasetDirs, GenerateParams, SuiteSpec, TaskError}
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::Deserialize;
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Where the corpus lies in the repository (errors name its files there).
 const CORPUS_DIR: &str = "tasks/speech/data";
-
-/// A corpus file by its path under [`CORPUS_DIR`]; the crate's embedded corpus by default.
-pub type CorpusFiles<'a> = &'a dyn Fn(&str) -> Option<Vec<u8>>;
-
-/// One sentence of the corpus (`sentences/<lang>.jsonl`).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Sentence {
-    /// Sentence id, naming its audio files.
-    pub sid: String,
-    /// The transcript.
-    pub text: String,
-    /// Intent label (Mandarin sentences).
-    #[serde(default)]
-    pub intent: Option<String>,
-    /// Slot name to value.
-    #[serde(default)]
-    pub slots: BTreeMap<String, String>,
-}
-
-/// Writes the dataset of `suite` into `out` from the embedded corpus; returns the generator's
-/// one-line description.
-pub fn generate(
-    suite: &SuiteSpec,
-    out: &DatasetDirs,
-    params: &GenerateParams,
-    progress: &dyn Fn(u64, u64),
-) -> Result<String, CoreError> {
-    let embedded = |rel: &str| corpus::file(rel).map(<[u8]>::to_vec);
-    generate_from(suite, out, params, progress, &embedded)
-}
-
-fn corpus_path(rel: &str) -> PathBuf {
-    Path::new(CORPUS_DIR).join(rel)
-}
-
-/// The sentences of `language` in the corpus.
-pub fn sentences(language: Lang, files: CorpusFiles<'_>) -> Result<Vec<Sentence>, CoreError> {
-    let rel = format!("sentences/{}.jsonl", language.code());
-    let path = corpus_path(&rel);
-    let bytes = files(&rel).ok_or_else(|| {
-        TaskError::invalid(
-            &path,
-            "not in the embedded corpus; expected the sentence list",
-        )
-    })?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| TaskError::invalid(&path, format!("not UTF-8 text: {e}")))?;
-    let mut out: Vec<Sentence> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let s: Sentence = serde_json::from_str(line).map_err(|e| {
-            TaskError::invalid_at(&path, i + 1, format!("expected a sentence: {e}"))
-        })?;
-        if out.iter().any(|o| o.sid == s.sid) {
-            return Err(TaskError::invalid_at(
-                &path,
-                i + 1,
-                format!("sentence id {:?} is listed twice", s.sid),
-            )
-            .into());
-        }
-        out.push(s);
-    }
-    if out.is_empty() {
-        return Err(TaskError::invalid(&path, "no sentences; expected at least one").into());
-    }
-    Ok(out)
-}
 
 /// One utterance to make: a sentence in a variant under a scenario.
 struct Planned<'a> {
@@ -98,13 +26,17 @@ struct Planned<'a> {
     seed: u64,
 }
 
-/// [`generate`] from the corpus files `files` gives.
-pub fn generate_from(
+fn corpus_path(rel: &str) -> PathBuf {
+    Path::new(CORPUS_DIR).join(rel)
+}
+
+/// Writes the dataset of `suite` into `out` from the embedded corpus; returns the generator's
+/// one-line description.
+pub fn generate(
     suite: &SuiteSpec,
     out: &DatasetDirs,
     params: &GenerateParams,
     progress: &dyn Fn(u64, u64),
-    files: CorpusFiles<'_>,
 ) -> Result<String, CoreError> {
     let protocol = suites::protocol(suite)?;
     let scenarios = suites::scenarios(suite)?;
@@ -122,12 +54,17 @@ pub fn generate_from(
         1..=MAX_SAMPLES,
     )?;
     let seed = params.seed_for(suite);
-    let sentences = sentences(protocol.language, files)?;
+    let lang = protocol.language.code();
+    let sentences = corpus::sentences(lang);
+    let list = corpus_path(&format!("sentences/{lang}.jsonl"));
+    if sentences.is_empty() {
+        return Err(TaskError::invalid(&list, "no sentences in the embedded corpus").into());
+    }
     if protocol.task == TaskKind::Intent
         && let Some(s) = sentences.iter().find(|s| s.intent.is_none())
     {
         return Err(TaskError::invalid(
-            corpus_path(&format!("sentences/{}.jsonl", protocol.language.code())),
+            &list,
             format!(
                 "sentence {:?} has no intent; the intent suite needs every sentence labelled",
                 s.sid
@@ -183,7 +120,7 @@ pub fn generate_from(
     for (k, (p, name)) in plan.iter().zip(&names).enumerate() {
         let id = format!("u{name:0width$}");
         let rel = format!("{AUDIO_DIR}/{id}.wav");
-        let wav = utterance(protocol.language, p, files)?;
+        let wav = utterance(protocol.language, p)?;
         write(&out.inputs, &rel, &wav)?;
         let mut truth = json!({
             "id": id,
@@ -225,25 +162,16 @@ fn lines(rows: &[String]) -> String {
 }
 
 /// The WAV bytes of one planned utterance: the corpus audio, through the room, plus noise.
-fn utterance(
-    language: Lang,
-    p: &Planned<'_>,
-    files: CorpusFiles<'_>,
-) -> Result<Vec<u8>, CoreError> {
-    let rel = format!(
-        "audio/{}/{}.{}.wav",
-        language.code(),
-        p.sentence.sid,
-        p.variant
-    );
-    let path = corpus_path(&rel);
-    let bytes = files(&rel).ok_or_else(|| {
+fn utterance(language: Lang, p: &Planned<'_>) -> Result<Vec<u8>, CoreError> {
+    let lang = language.code();
+    let path = corpus_path(&corpus::audio_path(lang, &p.sentence.sid, p.variant));
+    let bytes = corpus::audio(lang, &p.sentence.sid, p.variant).ok_or_else(|| {
         TaskError::invalid(
             &path,
             "not in the embedded corpus; expected the utterance's audio",
         )
     })?;
-    let mut audio = decode_wav(&bytes, &path)?;
+    let mut audio = decode_wav(bytes, &path)?;
     if let Some(distance) = p.scenario.room_m {
         audio = reverberate(&audio, &Room::far_field(distance, p.seed));
     }

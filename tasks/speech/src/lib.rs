@@ -126,6 +126,7 @@ impl Task for Speech {
             language,
             intent,
             library.inputs_root(),
+            &ctx.backend,
         )?))
     }
 

@@ -208,8 +208,9 @@ fn bad_audio_and_transcripts_name_the_file_and_line() {
     assert!(e.contains("u0001.wav"), "{e}");
     let mut rate = bytes.clone();
     rate[24..28].copy_from_slice(&8000u32.to_le_bytes());
+    rate[28..32].copy_from_slice(&16000u32.to_le_bytes());
     std::fs::write(&wav, &rate).unwrap();
     rebuild_manifest(dir);
     let e = error(dir, "asr-en");
-    assert!(e.contains("u0001.wav") && e.contains("16000"), "{e}");
+    assert!(e.contains("u0001.wav") && e.contains("8000 Hz"), "{e}");
 }
