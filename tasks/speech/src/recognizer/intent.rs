@@ -103,7 +103,8 @@ fn boundaries(a: &[char], b: &[char]) -> Vec<usize> {
 /// (left out when none). `unknown` without slots for an empty transcript or grammar.
 pub fn classify(expansions: &[Expansion], transcript: &str) -> Intent {
     let text: Vec<char> = transcript.chars().filter(|c| !c.is_whitespace()).collect();
-    let Some(best) = expansions.iter().min_by_key(|e| distance(&text, &e.chars)) else {
+    let best = expansions.iter().min_by_key(|e| distance(&text, &e.chars));
+    let Some(best) = best.filter(|_| !text.is_empty()) else {
         return Intent {
             intent: "unknown".into(),
             slots: BTreeMap::new(),

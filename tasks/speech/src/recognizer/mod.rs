@@ -4,6 +4,8 @@
 pub mod distance;
 pub mod features;
 pub mod grammar;
+pub mod intent;
+pub mod model;
 pub mod network;
 pub mod onepass;
 
@@ -15,6 +17,7 @@ use jiebang_accel::Device;
 use network::Network;
 use onepass::{Penalties, decode};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// Which language's vocabulary and templates a recogniser uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +51,9 @@ pub struct Recognizer {
 impl Recognizer {
     /// The recogniser for `language` (grammar and templates from the embedded corpus).
     pub fn new(language: Language) -> Result<Recognizer, String> {
-        let _ = language;
-        Err("the speech corpus is not embedded yet".into())
+        let grammar = model::grammar(language)?;
+        let templates = model::templates(language, &grammar)?;
+        Recognizer::from_parts(language, grammar, &templates)
     }
 
     /// A recogniser from a grammar and one template (16 kHz samples) per vocabulary word, in
@@ -132,15 +136,16 @@ pub struct Intent {
 /// Intent and slots of a Mandarin transcript: the embedded grammar's sentence nearest by
 /// character edit distance gives the intent, slots read off the transcript (see [`intent`]).
 pub fn classify_intent(transcript: &str) -> Intent {
-    let _ = transcript;
-    Intent {
-        intent: "unknown".into(),
-        slots: BTreeMap::new(),
-    }
+    static EXPANSIONS: OnceLock<Vec<intent::Expansion>> = OnceLock::new();
+    let expansions = EXPANSIONS.get_or_init(|| intent::expansions(&crate::corpus::grammar("zh")));
+    intent::classify(expansions, transcript)
 }
 
 #[cfg(test)]
-mod tests {
+mod tests;
+
+#[cfg(test)]
+mod synthetic_tests {
     use super::grammar::{Part, Pattern, Word};
     use super::*;
 
