@@ -372,6 +372,27 @@ mod tests {
         SuiteSpec::from_toml(Path::new("x.toml"), &finite).unwrap();
     }
 
+    #[test]
+    fn a_supplied_dataset_names_its_script_and_pins_its_id() {
+        let head = "schema_version = 1\nid = \"d/x\"\nversion = 1\ndirection = \"d\"\ntitle = \"t\"\ndescription = \"\"\nmetrics = []\nindicators = []\n[dataset]\n";
+        let generated = SuiteSpec::from_toml(Path::new("x.toml"), &format!("{head}samples = 3\n"));
+        assert_eq!(generated.unwrap().supplied(), None);
+        let text = format!("{head}supplied = \"scripts/fetch.sh\"\n");
+        let open = SuiteSpec::from_toml(Path::new("x.toml"), &text)
+            .unwrap()
+            .supplied()
+            .unwrap();
+        assert!(open.accepts("abc") && open.how().contains("scripts/fetch.sh"));
+        let pinned = SuiteSpec::from_toml(
+            Path::new("x.toml"),
+            &format!("{text}dataset_id = \"sha256:abc\"\n"),
+        )
+        .unwrap()
+        .supplied()
+        .unwrap();
+        assert!(pinned.accepts("abc") && pinned.accepts("sha256:abc") && !pinned.accepts("abd"));
+    }
+
     const SUITE: &str = "schema_version = 1\nid = \"d/x\"\nversion = 1\ndirection = \"d\"\ntitle = \"t\"\ndescription = \"\"\nmetrics = []\nindicators = []\n\n[dataset]\nsamples = 3\n\n[[dataset.w]]\nm = 1\n\n[[dataset.w]]\nm = \"two\"\n\n[protocol]\nwarmup = 1\niterations = \"x\"\n";
 
     #[derive(Debug, serde::Deserialize)]
