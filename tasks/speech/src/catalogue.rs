@@ -208,7 +208,7 @@ pub fn direction() -> Direction {
         ),
         MetricSpec::new(
             REAL_TIME_FACTOR,
-            "ratio",
+            "s/s",
             Lower,
             Continuous,
             "Real-time factor: harness-observed issue-to-answer seconds / seconds of audio, summed over the queries answered alone (no other query in flight, not the first of a session); single-stream performance runs give every query",

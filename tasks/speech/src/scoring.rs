@@ -376,9 +376,9 @@ pub fn timing(timed: &[(f64, Observed)]) -> BTreeMap<String, Metric> {
     out.insert(
         REAL_TIME_FACTOR.to_string(),
         if audio > 0.0 {
-            Metric::point(total / audio, n, "ratio")
+            Metric::point(total / audio, n, "s/s")
         } else {
-            Metric::not_measured(n, "ratio", "the timed utterances hold no audio")
+            Metric::not_measured(n, "s/s", "the timed utterances hold no audio")
         },
     );
     for (id, q) in [(LATENCY_P50, 0.5), (LATENCY_P90, 0.9)] {
