@@ -13,8 +13,9 @@ pub enum NoiseKind {
     Pink,
 }
 
-/// Rows of the Voss–McCartney generator: row k changes every 2^k samples, so the spectrum
-/// falls 3 dB per octave from a few hertz (16 kHz / 2^16) up to the Nyquist frequency.
+/// Rows of the Voss–McCartney generator: row k changes every 2^(k+1) samples, so the
+/// spectrum falls about 3 dB per octave from below 1 Hz (16 kHz / 2^16) up to the Nyquist
+/// frequency (the test checks 62.5 Hz to 4 kHz to ±1.5 dB).
 const PINK_ROWS: usize = 16;
 
 /// `len` samples of `kind` noise drawn from `rng` (unit RMS: scaled so that the mean square
