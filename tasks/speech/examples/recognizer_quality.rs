@@ -138,5 +138,34 @@ fn main() -> Result<(), String> {
             );
         }
     }
+    distance_timing()
+}
+
+/// Seconds per utterance of the local-distance stage (features included) on the Mandarin
+/// variant-a audio, host loops against one GEMM on the CPU device (best of five passes).
+fn distance_timing() -> Result<(), String> {
+    let recognizer = Recognizer::new(Language::Mandarin)?;
+    let plain = Condition {
+        variant: "a".into(),
+        room: false,
+        noise: None,
+    };
+    let audio = corpus::sentences("zh")
+        .iter()
+        .enumerate()
+        .map(|(i, s)| plain.audio("zh", &s.sid, i as u64))
+        .collect::<Result<Vec<_>, _>>()?;
+    let device = Device::cpu();
+    for (name, device) in [("host loops", None), ("GEMM (CPU device)", Some(&device))] {
+        let mut best = f64::INFINITY;
+        for _ in 0..5 {
+            let started = Instant::now();
+            for a in &audio {
+                std::hint::black_box(recognizer.local_distances(a, device));
+            }
+            best = best.min(started.elapsed().as_secs_f64() / audio.len() as f64);
+        }
+        println!("local distances, {name}: {:.2} ms/utterance", best * 1e3);
+    }
     Ok(())
 }

@@ -10,7 +10,7 @@ pub mod network;
 pub mod onepass;
 
 use crate::audio::{Audio, SAMPLE_RATE};
-use distance::{TemplateBank, distances_gemm, distances_host};
+use distance::{Distances, TemplateBank, distances_gemm, distances_host};
 use features::{FeatureExtractor, Features, endpoints};
 use grammar::Grammar;
 use jiebang_accel::Device;
@@ -107,15 +107,23 @@ impl Recognizer {
 
     /// The recognised word indices (into the grammar's vocabulary).
     pub fn words(&self, audio: &Audio, device: Option<&Device>) -> Option<Vec<usize>> {
+        let distances = self.local_distances(audio, device)?;
+        decode(&self.network, &self.bank, &distances, self.penalties).map(|(w, _)| w)
+    }
+
+    /// The utterance's features (endpoints trimmed) against every template frame; `None` when
+    /// the audio is not 16 kHz or empty.
+    pub fn local_distances(&self, audio: &Audio, device: Option<&Device>) -> Option<Distances> {
         if audio.sample_rate != SAMPLE_RATE || audio.samples.is_empty() {
             return None;
         }
         let speech = &audio.samples[endpoints(&audio.samples)];
         let input = self.extractor.features(speech);
-        let distances = device
-            .and_then(|d| distances_gemm(d, &input, &self.bank).ok())
-            .unwrap_or_else(|| distances_host(&input, &self.bank));
-        decode(&self.network, &self.bank, &distances, self.penalties).map(|(w, _)| w)
+        Some(
+            device
+                .and_then(|d| distances_gemm(d, &input, &self.bank).ok())
+                .unwrap_or_else(|| distances_host(&input, &self.bank)),
+        )
     }
 
     /// The grammar this recogniser decodes within.

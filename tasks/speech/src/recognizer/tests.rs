@@ -85,3 +85,9 @@ fn the_model_covers_the_whole_vocabulary() {
         assert!(templates.iter().all(|t| t.len() > 1_600));
     }
 }
+
+#[test]
+fn recognizers_can_be_shared_across_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Recognizer>();
+}
