@@ -201,6 +201,43 @@ fn the_supplied_suite_needs_its_data_and_names_the_script() {
     assert_eq!(o.status.code(), Some(2));
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("scripts/fetch-speech-recordings.sh"), "{e}");
+    // Once the suite pins its dataset id, `--data` with another dataset is refused.
+    jiebang(dir)
+        .args([
+            "data",
+            "gen",
+            "speech/asr-en",
+            "--samples",
+            "2",
+            "--out",
+            "other",
+        ])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tasks/speech/suites/asr-en-recorded.toml"),
+    )
+    .unwrap()
+    .replace(
+        "supplied = \"scripts/fetch-speech-recordings.sh\"",
+        "supplied = \"scripts/fetch-speech-recordings.sh\"\ndataset_id = \"sha256:00\"",
+    );
+    assert!(text.contains("dataset_id"));
+    std::fs::write(dir.join("pinned.toml"), text).unwrap();
+    let o = jiebang(dir)
+        .args(["run", "--suite-file", "pinned.toml", "--data", "other"])
+        .args(["--sut", "builtin:en-dtw", "--out", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("is not the one")
+            && e.contains("sha256:00")
+            && e.contains("fetch-speech-recordings.sh"),
+        "{e}"
+    );
     // `jiebang tasks` still lists it.
     let o = jiebang(dir).arg("tasks").output().unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).contains("speech/asr-en-recorded"));
