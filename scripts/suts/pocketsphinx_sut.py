@@ -100,6 +100,11 @@ class Sphinx:
 
     def transcribe(self, pcm):
         d = self.decoder
+        # A fresh front end for every utterance: its noise and cepstral-mean estimates would
+        # otherwise carry over from the previous file, making an answer depend on the order
+        # of the queries (measured: the same recording transcribed differently after espeak
+        # audio than before it).
+        d.reinit_feat()
         d.start_utt()
         d.process_raw(pcm, full_utt=True)
         d.end_utt()

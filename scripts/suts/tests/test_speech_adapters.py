@@ -224,6 +224,15 @@ class SpeechAdapter(unittest.TestCase):
             self.assertTrue(answers[i]["transcript"].strip(), rels[i])
         print(f"\npocketsphinx: {secs:.2f} s for {len(rels)} files", file=sys.stderr)
 
+    def test_answers_do_not_depend_on_the_order_of_the_queries(self):
+        sut = self.start()
+        rels = [f"audio/c{i}.wav" for i in range(len(self.wavs))] + self.recorded
+        order = rels + rels[::-1]
+        answers, _ = sut.ask([self.query(r) for r in order])
+        self.assertEqual(sut.end(), 0)
+        for i, rel in enumerate(rels):
+            self.assertEqual(answers[i], answers[len(order) - 1 - i], rel)
+
     def test_answers_bad_input_with_errors(self):
         sut = self.start()
         bad = {
