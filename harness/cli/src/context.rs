@@ -154,6 +154,9 @@ pub fn generate(
     quiet: bool,
 ) -> Result<Dataset> {
     check_samples(params)?;
+    if let Some(supplied) = suite.supplied() {
+        bail!("{}: {}", suite.full_id(), supplied.how());
+    }
     if out.join(jiebang_core::MANIFEST_FILE).exists() {
         bail!(
             "{}: a dataset is already there; remove it or choose another --out",
@@ -212,8 +215,23 @@ pub fn dataset(
     params: &GenerateParams,
     quiet: bool,
 ) -> Result<Dataset> {
+    let supplied = suite.supplied();
     if let Some(d) = data {
-        return Ok(Dataset::open_verified(d)?);
+        let ds = Dataset::open_verified(d)?;
+        if let Some(s) = supplied.as_ref().filter(|s| !s.accepts(&ds.hash)) {
+            bail!(
+                "{}: dataset sha256:{} is not the one {} pins ({}); fetch and import it with {}",
+                d.display(),
+                ds.hash,
+                suite.full_id(),
+                s.dataset_id.as_deref().unwrap_or_default(),
+                s.script
+            );
+        }
+        return Ok(ds);
+    }
+    if let Some(s) = supplied {
+        bail!("{}: {}", suite.full_id(), s.how());
     }
     let dir = default_dataset_dir(suite, params)?;
     if dir.join(jiebang_core::MANIFEST_FILE).exists() {

@@ -11,6 +11,7 @@ pub fn tasks() -> Vec<Arc<dyn Task>> {
         jiebang_nn_chip::task(),
         jiebang_medical_imaging::task(),
         jiebang_video_identity::task(),
+        jiebang_speech::task(),
     ]
 }
 

@@ -37,6 +37,7 @@ fn metric(value: f64, unit: &str) -> Metric {
         unit: unit.into(),
         reason: None,
         self_reported: None,
+        convention: None,
     }
 }
 

@@ -31,7 +31,7 @@ pub use direction::{
 };
 pub use error::{BoxError, CoreError, TaskError, line_of, toml_error};
 pub use indicators::assemble as assemble_indicators;
-pub use suite::{SuiteRef, SuiteSpec};
+pub use suite::{SuiteRef, SuiteSpec, SuppliedDataset};
 pub use task::{
     BackendHandle, BuiltinContext, BuiltinInfo, BuiltinSystem, GenerateParams, Loaded, Observed,
     SampleLibrary, ScoreContext, Scorer, Scores, Task, library_as,

@@ -206,6 +206,19 @@ impl SuiteSpec {
             .and_then(|v| u64::try_from(v).ok())
     }
 
+    /// Where the suite's dataset comes from when it is supplied rather than generated: its
+    /// `[dataset]` table names the script that fetches and imports it (`supplied`) and may pin
+    /// the dataset id that script gives (`dataset_id`). `None` for a generated suite.
+    pub fn supplied(&self) -> Option<SuppliedDataset> {
+        let script = self.dataset.get("supplied")?.as_str()?.to_string();
+        let dataset_id = self
+            .dataset
+            .get("dataset_id")
+            .and_then(toml::Value::as_str)
+            .map(str::to_string);
+        Some(SuppliedDataset { script, dataset_id })
+    }
+
     /// A float setting (integers are accepted).
     pub fn setting_f64(&self, key: &str) -> Option<f64> {
         match self.settings.get(key)? {
@@ -213,6 +226,32 @@ impl SuiteSpec {
             toml::Value::Integer(i) => Some(*i as f64),
             _ => None,
         }
+    }
+}
+
+/// A supplied dataset as its suite declares it (see [`SuiteSpec::supplied`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuppliedDataset {
+    /// The script that fetches and imports the data, relative to the repository.
+    pub script: String,
+    /// The dataset id (`sha256:...` or the bare hex of the manifest hash) the suite pins, if any.
+    pub dataset_id: Option<String>,
+}
+
+impl SuppliedDataset {
+    /// Whether `id` (a manifest hash) is the pinned dataset, or nothing is pinned.
+    pub fn accepts(&self, id: &str) -> bool {
+        self.dataset_id.as_deref().is_none_or(|pin| {
+            pin.strip_prefix("sha256:").unwrap_or(pin) == id.strip_prefix("sha256:").unwrap_or(id)
+        })
+    }
+
+    /// What to do to get the data, for messages.
+    pub fn how(&self) -> String {
+        format!(
+            "its dataset is supplied, not generated: fetch and import it with {}, then pass --data DIR",
+            self.script
+        )
     }
 }
 

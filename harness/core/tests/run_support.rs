@@ -139,6 +139,7 @@ impl Scorer for MockScorer {
                 unit: "ratio".into(),
                 reason: None,
                 self_reported: None,
+                convention: None,
             },
         );
         let canon = jiebang_scorecard::to_canonical_bytes(&answers.to_vec()).unwrap();

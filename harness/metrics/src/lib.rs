@@ -18,3 +18,7 @@ pub mod translation;
 
 pub use error::{MetricError, Result};
 pub use estimate::{Estimate, Interval};
+
+/// This crate's version, as conventions that name the metric code state it (a speech
+/// scorecard's normalisation signature).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

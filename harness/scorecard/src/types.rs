@@ -279,6 +279,13 @@ pub struct Metric {
     /// the check against the harness's own observation that it passed. Absent: harness-observed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_reported: Option<String>,
+    /// The convention the value was computed under, when two values of the metric are only
+    /// comparable under the same one: for an error rate, the text normalisation and
+    /// tokenisation with the metric library's version
+    /// (`norm:fullwidth+lower+punct|tok:char|spaces:skip|jiebang-metrics:0.1.0`), as sacrebleu
+    /// states its signature. `jiebang compare` refuses to judge a metric whose two sides differ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub convention: Option<String>,
 }
 
 impl Metric {
@@ -308,6 +315,7 @@ impl Metric {
             unit: unit.to_string(),
             reason: None,
             self_reported: None,
+            convention: None,
         }
     }
 
@@ -329,6 +337,12 @@ impl Metric {
     /// The same metric with `reason` (why a value has no interval, or what it rests on).
     pub fn with_reason(mut self, reason: impl Into<String>) -> Metric {
         self.reason = Some(reason.into());
+        self
+    }
+
+    /// The same metric with the convention it was computed under (see [`Metric::convention`]).
+    pub fn with_convention(mut self, convention: impl Into<String>) -> Metric {
+        self.convention = Some(convention.into());
         self
     }
 

@@ -25,6 +25,7 @@ fn sample() -> Scorecard {
             unit: "ratio".into(),
             reason: None,
             self_reported: None,
+            convention: None,
         },
     );
     metrics.insert(
@@ -37,6 +38,7 @@ fn sample() -> Scorecard {
             unit: "TOPS/W".into(),
             reason: Some("no power sensor readable".into()),
             self_reported: None,
+            convention: None,
         },
     );
     let mut settings = BTreeMap::new();

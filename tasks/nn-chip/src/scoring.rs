@@ -385,6 +385,7 @@ fn peak_metrics(best: Option<(&Row, &Metric)>) -> (Metric, Metric) {
         unit: "ratio".into(),
         reason: None,
         self_reported: None,
+        convention: None,
     }
     .with_self_reported(format!(
         "throughput.f32 over the stated peak. Rate: {}. Peak: {stated}",

@@ -75,6 +75,10 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
             if args.only.as_deref().is_some_and(|o| !suite.id.contains(o)) {
                 continue;
             }
+            // A supplied dataset (fetched, never generated) is not on a fresh machine.
+            if suite.supplied().is_some() {
+                continue;
+            }
             for b in task.builtin_systems() {
                 // Fault-injecting systems are for tests of `jiebang compare`, not for the demo.
                 if b.suites.contains(&suite.id.as_str()) && !b.fault_injection {

@@ -21,6 +21,22 @@ fn self_reported<'a>(sc: &'a Scorecard, metric: &str) -> Option<&'a str> {
         .and_then(|m| m.self_reported.as_deref())
 }
 
+/// The distinct conventions the scorecard's metrics were computed under (see
+/// `Metric::convention`), each with the ids of its metrics in order; empty when none states one.
+pub fn conventions(sc: &Scorecard) -> Vec<(&str, Vec<&str>)> {
+    let mut out: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (id, m) in &sc.metrics {
+        let Some(c) = m.convention.as_deref() else {
+            continue;
+        };
+        match out.iter_mut().find(|(k, _)| *k == c) {
+            Some((_, ids)) => ids.push(id),
+            None => out.push((c, vec![id])),
+        }
+    }
+    out
+}
+
 /// The indicator table's column heads.
 pub const HEAD: [&str; 8] = [
     "indicator",

@@ -1,7 +1,7 @@
 //! Aligned plain text for a terminal: a scorecard's report (`show`, `run`), and a leaderboard's
 //! standings and selection (`board`). Every text from a file is escaped for the terminal.
 
-use super::scorecard::{HEAD, header, rows, shown_unit};
+use super::scorecard::{HEAD, conventions, header, rows, shown_unit};
 use super::{BoardReport, Exporter, Text};
 use crate::escape::terminal as term;
 use crate::fmt;
@@ -62,6 +62,16 @@ impl Exporter<Scorecard> for Text {
                     .map(|s| format!("  self-reported: {}", term(s)))
                     .unwrap_or_default()
             );
+        }
+        let conventions = conventions(sc);
+        if !conventions.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nconventions (two values of a metric compare only under the same one)"
+            );
+            for (c, ids) in conventions {
+                let _ = writeln!(out, "  {}: {}", term(c), term(&ids.join(", ")));
+            }
         }
         Ok(out)
     }

@@ -93,6 +93,16 @@ pub(crate) fn compare_entry(
             return out;
         }
     };
+    let convention = |m: Option<&Metric>| m.and_then(|m| m.convention.clone());
+    let (bc, nc) = (convention(e.base), convention(e.new));
+    if bc != nc {
+        out.note = Some(format!(
+            "computed under different conventions (baseline {}, new {}): the values are not comparable",
+            bc.map_or("none stated".into(), |c| format!("`{c}`")),
+            nc.map_or("none stated".into(), |c| format!("`{c}`"))
+        ));
+        return out;
+    }
     out.ratio = (b != 0.0).then(|| n / b);
     let Some(better) = better else {
         out.note = Some(format!(

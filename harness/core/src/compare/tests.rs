@@ -24,6 +24,7 @@ fn card(suite: &str, seconds: Vec<f64>) -> Scorecard {
             unit: "s".into(),
             reason: None,
             self_reported: None,
+            convention: None,
         },
     );
     metrics.insert(
@@ -36,6 +37,7 @@ fn card(suite: &str, seconds: Vec<f64>) -> Scorecard {
             unit: "bool".into(),
             reason: None,
             self_reported: None,
+            convention: None,
         },
     );
     Scorecard {
@@ -263,6 +265,7 @@ fn missing_values_and_unknown_directions_are_not_judged() {
             unit: "widgets".into(),
             reason: None,
             self_reported: None,
+            convention: None,
         },
     );
     let c = compare(&a, &b, &CompareSettings::default(), &cat()).unwrap();
@@ -493,6 +496,7 @@ fn speech_card(clean: f64, latency_ms: Vec<f64>) -> Scorecard {
         unit: unit.into(),
         reason: None,
         self_reported: None,
+        convention: None,
     };
     for (subset, wer) in [("clean", clean), ("noisy", 0.12)] {
         let m = metric(wer, Some([wer - 0.005, wer + 0.005]), 2000, "ratio");
@@ -566,6 +570,38 @@ fn a_made_up_direction_is_judged_by_its_own_catalogue() {
         .unwrap();
     assert_eq!(digest.status, DigestStatus::NotRun);
     assert_eq!(c.digest_failures().count(), 0);
+}
+
+#[test]
+fn a_metric_under_another_convention_is_not_judged_and_says_so() {
+    let d = speechy();
+    let units = UnitRule::runner();
+    let cat = Catalogue::new(Some(&d), &units);
+    let s = CompareSettings::default();
+    let with = |sc: &mut Scorecard, c: &str| {
+        let m = sc.metrics.get_mut("wer.clean").unwrap();
+        m.convention = Some(c.into());
+    };
+    let mut a = speech_card(0.05, noisy(40.0, 20, 0));
+    let mut worse = speech_card(0.08, noisy(40.0, 20, 1));
+    with(&mut a, "norm:lower|tok:word");
+    with(&mut worse, "norm:lower|tok:word");
+    let c = compare(&a, &worse, &s, &cat).unwrap();
+    assert_eq!(status(&c, "wer.clean"), MetricStatus::Regressed);
+    with(&mut worse, "norm:none|tok:word");
+    let c = compare(&a, &worse, &s, &cat).unwrap();
+    let m = c.metrics.iter().find(|m| m.id == "wer.clean").unwrap();
+    assert_eq!(m.status, MetricStatus::NotJudged);
+    assert_eq!(
+        m.note.as_deref(),
+        Some(
+            "computed under different conventions (baseline `norm:lower|tok:word`, new `norm:none|tok:word`): the values are not comparable"
+        )
+    );
+    // One side stating none is a difference too.
+    worse.metrics.get_mut("wer.clean").unwrap().convention = None;
+    let c = compare(&a, &worse, &s, &cat).unwrap();
+    assert_eq!(status(&c, "wer.clean"), MetricStatus::NotJudged);
 }
 
 #[test]

@@ -59,6 +59,29 @@ fn suite(out: &mut String, s: &SuiteBoard<'_>) {
                 jiebang_scorecard::Better::Lower => "lower",
             }
         );
+        let mut conventions: Vec<&str> = Vec::new();
+        for r in &t.rows {
+            let metric = s.entries[r.entry].sc.metrics.get(&r.ind.metric);
+            if let Some(c) = metric.and_then(|m| m.convention.as_deref())
+                && !conventions.contains(&c)
+            {
+                conventions.push(c);
+            }
+        }
+        match conventions.as_slice() {
+            [] => {}
+            [one] => {
+                let _ = writeln!(out, "Scored under the convention {}.\n", code(one));
+            }
+            many => {
+                let list: Vec<String> = many.iter().map(|c| code(c)).collect();
+                let _ = writeln!(
+                    out,
+                    "Scored under different conventions ({}): values under different ones are not comparable.\n",
+                    list.join(", ")
+                );
+            }
+        }
         out.push_str("| rank | unit | system | measured [95% CI] | vs national | declared current | vs current | own 2020 target | vs own target | scorecard |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for r in &t.rows {
             let e = &s.entries[r.entry];

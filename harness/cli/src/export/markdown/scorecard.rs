@@ -1,8 +1,8 @@
 //! A scorecard's report in Markdown: the header lines in a text block, the indicator table
 //! (measured vs. declared vs. targets, with verdicts) and the metric table; cells escaped.
 
-use crate::escape::markdown as md;
-use crate::export::scorecard::{HEAD, header, rows, shown_unit};
+use crate::escape::{markdown as md, markdown_code as code};
+use crate::export::scorecard::{HEAD, conventions, header, rows, shown_unit};
 use crate::fmt;
 use jiebang_scorecard::Scorecard;
 use std::fmt::Write as _;
@@ -41,6 +41,16 @@ pub fn render(sc: &Scorecard) -> String {
                 .map(ToString::to_string)
                 .unwrap_or_default())
         );
+    }
+    let conventions = conventions(sc);
+    if !conventions.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nConventions (two values of a metric compare only under the same one):\n"
+        );
+        for (c, ids) in conventions {
+            let _ = writeln!(out, "- {}: {}", code(c), md(&ids.join(", ")));
+        }
     }
     out
 }

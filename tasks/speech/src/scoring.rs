@@ -1,0 +1,492 @@
+//! The speech metrics from references and answers: per-scenario accuracy and its mean with
+//! bootstrap intervals (stratified by scenario), pooled CER/WER, sentence accuracy, intent
+//! accuracy and slot F1, and the real-time factor and latency the harness observed.
+
+use crate::answer::IntentAnswer;
+use crate::catalogue::{
+    Family, INTENT_ACCURACY, LATENCY_P50, LATENCY_P90, REAL_TIME_FACTOR, SLOT_F1,
+};
+use crate::suites::Lang;
+use jiebang_core::{CoreError, Observed, measure};
+use jiebang_metrics::bootstrap::{Units, percentile_interval, quantile_linear, resample_indices};
+use jiebang_metrics::speech::{
+    EditCounts, Normalization, PUNCTUATION_UNICODE_VERSION, Tokenization, normalize, tokenize,
+    utterance_counts,
+};
+use jiebang_scorecard::{CiMethod, Metric};
+use std::collections::BTreeMap;
+
+/// Bootstrap replicates of every interval.
+pub const RESAMPLES: usize = 1000;
+
+/// What the truth says of one utterance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The transcript.
+    pub text: String,
+    /// Its scenario.
+    pub scenario: String,
+    /// Intent label, where labelled.
+    pub intent: Option<String>,
+    /// Slot name to value.
+    pub slots: BTreeMap<String, String>,
+}
+
+fn tokenization(language: Lang) -> Tokenization {
+    match language {
+        Lang::Zh => Tokenization::Characters,
+        Lang::En => Tokenization::Words,
+    }
+}
+
+/// The scoring convention of `language` as a signature (after sacrebleu's): normalisation
+/// steps, tokenisation, the Unicode version of the punctuation table, the metric code's
+/// version. Every WER/CER-derived metric carries it.
+pub fn convention(language: Lang) -> String {
+    let n = Normalization::default();
+    let steps: Vec<&str> = [
+        (n.fullwidth_to_halfwidth, "fullwidth"),
+        (n.lowercase, "lower"),
+        (n.remove_punctuation, "punct"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    let tok = match tokenization(language) {
+        Tokenization::Characters => "tok:char|spaces:skip",
+        Tokenization::Words => "tok:word",
+        Tokenization::Mixed => "tok:mixed",
+    };
+    format!(
+        "norm:{}|{tok}|unicode:{PUNCTUATION_UNICODE_VERSION}|jiebang-metrics:{}",
+        if steps.is_empty() {
+            "none".to_string()
+        } else {
+            steps.join("+")
+        },
+        jiebang_metrics::VERSION
+    )
+}
+
+/// The scored tokens of `text` once normalised.
+pub fn token_count(text: &str, language: Lang) -> usize {
+    let n = normalize(text, &Normalization::default());
+    tokenize(&n, tokenization(language)).len()
+}
+
+fn metric_error(what: &str, e: impl std::fmt::Display) -> CoreError {
+    CoreError::Other(format!("scoring {what}: {e}"))
+}
+
+fn bootstrap_method(what: &str) -> CiMethod {
+    CiMethod::Other(format!("bootstrap-percentile ({what}, B={RESAMPLES})"))
+}
+
+/// The seed of stratum `s`'s resampling streams.
+fn stratum_seed(seed: u64, s: usize) -> u64 {
+    seed ^ 0x9e37_79b9_7f4a_7c15u64.wrapping_mul(s as u64 + 1)
+}
+
+/// `1 − errors / reference tokens` over the utterances `idx` (positions in `counts`).
+fn accuracy_of(counts: &[&EditCounts], idx: &[usize]) -> f64 {
+    let (mut e, mut r) = (0u64, 0u64);
+    for &i in idx {
+        e += counts[i].errors();
+        r += counts[i].reference_len();
+    }
+    if r == 0 {
+        f64::NAN
+    } else {
+        1.0 - e as f64 / r as f64
+    }
+}
+
+/// The recognition metrics of a suite of `family`: `scored` pairs each utterance's reference
+/// with the answered transcript (`None`: a technical failure, scored as an empty transcript).
+pub fn recognition(
+    family: &Family,
+    language: Lang,
+    scenarios: &[String],
+    scored: &[(&Reference, Option<String>)],
+    seed: u64,
+) -> Result<BTreeMap<String, Metric>, CoreError> {
+    let conv = convention(language);
+    let refs: Vec<&str> = scored.iter().map(|(r, _)| r.text.as_str()).collect();
+    let hyps: Vec<&str> = scored
+        .iter()
+        .map(|(_, h)| h.as_deref().unwrap_or(""))
+        .collect();
+    let counts = utterance_counts(
+        &refs,
+        &hyps,
+        tokenization(language),
+        &Normalization::default(),
+    )
+    .map_err(|e| metric_error("error rates", e))?;
+    let mut out = BTreeMap::new();
+    let n = scored.len() as u64;
+    let ci = |v: f64, reps: &[f64], what: &str, k: u64| -> Result<Metric, CoreError> {
+        let iv = percentile_interval(reps, 0.95).map_err(|e| metric_error(what, e))?;
+        Ok(Metric::estimate(
+            v,
+            Some([iv.lo, iv.hi]),
+            bootstrap_method(what),
+            k,
+            "ratio",
+        ))
+    };
+    // Per scenario, then the mean over the scenarios present, resampled within each.
+    let mut strata: Vec<(usize, Vec<&EditCounts>)> = Vec::new();
+    let mut absent = Vec::new();
+    for (s, name) in scenarios.iter().enumerate() {
+        let members: Vec<&EditCounts> = scored
+            .iter()
+            .zip(&counts)
+            .filter(|((r, _), _)| &r.scenario == name)
+            .map(|(_, c)| c)
+            .collect();
+        let id = family.scenario_accuracy(name);
+        if members.is_empty() {
+            absent.push(name.as_str());
+            out.insert(
+                id,
+                Metric::not_measured(
+                    0,
+                    "ratio",
+                    format!("no utterance of scenario {name} in this run"),
+                )
+                .with_convention(conv.clone()),
+            );
+            continue;
+        }
+        let units = Units::samples(members.len());
+        let all: Vec<usize> = (0..members.len()).collect();
+        let v = accuracy_of(&members, &all);
+        let mut idx = Vec::new();
+        let reps: Vec<f64> = (0..RESAMPLES as u64)
+            .map(|r| {
+                resample_indices(&units, stratum_seed(seed, s), r, &mut idx);
+                accuracy_of(&members, &idx)
+            })
+            .collect();
+        out.insert(
+            id,
+            ci(v, &reps, "utterances", members.len() as u64)?.with_convention(conv.clone()),
+        );
+        strata.push((s, members));
+    }
+    let mean_id = family.accuracy();
+    if strata.is_empty() {
+        out.insert(
+            mean_id,
+            Metric::not_measured(0, "ratio", "no utterances were run")
+                .with_convention(conv.clone()),
+        );
+    } else {
+        let k = strata.len() as f64;
+        let mean = strata
+            .iter()
+            .map(|(_, m)| accuracy_of(m, &(0..m.len()).collect::<Vec<_>>()))
+            .sum::<f64>()
+            / k;
+        let units: Vec<Units> = strata
+            .iter()
+            .map(|(_, m)| Units::samples(m.len()))
+            .collect();
+        let mut idx = Vec::new();
+        let reps: Vec<f64> = (0..RESAMPLES as u64)
+            .map(|r| {
+                strata
+                    .iter()
+                    .zip(&units)
+                    .map(|((s, m), u)| {
+                        resample_indices(u, stratum_seed(seed, *s), r, &mut idx);
+                        accuracy_of(m, &idx)
+                    })
+                    .sum::<f64>()
+                    / k
+            })
+            .collect();
+        let mut m = ci(mean, &reps, "utterances stratified by scenario", n)?;
+        if !absent.is_empty() {
+            m = m.with_reason(format!(
+                "mean over the {} scenarios present; absent from this run: {}",
+                strata.len(),
+                absent.join(", ")
+            ));
+        }
+        out.insert(mean_id, m.with_convention(conv.clone()));
+    }
+    // Pooled error rate and sentence accuracy over every utterance.
+    if scored.is_empty() {
+        out.insert(
+            family.error_rate(),
+            Metric::not_measured(0, "ratio", "no utterances were run")
+                .with_convention(conv.clone()),
+        );
+    } else {
+        let all: Vec<&EditCounts> = counts.iter().collect();
+        let units = Units::samples(all.len());
+        let full: Vec<usize> = (0..all.len()).collect();
+        let rate = 1.0 - accuracy_of(&all, &full);
+        let mut idx = Vec::new();
+        let reps: Vec<f64> = (0..RESAMPLES as u64)
+            .map(|r| {
+                resample_indices(&units, seed, r, &mut idx);
+                1.0 - accuracy_of(&all, &idx)
+            })
+            .collect();
+        out.insert(
+            family.error_rate(),
+            ci(rate, &reps, "utterances", n)?.with_convention(conv.clone()),
+        );
+    }
+    let exact = counts.iter().filter(|c| c.errors() == 0).count() as u64;
+    out.insert(
+        family.sentence_accuracy(),
+        measure::share(
+            &family.sentence_accuracy(),
+            exact,
+            n,
+            "no utterances were run",
+        )?
+        .with_convention(conv),
+    );
+    Ok(out)
+}
+
+/// A slot value as scored: normalised, its tokens joined by single spaces.
+fn slot_value(v: &str, language: Lang) -> String {
+    let n = normalize(v, &Normalization::default());
+    tokenize(&n, tokenization(language)).join(" ")
+}
+
+/// The intent metrics: `scored` pairs each utterance's reference with the answer (`None`: a
+/// technical failure, which counts as a wrong intent and no slots).
+pub fn intents(
+    language: Lang,
+    scored: &[(&Reference, Option<IntentAnswer>)],
+    seed: u64,
+) -> Result<BTreeMap<String, Metric>, CoreError> {
+    let n = scored.len() as u64;
+    let correct = scored
+        .iter()
+        .filter(|(r, a)| matches!((&r.intent, a), (Some(t), Some(a)) if *t == a.intent))
+        .count() as u64;
+    let mut out = BTreeMap::new();
+    out.insert(
+        INTENT_ACCURACY.to_string(),
+        measure::share(INTENT_ACCURACY, correct, n, "no utterances were run")?,
+    );
+    // (true positives, false positives, false negatives) per utterance.
+    let tallies: Vec<[u64; 3]> = scored
+        .iter()
+        .map(|(r, a)| {
+            let truth: BTreeMap<&str, String> = r
+                .slots
+                .iter()
+                .map(|(k, v)| (k.as_str(), slot_value(v, language)))
+                .collect();
+            let said: BTreeMap<&str, String> = a
+                .iter()
+                .flat_map(|a| a.slots.iter())
+                .map(|(k, v)| (k.as_str(), slot_value(v, language)))
+                .collect();
+            let tp = said
+                .iter()
+                .filter(|(k, v)| truth.get(*k) == Some(*v))
+                .count() as u64;
+            [tp, said.len() as u64 - tp, truth.len() as u64 - tp]
+        })
+        .collect();
+    let f1 = |idx: &[usize]| {
+        let [tp, fp, fneg] = idx.iter().fold([0u64; 3], |acc, &i| {
+            [
+                acc[0] + tallies[i][0],
+                acc[1] + tallies[i][1],
+                acc[2] + tallies[i][2],
+            ]
+        });
+        let d = 2 * tp + fp + fneg;
+        if d == 0 {
+            f64::NAN
+        } else {
+            2.0 * tp as f64 / d as f64
+        }
+    };
+    let full: Vec<usize> = (0..tallies.len()).collect();
+    let v = f1(&full);
+    let metric = if v.is_nan() {
+        Metric::not_measured(n, "ratio", "no slot was labelled or answered")
+    } else {
+        let units = Units::samples(tallies.len());
+        let mut idx = Vec::new();
+        let reps: Vec<f64> = (0..RESAMPLES as u64)
+            .filter_map(|r| {
+                resample_indices(&units, seed, r, &mut idx);
+                Some(f1(&idx)).filter(|x| x.is_finite())
+            })
+            .collect();
+        let iv = percentile_interval(&reps, 0.95).map_err(|e| metric_error("slot F1", e))?;
+        Metric::estimate(
+            v,
+            Some([iv.lo, iv.hi]),
+            bootstrap_method("utterances"),
+            n,
+            "ratio",
+        )
+    };
+    out.insert(
+        SLOT_F1.to_string(),
+        metric.with_convention(convention(language)),
+    );
+    Ok(out)
+}
+
+/// The real-time factor and first-result latency from what the harness observed: `timed`
+/// pairs each observed utterance's audio seconds with its observation. Only queries answered
+/// alone count (no other query in flight, not a session's first).
+pub fn timing(timed: &[(f64, Observed)]) -> BTreeMap<String, Metric> {
+    let clean: Vec<(f64, f64)> = timed
+        .iter()
+        .filter(|(_, o)| !o.overlapped && !o.first_in_session)
+        .map(|(s, o)| (*s, o.wall_s))
+        .collect();
+    let mut out = BTreeMap::new();
+    let ids = [
+        (REAL_TIME_FACTOR, "ratio"),
+        (LATENCY_P50, "s"),
+        (LATENCY_P90, "s"),
+    ];
+    if clean.is_empty() {
+        let why = if timed.is_empty() {
+            "no query was timed by the harness (a predictions file, or every query failed)"
+        } else {
+            "every timed query overlapped another or was its session's first; a single-stream performance run (--mode performance) times each query alone"
+        };
+        for (id, unit) in ids {
+            out.insert(id.to_string(), Metric::not_measured(0, unit, why));
+        }
+        return out;
+    }
+    let n = clean.len() as u64;
+    let audio: f64 = clean.iter().map(|(s, _)| s).sum();
+    let wall: Vec<f64> = clean.iter().map(|(_, w)| *w).collect();
+    let total: f64 = wall.iter().sum();
+    out.insert(
+        REAL_TIME_FACTOR.to_string(),
+        if audio > 0.0 {
+            Metric::point(total / audio, n, "ratio")
+        } else {
+            Metric::not_measured(n, "ratio", "the timed utterances hold no audio")
+        },
+    );
+    for (id, q) in [(LATENCY_P50, 0.5), (LATENCY_P90, 0.9)] {
+        let m = quantile_linear(&wall, q)
+            .map(|v| Metric::point(v, n, "s"))
+            .unwrap_or_else(|e| Metric::not_measured(n, "s", e.to_string()));
+        out.insert(id.to_string(), m);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::ASR_ZH;
+
+    fn reference(text: &str, scenario: &str) -> Reference {
+        Reference {
+            text: text.into(),
+            scenario: scenario.into(),
+            intent: None,
+            slots: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn per_scenario_accuracy_its_mean_and_the_pooled_cer() {
+        let a = reference("打开客厅的灯", "quiet");
+        let b = reference("关闭空调", "fast");
+        let scored = vec![
+            (&a, Some("打开客厅的灯。".to_string())),
+            (&b, Some("关闭空".to_string())),
+            (&b, None),
+        ];
+        let scenarios = vec!["quiet".to_string(), "fast".to_string(), "slow".to_string()];
+        let m = recognition(&ASR_ZH, Lang::Zh, &scenarios, &scored, 7).unwrap();
+        assert_eq!(m["asr_zh.accuracy.quiet"].value, Some(1.0));
+        // fast: 1 + 4 errors over 8 reference characters.
+        assert_eq!(m["asr_zh.accuracy.fast"].value, Some(1.0 - 5.0 / 8.0));
+        assert_eq!(m["asr_zh.accuracy.slow"].value, None);
+        assert_eq!(m["asr_zh.accuracy"].value, Some((1.0 + 3.0 / 8.0) / 2.0));
+        assert!(
+            m["asr_zh.accuracy"]
+                .reason
+                .as_deref()
+                .unwrap()
+                .contains("slow")
+        );
+        assert!((m["asr_zh.cer"].value.unwrap() - 5.0 / 14.0).abs() < 1e-12);
+        assert_eq!(m["asr_zh.sentence_accuracy"].value, Some(1.0 / 3.0));
+        let [lo, hi] = m["asr_zh.cer"].ci95.unwrap();
+        assert!(lo <= 5.0 / 14.0 && 5.0 / 14.0 <= hi);
+        let conv = m["asr_zh.cer"].convention.as_deref().unwrap();
+        assert!(
+            conv.starts_with("norm:fullwidth+lower+punct|tok:char|spaces:skip|"),
+            "{conv}"
+        );
+        // Deterministic for a seed.
+        assert_eq!(
+            m,
+            recognition(&ASR_ZH, Lang::Zh, &scenarios, &scored, 7).unwrap()
+        );
+    }
+
+    #[test]
+    fn intent_accuracy_and_slot_f1() {
+        let mut r = reference("打开客厅的灯", "voices-abc");
+        r.intent = Some("turn_on".into());
+        r.slots.insert("device".into(), "客厅的灯".into());
+        let right = IntentAnswer {
+            intent: "turn_on".into(),
+            slots: [("device".to_string(), "客厅的灯。".to_string())].into(),
+            transcript: None,
+        };
+        let wrong = IntentAnswer {
+            intent: "turn_off".into(),
+            slots: [("room".to_string(), "x".to_string())].into(),
+            transcript: None,
+        };
+        let scored = vec![(&r, Some(right)), (&r, Some(wrong)), (&r, None)];
+        let m = intents(Lang::Zh, &scored, 1).unwrap();
+        assert_eq!(m[INTENT_ACCURACY].value, Some(1.0 / 3.0));
+        // tp 1, fp 1, fn 2: 2 / (2 + 1 + 2).
+        assert_eq!(m[SLOT_F1].value, Some(0.4));
+    }
+
+    #[test]
+    fn timing_counts_only_queries_answered_alone() {
+        let o = |wall_s, overlapped, first_in_session| Observed {
+            wall_s,
+            overlapped,
+            first_in_session,
+        };
+        let t = timing(&[
+            (2.0, o(9.0, false, true)),
+            (2.0, o(1.0, false, false)),
+            (2.0, o(0.5, false, false)),
+            (1.0, o(5.0, true, false)),
+        ]);
+        assert_eq!(t[REAL_TIME_FACTOR].value, Some(1.5 / 4.0));
+        assert_eq!(t[LATENCY_P50].value, Some(0.75));
+        let none = timing(&[(1.0, o(1.0, true, false))]);
+        assert!(
+            none[REAL_TIME_FACTOR]
+                .reason
+                .as_deref()
+                .unwrap()
+                .contains("overlapped")
+        );
+    }
+}
