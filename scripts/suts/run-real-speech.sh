@@ -19,11 +19,31 @@ log() { echo "run-real-speech: $*" >&2; }
 
 rm -rf "$out/runs" "$out/recorded"
 mkdir -p "$out/runs"
+
+# Verifies the newest scorecard and prints its figures.
+report() {
+  local card
+  card="$(ls -t "$out"/runs/*.scorecard.json | head -n 1)"
+  "$jb" verify "$card" >&2
+  "$py" - "$card" <<'EOF' >&2
+import json, sys
+card = json.load(open(sys.argv[1]))
+pins, q = card["pins"], card["run"]["queries"]
+print(f"{pins['suite']['id']}@{pins['suite']['version']} with {pins['sut']['name']} {pins['sut']['version']}: "
+      f"{q['issued']} utterances, {q['answered']} answered, failures {q['failures']}")
+for name, m in sorted(card["metrics"].items()):
+    ci = f" [{m['ci95'][0]:.4f}, {m['ci95'][1]:.4f}]" if m.get("ci95") else ""
+    print(f"  {name}: {m.get('value')!r}{ci} {m.get('unit', '')}")
+EOF
+}
 run() { # SUITE [--data DIR]
   local suite="$1"
   shift
   log "$suite with pocketsphinx $*"
-  (cd "$out" && "$jb" run --suite "$suite" --sut "$sut" --out "$out/runs" -q "$@" >&2)
+  # One query at a time: the real-time factor and latency are measured only on queries
+  # answered alone (the scorecard says so otherwise).
+  (cd "$out" && "$jb" run --suite "$suite" --sut "$sut" --max-in-flight 1 --out "$out/runs" -q "$@" >&2)
+  report
 }
 run speech/asr-en@1
 
@@ -32,27 +52,9 @@ if [ -z "$recordings" ]; then
   recordings="$(scripts/fetch-speech-recordings.sh)" || recordings=""
 fi
 if [ -n "$recordings" ] && [ -d "$recordings" ]; then
-  scripts/import-speech.sh kaldi "$recordings" "$out/recorded" >&2
+  JIEBANG="$jb" scripts/import-speech.sh kaldi "$recordings" "$out/recorded" >&2
   run speech/asr-en-recorded@1 --data "$out/recorded"
 else
   log "no recordings (scripts/fetch-speech-recordings.sh failed): speech/asr-en-recorded@1 not run"
 fi
-
-for card in "$out"/runs/*.scorecard.json; do
-  "$jb" verify "$card" >&2
-  "$py" - "$card" <<'EOF' >&2
-import json, sys
-card = json.load(open(sys.argv[1]))
-m = card["metrics"]
-def show(name):
-    v = m.get(name, {})
-    ci = v.get("ci95")
-    ci = f" [{ci[0]:.4f}, {ci[1]:.4f}]" if ci else ""
-    return f"{v.get('value')!r}{ci}" if v else "absent"
-print(f"{card['pins']['suite']['id']}@{card['pins']['suite']['version']}: "
-      f"{card['run']['queries']['issued']} utterances, failures {card['run']['queries']['failures']}")
-for name in sorted(m):
-    print(f"  {name}: {show(name)}")
-EOF
-done
 echo "$out/runs"
