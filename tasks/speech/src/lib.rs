@@ -1,6 +1,7 @@
 //! jiebang's speech direction (智能语音交互系统): Mandarin and English recognition across
 //! scenarios, 5 m far field and dialogue intent, on WAV audio.
 
+pub mod agency;
 pub mod answer;
 pub mod audio;
 pub mod builtin;
