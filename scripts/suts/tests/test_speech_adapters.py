@@ -342,9 +342,14 @@ class GoldenWer(unittest.TestCase):
         if rec is None:
             skip_or_fail(self, "no recordings: set JIEBANG_SPEECH_RECORDINGS (scripts/fetch-speech-recordings.sh)")
         data = os.path.join(self.tmp.name, "recorded")
-        out = subprocess.run([IMPORT, "kaldi", rec, data], capture_output=True, text=True, timeout=600)
-        self.assertEqual(out.returncode, 0, f"{IMPORT} kaldi {rec} {data}: {out.stderr[-3000:]}")
+        out = subprocess.run(
+            [IMPORT, "kaldi", rec, "en", data], capture_output=True, text=True, timeout=900,
+            env={**os.environ, "JIEBANG": jiebang_binary()},
+        )
+        self.assertEqual(out.returncode, 0, f"{IMPORT} kaldi {rec} en {data}: {out.stderr[-3000:]}")
         run = Run("speech/asr-en-recorded@1", self.tmp.name, data=data)
+        with open(os.path.join(rec, "text"), encoding="utf-8") as f:
+            self.assertEqual(len(run.answers), sum(1 for line in f if line.strip()), "every recording run")
         self.check(run, "asr_en_recorded", "asr-en-recorded@1")
 
 
