@@ -6,6 +6,7 @@
 //!   metric_bench auc  <scores.f64> <labels.u8>
 //!   metric_bench wer  <references.txt> <hypotheses.txt>
 //!   metric_bench bleu <hypotheses.txt> <references.txt>
+//!   metric_bench cer  <references.txt> <hypotheses.txt>   (characters; white space not scored)
 
 use std::error::Error;
 use std::fs::File;
@@ -66,7 +67,7 @@ fn split_lines(text: &str) -> Vec<&str> {
 fn main() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 4 {
-        return Err("usage: metric_bench auc|wer|bleu <file> <file>".into());
+        return Err("usage: metric_bench auc|wer|bleu|cer <file> <file>".into());
     }
     let load_start = Instant::now();
     let (value, load, compute) = match args[1].as_str() {
@@ -88,6 +89,19 @@ fn main() -> Result<(), Box<dyn Error>> {
             let t = Instant::now();
             let wer = error_rate(&refs, &hyps, Tokenization::Words, &Normalization::none())?;
             (wer.rate, load, t.elapsed().as_secs_f64())
+        }
+        "cer" => {
+            let (r, h) = (lines(&args[2])?, lines(&args[3])?);
+            let (refs, hyps) = (split_lines(&r), split_lines(&h));
+            let load = load_start.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let cer = error_rate(
+                &refs,
+                &hyps,
+                Tokenization::Characters,
+                &Normalization::none(),
+            )?;
+            (cer.rate, load, t.elapsed().as_secs_f64())
         }
         "bleu" => {
             let (h, r) = (lines(&args[2])?, lines(&args[3])?);

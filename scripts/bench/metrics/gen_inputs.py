@@ -1,6 +1,8 @@
 """Generate the benchmark inputs of scripts/bench/metrics.sh (seeded, deterministic):
 10^7 ROC scores + labels, 10^5 twelve-word utterances (reference/hypothesis), 10^5
-sentences for BLEU (hypothesis/reference)."""
+sentences for BLEU (hypothesis/reference), 10^5 Chinese utterances for CER (reference/
+hypothesis: Hanzi only, no spaces, so jiwer's CER, which scores a space as a character, and
+jiebang's, which skips white space, count the same characters)."""
 import os
 import sys
 
@@ -25,6 +27,26 @@ def mutate(rng, toks, vocab, rate):
         if rng.random() < rate / 3:
             out.append(vocab[rng.integers(len(vocab))])
     return out
+
+
+def hanzi(rng, n_chars):
+    """`n_chars` distinct CJK Unified Ideographs from the basic block (U+4E00..U+9FFF)."""
+    codes = rng.choice(np.arange(0x4E00, 0xA000), size=n_chars, replace=False)
+    return [chr(int(c)) for c in codes]
+
+
+def chinese(out_dir, n_utts):
+    """CER inputs: 8-24 character utterances over a 3 000-character vocabulary, Zipf-drawn,
+    15% character edits. Its own seed, so the other inputs stay as they were."""
+    rng = np.random.default_rng(2020)
+    chars = hanzi(rng, 3000)
+    with open(os.path.join(out_dir, "cer_ref.txt"), "w", encoding="utf-8") as r, \
+            open(os.path.join(out_dir, "cer_hyp.txt"), "w", encoding="utf-8") as h:
+        for _ in range(n_utts):
+            n = int(rng.integers(8, 25))
+            toks = [chars[i] for i in rng.zipf(1.3, n) % len(chars)]
+            r.write("".join(toks) + "\n")
+            h.write("".join(mutate(rng, toks, chars, 0.15)) + "\n")
 
 
 def main(out_dir, n_scores=10**7, n_utts=10**5, n_sents=10**5):
@@ -55,6 +77,7 @@ def main(out_dir, n_scores=10**7, n_utts=10**5, n_sents=10**5):
             hyp = " ".join(mutate(rng, toks, bvocab, 0.3)) + "."
             r.write(ref + "\n")
             h.write(hyp + "\n")
+    chinese(out_dir, n_utts)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """Reference side of scripts/bench/metrics.sh: compute one metric with the reference tool
-(scikit-learn, jiwer, sacrebleu) on the generated inputs and print JSON with the value,
+(scikit-learn, jiwer for WER and CER, sacrebleu) on the generated inputs and print JSON with the value,
 the load time and the compute time (time.perf_counter around the metric call only)."""
 import json
 import sys
@@ -12,7 +12,7 @@ def main():
     if metric == "auc":
         import numpy as np
         from sklearn.metrics import roc_auc_score
-    elif metric == "wer":
+    elif metric in ("wer", "cer"):
         import jiwer
     elif metric == "bleu":
         import sacrebleu
@@ -29,6 +29,14 @@ def main():
         load = time.perf_counter() - t0
         t1 = time.perf_counter()
         value = jiwer.wer(refs, hyps)
+    elif metric == "cer":
+        # Hanzi without spaces: jiwer.cer's default transform (strip, then characters) and
+        # jiebang's Characters tokenisation (white space not scored) see the same tokens.
+        refs = open(a, encoding="utf-8").read().splitlines()
+        hyps = open(b, encoding="utf-8").read().splitlines()
+        load = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        value = jiwer.cer(refs, hyps)
     elif metric == "bleu":
         hyps = open(a).read().splitlines()
         refs = open(b).read().splitlines()
