@@ -201,7 +201,8 @@ fn the_supplied_suite_needs_its_data_and_names_the_script() {
     assert_eq!(o.status.code(), Some(2));
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("scripts/fetch-speech-recordings.sh"), "{e}");
-    // Once the suite pins its dataset id, `--data` with another dataset is refused.
+    // The suite pins the id of the deterministic import, so `--data` with another dataset is
+    // refused, naming both ids and how to get the right one.
     jiebang(dir)
         .args([
             "data",
@@ -214,19 +215,14 @@ fn the_supplied_suite_needs_its_data_and_names_the_script() {
         ])
         .assert()
         .success();
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../tasks/speech/suites/asr-en-recorded.toml"),
-    )
-    .unwrap()
-    .replace(
-        "supplied = \"scripts/fetch-speech-recordings.sh\"",
-        "supplied = \"scripts/fetch-speech-recordings.sh\"\ndataset_id = \"sha256:00\"",
-    );
-    assert!(text.contains("dataset_id"));
-    std::fs::write(dir.join("pinned.toml"), text).unwrap();
     let o = jiebang(dir)
-        .args(["run", "--suite-file", "pinned.toml", "--data", "other"])
+        .args([
+            "run",
+            "--suite",
+            "speech/asr-en-recorded",
+            "--data",
+            "other",
+        ])
         .args(["--sut", "builtin:en-dtw", "--out", "out"])
         .output()
         .unwrap();
@@ -234,8 +230,10 @@ fn the_supplied_suite_needs_its_data_and_names_the_script() {
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(
         e.contains("is not the one")
-            && e.contains("sha256:00")
-            && e.contains("fetch-speech-recordings.sh"),
+            && e.contains(
+                "sha256:ab3b5f6c2e4ae7446f287bdfe3ac388b2358b9b5f2f5e855e216118fd362150b"
+            )
+            && e.contains("scripts/import-speech.sh kaldi"),
         "{e}"
     );
     // `jiebang tasks` still lists it.
