@@ -9,6 +9,7 @@ use crate::catalogue::{
 use crate::suites::Lang;
 use jiebang_core::{CoreError, Observed, measure};
 use jiebang_metrics::bootstrap::{Units, percentile_interval, quantile_linear, resample_indices};
+use jiebang_metrics::proportion::clopper_pearson_interval;
 use jiebang_metrics::speech::{
     EditCounts, Normalization, PUNCTUATION_UNICODE_VERSION, Tokenization, normalize, tokenize,
     utterance_counts,
@@ -18,6 +19,8 @@ use std::collections::BTreeMap;
 
 /// Bootstrap replicates of every interval.
 pub const RESAMPLES: usize = 1000;
+/// The fewest utterances an accuracy or error-rate interval is given from.
+pub const MIN_UTTERANCES: u64 = 2;
 
 /// What the truth says of one utterance.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +85,12 @@ fn bootstrap_method(what: &str) -> CiMethod {
     CiMethod::Other(format!("bootstrap-percentile ({what}, B={RESAMPLES})"))
 }
 
+fn widened_method(what: &str) -> CiMethod {
+    CiMethod::Other(format!(
+        "bootstrap-percentile ({what}, B={RESAMPLES}) widened to the Clopper-Pearson interval of the tokens"
+    ))
+}
+
 /// The seed of stratum `s`'s resampling streams.
 fn stratum_seed(seed: u64, s: usize) -> u64 {
     seed ^ 0x9e37_79b9_7f4a_7c15u64.wrapping_mul(s as u64 + 1)
@@ -125,12 +134,38 @@ pub fn recognition(
     .map_err(|e| metric_error("error rates", e))?;
     let mut out = BTreeMap::new();
     let n = scored.len() as u64;
-    let ci = |v: f64, reps: &[f64], what: &str, k: u64| -> Result<Metric, CoreError> {
-        let iv = percentile_interval(reps, 0.95).map_err(|e| metric_error(what, e))?;
+    // The interval of an accuracy (or, `error_rate`, of an error rate) over utterances
+    // `members`: the bootstrap percentile interval widened to hold the Clopper–Pearson interval
+    // of the tokens, so that it is never zero-width (a scenario with no error, or one
+    // utterance, gives a degenerate bootstrap); fewer than two utterances give no interval.
+    let ci = |v: f64,
+              reps: &[f64],
+              members: &[&EditCounts],
+              error_rate: bool,
+              what: &str|
+     -> Result<Metric, CoreError> {
+        let k = members.len() as u64;
+        if k < MIN_UTTERANCES {
+            return Ok(Metric::point(v, k, "ratio").with_reason(format!(
+                "no interval from fewer than {MIN_UTTERANCES} utterances; a verdict needs more"
+            )));
+        }
+        let boot = percentile_interval(reps, 0.95).map_err(|e| metric_error(what, e))?;
+        let (tokens, errors) = members.iter().fold((0u64, 0u64), |(r, e), c| {
+            (r + c.reference_len(), e + c.errors())
+        });
+        let wrong = errors.min(tokens) as f64;
+        let hits = if error_rate {
+            wrong
+        } else {
+            tokens as f64 - wrong
+        };
+        let exact = clopper_pearson_interval(hits, tokens as f64, 0.95)
+            .map_err(|e| metric_error(what, e))?;
         Ok(Metric::estimate(
             v,
-            Some([iv.lo, iv.hi]),
-            bootstrap_method(what),
+            Some([boot.lo.min(exact.lo), boot.hi.max(exact.hi)]),
+            widened_method(what),
             k,
             "ratio",
         ))
@@ -171,7 +206,7 @@ pub fn recognition(
             .collect();
         out.insert(
             id,
-            ci(v, &reps, "utterances", members.len() as u64)?.with_convention(conv.clone()),
+            ci(v, &reps, &members, false, "utterances")?.with_convention(conv.clone()),
         );
         strata.push((s, members));
     }
@@ -207,11 +242,22 @@ pub fn recognition(
                     / k
             })
             .collect();
-        let mut m = ci(mean, &reps, "utterances stratified by scenario", n)?;
+        let pooled: Vec<&EditCounts> = strata.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+        let mut m = ci(
+            mean,
+            &reps,
+            &pooled,
+            false,
+            "utterances stratified by scenario",
+        )?;
         if !absent.is_empty() {
-            m = m.with_reason(format!(
-                "mean over the {} scenarios present; absent from this run: {}",
+            // A mean over some of the suite's scenarios is not the indicator: it keeps its
+            // value but no interval, so no verdict rests on it.
+            m = Metric::point(mean, n, "ratio").with_reason(format!(
+                "mean over the {} scenarios present, not the suite's {}; absent from this run: {}; \
+                 no interval, so no verdict",
                 strata.len(),
+                scenarios.len(),
                 absent.join(", ")
             ));
         }
@@ -238,7 +284,7 @@ pub fn recognition(
             .collect();
         out.insert(
             family.error_rate(),
-            ci(rate, &reps, "utterances", n)?.with_convention(conv.clone()),
+            ci(rate, &reps, &all, true, "utterances")?.with_convention(conv.clone()),
         );
     }
     let exact = counts.iter().filter(|c| c.errors() == 0).count() as u64;
@@ -328,13 +374,22 @@ pub fn intents(
             })
             .collect();
         let iv = percentile_interval(&reps, 0.95).map_err(|e| metric_error("slot F1", e))?;
-        Metric::estimate(
-            v,
-            Some([iv.lo, iv.hi]),
-            bootstrap_method("utterances"),
-            n,
-            "ratio",
-        )
+        if iv.lo == iv.hi {
+            // Every resample gave the same F1 (no slot error, or one utterance): a zero-width
+            // interval would decide a verdict it cannot support.
+            Metric::point(v, n, "ratio").with_reason(
+                "no interval: every bootstrap resample gave the same F1 (no slot error, or too \
+                 few utterances), so no verdict",
+            )
+        } else {
+            Metric::estimate(
+                v,
+                Some([iv.lo, iv.hi]),
+                bootstrap_method("utterances"),
+                n,
+                "ratio",
+            )
+        }
     };
     out.insert(
         SLOT_F1.to_string(),
@@ -440,6 +495,45 @@ mod tests {
         assert_eq!(
             m,
             recognition(&ASR_ZH, Lang::Zh, &scenarios, &scored, 7).unwrap()
+        );
+    }
+
+    #[test]
+    fn no_verdict_rests_on_a_zero_width_or_partial_interval() {
+        let a = reference("打开客厅的灯", "quiet");
+        let b = reference("关闭空调", "fast");
+        let scenarios = vec!["quiet".to_string(), "fast".to_string()];
+        // Three error-free utterances of each scenario: the bootstrap alone gives [1, 1]; the
+        // interval must still reach below 1 (Clopper–Pearson of the 18 and 12 tokens).
+        let mut scored = Vec::new();
+        for _ in 0..3 {
+            scored.push((&a, Some(a.text.clone())));
+            scored.push((&b, Some(b.text.clone())));
+        }
+        let m = recognition(&ASR_ZH, Lang::Zh, &scenarios, &scored, 7).unwrap();
+        for id in [
+            "asr_zh.accuracy.quiet",
+            "asr_zh.accuracy.fast",
+            "asr_zh.accuracy",
+        ] {
+            let [lo, hi] = m[id].ci95.unwrap();
+            assert!(lo < 0.9 && hi == 1.0, "{id}: [{lo}, {hi}]");
+        }
+        // One utterance of a scenario: a value, no interval. A scenario absent: the mean keeps
+        // its value but no interval, and says why.
+        let one = vec![(&a, Some(a.text.clone())), (&b, Some(b.text.clone()))];
+        let m = recognition(&ASR_ZH, Lang::Zh, &scenarios, &one, 7).unwrap();
+        assert_eq!(m["asr_zh.accuracy.quiet"].ci95, None);
+        let only_quiet = vec![(&a, Some(a.text.clone())), (&a, Some(a.text.clone()))];
+        let m = recognition(&ASR_ZH, Lang::Zh, &scenarios, &only_quiet, 7).unwrap();
+        assert_eq!(m["asr_zh.accuracy"].value, Some(1.0));
+        assert_eq!(m["asr_zh.accuracy"].ci95, None);
+        assert!(
+            m["asr_zh.accuracy"]
+                .reason
+                .as_deref()
+                .unwrap()
+                .contains("fast")
         );
     }
 
