@@ -9,6 +9,8 @@
 # The .deb is cached in target/deb-cache (or taken from JIEBANG_POCKETSPHINX_DEB, a path to it).
 # Idempotent; the folder is written beside DIR and renamed into place. Exit 2 on any error.
 set -euo pipefail
+# DIR is relative to where the script is called from (as every other path argument is).
+dir=$(realpath -m "${1:-$(dirname "$0")/../target/speech-recordings}")
 cd "$(dirname "$0")/.."
 
 PACKAGE=pocketsphinx-testdata
@@ -19,7 +21,6 @@ SHIPPED=usr/share/pocketsphinx/test/data
 
 die() { echo "fetch-speech-recordings: $*" >&2; exit 2; }
 
-dir=${1:-target/speech-recordings}
 [[ -n "$dir" && "$dir" != "/" ]] || die "DIR '$dir' is not a folder to write"
 for tool in dpkg sha256sum soxi; do
     command -v "$tool" >/dev/null || die "needs $tool on PATH (apt-get install dpkg sox)"

@@ -52,7 +52,7 @@ if [ -z "$recordings" ]; then
   recordings="$(scripts/fetch-speech-recordings.sh)" || recordings=""
 fi
 if [ -n "$recordings" ] && [ -d "$recordings" ]; then
-  JIEBANG="$jb" scripts/import-speech.sh kaldi "$recordings" en "$out/recorded" >&2
+  JIEBANG="$jb" scripts/import-speech.sh kaldi "$recordings" en "$out/recorded" 20201231 >&2
   run speech/asr-en-recorded@1 --data "$out/recorded"
 else
   log "no recordings (scripts/fetch-speech-recordings.sh failed): speech/asr-en-recorded@1 not run"

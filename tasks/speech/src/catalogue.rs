@@ -211,7 +211,7 @@ pub fn direction() -> Direction {
             "s/s",
             Lower,
             Continuous,
-            "Real-time factor: harness-observed issue-to-answer seconds / seconds of audio, summed over the queries answered alone (no other query in flight, not the first of a session); single-stream performance runs give every query",
+            "Real-time factor: harness-observed issue-to-answer seconds / seconds of audio, summed over the queries answered alone (no other query in flight, not the first of a session), in accuracy runs; the suites run one query at a time by default. Work a system does before `ready` or ahead of a query is not counted (every input is readable from the start)",
         ),
         MetricSpec::new(
             LATENCY_P50,

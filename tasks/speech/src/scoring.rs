@@ -417,7 +417,7 @@ pub fn timing(timed: &[(f64, Observed)]) -> BTreeMap<String, Metric> {
         let why = if timed.is_empty() {
             "no query was timed by the harness (a predictions file, or every query failed)"
         } else {
-            "every timed query overlapped another or was its session's first; a single-stream performance run (--mode performance) times each query alone"
+            "every timed query overlapped another or was its session's first; an accuracy run with one query in flight (the suites' default, `max_in_flight = 1`) times each query alone"
         };
         for (id, unit) in ids {
             out.insert(id.to_string(), Metric::not_measured(0, unit, why));
