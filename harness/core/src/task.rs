@@ -236,6 +236,10 @@ pub struct Observed {
     /// Whether it was the first query of its SUT session (its wall time may include the
     /// system's one-time start-up work, such as a lazily created device context).
     pub first_in_session: bool,
+    /// For the first query of a session: the seconds the harness observed from starting the
+    /// system to its `ready` (work done before any query, which per-query times never see).
+    /// `None` for other queries and for logs that did not record it.
+    pub session_startup_s: Option<f64>,
 }
 
 /// The result of scoring.

@@ -210,6 +210,7 @@ mod tests {
                 wall_s,
                 overlapped: false,
                 first_in_session: false,
+                session_startup_s: None,
             }),
         }
     }
@@ -287,6 +288,7 @@ mod tests {
             wall_s: 0.003,
             overlapped: true,
             first_in_session: false,
+            session_startup_s: None,
         };
         long.observed = Some(seen);
         assert!(
@@ -296,6 +298,7 @@ mod tests {
         long.observed = Some(Observed {
             overlapped: false,
             first_in_session: true,
+            session_startup_s: None,
             ..seen
         });
         assert!(

@@ -130,6 +130,7 @@ fn run(
             wall_s: t0.elapsed().as_secs_f64(),
             overlapped: false,
             first_in_session: i == 0,
+            session_startup_s: None,
         };
         observed.insert(i, seen);
         // The runner's log writes answers as canonical JSON (floats to 12 significant
@@ -249,6 +250,7 @@ fn reported_seconds_are_checked_against_the_observed_wall_times() {
             wall_s,
             overlapped,
             first_in_session: false,
+            session_startup_s: None,
         };
         BTreeMap::from([(0, o(short)), (1, o(long))])
     };

@@ -4,7 +4,8 @@
 
 use crate::answer::IntentAnswer;
 use crate::catalogue::{
-    Family, INTENT_ACCURACY, LATENCY_P50, LATENCY_P90, REAL_TIME_FACTOR, SLOT_F1,
+    Family, INTENT_ACCURACY, LATENCY_P50, LATENCY_P90, REAL_TIME_FACTOR,
+    REAL_TIME_FACTOR_WITH_STARTUP, SLOT_F1,
 };
 use crate::suites::Lang;
 use jiebang_core::{CoreError, Observed, measure};
@@ -402,14 +403,18 @@ pub fn intents(
 /// pairs each observed utterance's audio seconds with its observation. Only queries answered
 /// alone count (no other query in flight, not a session's first).
 pub fn timing(timed: &[(f64, Observed)]) -> BTreeMap<String, Metric> {
+    let mut out = BTreeMap::new();
+    out.insert(
+        REAL_TIME_FACTOR_WITH_STARTUP.to_string(),
+        with_startup(timed),
+    );
     let clean: Vec<(f64, f64)> = timed
         .iter()
         .filter(|(_, o)| !o.overlapped && !o.first_in_session)
         .map(|(s, o)| (*s, o.wall_s))
         .collect();
-    let mut out = BTreeMap::new();
     let ids = [
-        (REAL_TIME_FACTOR, "ratio"),
+        (REAL_TIME_FACTOR, "s/s"),
         (LATENCY_P50, "s"),
         (LATENCY_P90, "s"),
     ];
@@ -443,6 +448,46 @@ pub fn timing(timed: &[(f64, Observed)]) -> BTreeMap<String, Metric> {
         out.insert(id.to_string(), m);
     }
     out
+}
+
+/// The real-time factor charged with every session's start-up: nothing a system did between
+/// being started and answering its last query escapes it (a system that transcribes every
+/// input before `ready` pays for it here). Not measured when queries overlapped (their times
+/// would count twice) or the log does not record a session's start-up.
+fn with_startup(timed: &[(f64, Observed)]) -> Metric {
+    let n = timed.len() as u64;
+    if timed.is_empty() {
+        return Metric::not_measured(0, "s/s", "no query was timed by the harness");
+    }
+    if timed.iter().any(|(_, o)| o.overlapped) {
+        return Metric::not_measured(
+            n,
+            "s/s",
+            "queries overlapped, so their times would count twice; run one query at a time",
+        );
+    }
+    let mut seconds = 0.0;
+    for (_, o) in timed {
+        seconds += o.wall_s;
+        if o.first_in_session {
+            match o.session_startup_s {
+                Some(s) => seconds += s,
+                None => {
+                    return Metric::not_measured(
+                        n,
+                        "s/s",
+                        "the run log does not record a session's start-up time",
+                    );
+                }
+            }
+        }
+    }
+    let audio: f64 = timed.iter().map(|(s, _)| s).sum();
+    if audio > 0.0 {
+        Metric::point(seconds / audio, n, "s/s")
+    } else {
+        Metric::not_measured(n, "s/s", "the timed utterances hold no audio")
+    }
 }
 
 #[cfg(test)]
@@ -565,6 +610,7 @@ mod tests {
             wall_s,
             overlapped,
             first_in_session,
+            session_startup_s: None,
         };
         let t = timing(&[
             (2.0, o(9.0, false, true)),
@@ -573,6 +619,26 @@ mod tests {
             (1.0, o(5.0, true, false)),
         ]);
         assert_eq!(t[REAL_TIME_FACTOR].value, Some(1.5 / 4.0));
+        // Overlapped queries: the charged figure is withheld.
+        assert_eq!(t[REAL_TIME_FACTOR_WITH_STARTUP].value, None);
+        // A system that did all its work before `ready` (8 s) and answers each query in 1 ms:
+        // per query it looks instant, charged with its start-up it does not.
+        let s = |wall_s, first: bool, startup: Option<f64>| Observed {
+            wall_s,
+            overlapped: false,
+            first_in_session: first,
+            session_startup_s: startup,
+        };
+        let ahead = timing(&[
+            (2.0, s(0.001, true, Some(8.0))),
+            (2.0, s(0.001, false, None)),
+            (2.0, s(0.001, false, None)),
+        ]);
+        assert_eq!(ahead[REAL_TIME_FACTOR].value, Some(0.002 / 4.0));
+        let charged = ahead[REAL_TIME_FACTOR_WITH_STARTUP].value.unwrap();
+        assert!((charged - 8.003 / 6.0).abs() < 1e-12, "{charged}");
+        let unrecorded = timing(&[(2.0, s(0.5, true, None)), (2.0, s(0.5, false, None))]);
+        assert_eq!(unrecorded[REAL_TIME_FACTOR_WITH_STARTUP].value, None);
         assert_eq!(t[LATENCY_P50].value, Some(0.75));
         let none = timing(&[(1.0, o(1.0, true, false))]);
         assert!(

@@ -104,6 +104,11 @@ pub struct SessionRecord {
     pub sut_version: Option<String>,
     /// Samples already recorded when it started.
     pub already_recorded: u64,
+    /// Seconds the harness observed from handing the system its samples and starting it to its
+    /// `ready`: work a system does before its first query (loading a model, or reading every
+    /// input ahead). Absent in logs written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup_s: Option<f64>,
 }
 
 /// A pass of a performance run.

@@ -17,23 +17,36 @@ pub fn of_log(log: &LogContents) -> BTreeMap<usize, Observed> {
         return last;
     }
     let mut by_session: BTreeMap<u32, Vec<&QueryRecord>> = BTreeMap::new();
+    let mut startup: BTreeMap<u32, f64> = BTreeMap::new();
     for (_, line) in &log.lines {
-        if let LogLine::Query(q) = line
-            && q.pass.as_deref() != Some("warmup")
-        {
-            by_session.entry(q.session).or_default().push(q);
+        match line {
+            LogLine::Query(q) if q.pass.as_deref() != Some("warmup") => {
+                by_session.entry(q.session).or_default().push(q);
+            }
+            LogLine::Session(s) => {
+                if let Some(secs) = s.startup_s.filter(|x| x.is_finite() && *x >= 0.0) {
+                    startup.insert(s.session, secs);
+                }
+            }
+            _ => {}
         }
     }
     // Sessions run one after another, so queries of different sessions never overlap; within
     // a session a query overlaps another when their [issue, answer) intervals intersect.
-    for records in by_session.values() {
+    for (session, records) in &by_session {
         let overlapped = overlap_flags(records);
         let first = records.iter().map(|r| r.issued_ns).min();
         for (i, r) in records.iter().enumerate() {
+            let first_in_session = Some(r.issued_ns) == first;
             let seen = Observed {
                 wall_s: r.completed_ns.saturating_sub(r.issued_ns) as f64 / 1e9,
                 overlapped: overlapped[i],
-                first_in_session: Some(r.issued_ns) == first,
+                first_in_session,
+                session_startup_s: if first_in_session {
+                    startup.get(session).copied()
+                } else {
+                    None
+                },
             };
             if r.outcome == "answer" {
                 last.insert(r.index as usize, seen);

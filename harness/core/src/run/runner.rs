@@ -350,9 +350,11 @@ fn run_accuracy(
                 .sink()
                 .send(LogEvent::Line(LogLine::Header(Box::new(expected.clone()))));
         }
+        let startup = Instant::now();
         let started = sut
             .load(&inp.loaded.library, &remaining)
             .and_then(|()| start(inp, eff, &sut, logger.sink(), existing.is_none()));
+        let startup_s = startup.elapsed().as_secs_f64();
         if let Err(e) = started {
             // A new log holding nothing but its header is removed, so the same command can be
             // run again without --resume; the error quotes the SUT's stderr.
@@ -393,6 +395,7 @@ fn run_accuracy(
                 sut_name: pin.name.clone(),
                 sut_version: pin.version.clone(),
                 already_recorded: already,
+                startup_s: Some(startup_s),
             })));
         if already > 0 {
             obs.note(&format!(
@@ -683,9 +686,11 @@ fn run_performance(
     let logger = Logger::open(&inp.log, None, inp.loaded.clone(), 1, false)?;
     let sink = logger.sink().clone();
     sink.send(LogEvent::Line(LogLine::Header(Box::new(expected.clone()))));
+    let startup = Instant::now();
     let started = sut
         .load(&inp.loaded.library, &order)
         .and_then(|()| start(inp, eff, &sut, &sink, true));
+    let startup_s = startup.elapsed().as_secs_f64();
     if let Err(e) = started {
         drop(sink);
         let _ = logger.close();
@@ -699,6 +704,7 @@ fn run_performance(
         sut_name: pin.name.clone(),
         sut_version: pin.version.clone(),
         already_recorded: 0,
+        startup_s: Some(startup_s),
     })));
     let clock = Instant::now();
     let scenario = eff.scenario.unwrap_or(Scenario::SingleStream);
