@@ -1,8 +1,10 @@
 //! Reading a system's answer (or a suite section) into a task's own serde type, with errors that
 //! name the field and say what was expected and what was found.
 
+use crate::CoreError;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::path::Path;
 
 /// Reads `answer`, a JSON object as every answer is, as a `T`. A wrong shape is refused
 /// naming the field: ``field `lesions[0].score`: expected a finite number, found string
@@ -16,6 +18,26 @@ pub fn read<T: DeserializeOwned>(answer: &Value) -> Result<T, String> {
         let message = plain(&e.inner().to_string());
         at_field(&path, &message)
     })
+}
+
+/// Reads JSON Lines `text` (a dataset's index or truth file) as `T`s, each with its 1-based
+/// line number for later checks; blank lines are skipped. A line that is not a JSON object of
+/// `T`'s shape is refused naming `path`, the line and the field.
+pub fn read_lines<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<Vec<(usize, T)>, CoreError> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |m: String| CoreError::invalid(path, Some(i + 1), m);
+        let value: Value =
+            serde_json::from_str(line).map_err(|e| bad(format!("not a JSON object: {e}")))?;
+        out.push((i + 1, read::<T>(&value).map_err(bad)?));
+    }
+    Ok(out)
 }
 
 /// What a JSON value is, in serde's words.

@@ -42,6 +42,25 @@ pub struct Indicator {
     pub national_target: Option<NationalTarget>,
 }
 
+impl Indicator {
+    /// An indicator computed from `metric`, with its national target if one was published.
+    pub fn new(
+        id: &'static str,
+        name_zh: &'static str,
+        name_en: &'static str,
+        metric: &'static str,
+        national_target: Option<NationalTarget>,
+    ) -> Indicator {
+        Indicator {
+            id,
+            name_zh,
+            name_en,
+            metric,
+            national_target,
+        }
+    }
+}
+
 /// A national 2020 target with its source.
 #[derive(Debug, Clone, Serialize)]
 pub struct NationalTarget {

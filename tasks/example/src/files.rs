@@ -35,17 +35,10 @@ pub struct LabelLine {
 pub fn parse_lines<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<Vec<T>, CoreError> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| CoreError::invalid(path, None, format!("not UTF-8 text: {e}")))?;
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let bad = |m: String| CoreError::invalid(path, Some(i + 1), m);
-        let value: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| bad(format!("not a JSON object: {e}")))?;
-        out.push(jiebang_core::answer::read::<T>(&value).map_err(bad)?);
-    }
-    Ok(out)
+    Ok(jiebang_core::answer::read_lines(path, text)?
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect())
 }
 
 #[cfg(test)]

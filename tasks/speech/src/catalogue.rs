@@ -172,22 +172,6 @@ fn family_metrics(f: &Family) -> Vec<MetricSpec> {
     m
 }
 
-fn indicator(
-    id: &'static str,
-    name_zh: &'static str,
-    name_en: &'static str,
-    metric: &'static str,
-    national_target: Option<NationalTarget>,
-) -> Indicator {
-    Indicator {
-        id,
-        name_zh,
-        name_en,
-        metric,
-        national_target,
-    }
-}
-
 /// The direction with its catalogue.
 pub fn direction() -> Direction {
     use Better::{Higher, Lower};
@@ -238,64 +222,64 @@ pub fn direction() -> Direction {
         ),
     ]);
     let indicators = vec![
-        indicator(
+        Indicator::new(
             ZH_ACCURACY_INDICATOR,
             "中文语音识别平均准确率",
             "average Chinese recognition accuracy across scenarios (1 - CER)",
             "asr_zh.accuracy",
             Some(NationalTarget::new(Comparison::Ge, 0.96)),
         ),
-        indicator(
+        Indicator::new(
             FAR_FIELD_INDICATOR,
             "5米远场识别率",
             "5 m far-field recognition rate (1 - CER)",
             "far_field.accuracy",
             Some(NationalTarget::new(Comparison::Gt, 0.92)),
         ),
-        indicator(
+        Indicator::new(
             INTENT_INDICATOR,
             "用户对话意图识别准确率",
             "dialogue intent recognition accuracy",
             INTENT_ACCURACY,
             Some(NationalTarget::new(Comparison::Gt, 0.90)),
         ),
-        indicator(
+        Indicator::new(
             "speech.en_accuracy",
             "英文语音识别准确率",
             "English recognition accuracy (1 - WER)",
             "asr_en.accuracy",
             None,
         ),
-        indicator(
+        Indicator::new(
             "speech.en_recorded_accuracy",
             "英文真人录音识别准确率",
             "English recognition accuracy on recordings by people (1 - WER)",
             "asr_en_recorded.accuracy",
             None,
         ),
-        indicator(
+        Indicator::new(
             "speech.zh_sentence_accuracy",
             "中文句子识别准确率",
             "Chinese sentence accuracy",
             "asr_zh.sentence_accuracy",
             None,
         ),
-        indicator(
+        Indicator::new(
             "speech.en_sentence_accuracy",
             "英文句子识别准确率",
             "English sentence accuracy",
             "asr_en.sentence_accuracy",
             None,
         ),
-        indicator("speech.slot_f1", "槽位识别F1值", "slot F1", SLOT_F1, None),
-        indicator(
+        Indicator::new("speech.slot_f1", "槽位识别F1值", "slot F1", SLOT_F1, None),
+        Indicator::new(
             "speech.real_time_factor",
             "实时率",
             "real-time factor",
             REAL_TIME_FACTOR,
             None,
         ),
-        indicator(
+        Indicator::new(
             "speech.first_result_latency_p90",
             "首次结果响应时间（90分位）",
             "first-result latency, 90th percentile",

@@ -69,17 +69,8 @@ impl SpeechLibrary {
             .map_err(|e| TaskError::invalid(&path, format!("not UTF-8 text: {e}")))?;
         let mut utterances = Vec::new();
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        for (i, line) in text.lines().enumerate() {
-            let line_no = i + 1;
-            if line.trim().is_empty() {
-                continue;
-            }
+        for (line_no, row) in jiebang_core::answer::read_lines::<Row>(&path, &text)? {
             let bad = |m: String| TaskError::invalid_at(&path, line_no, m);
-            let row: Row = serde_json::from_str(line).map_err(|e| {
-                bad(format!(
-                    "expected {{\"id\": \"u0001\", \"audio\": \"audio/u0001.wav\"}}: {e}"
-                ))
-            })?;
             if !valid_id(&row.id) {
                 return Err(bad(format!(
                     "field `id`: {}; expected 1 to {MAX_ID_CHARS} ASCII letters, digits, `.`, `_` or `-`",

@@ -83,17 +83,8 @@ fn truth(
         .collect();
     let mut refs: Vec<Option<Reference>> = vec![None; index.len()];
     let lang = protocol.language.code();
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
+    for (line_no, row) in jiebang_core::answer::read_lines::<TruthRow>(&path, &text)? {
         let bad = |m: String| TaskError::invalid_at(&path, line_no, m);
-        let row: TruthRow = serde_json::from_str(line).map_err(|e| {
-            bad(format!(
-                "expected {{\"id\", \"text\", \"language\", \"scenario\"[, \"speaker\", \"intent\", \"slots\"]}}: {e}"
-            ))
-        })?;
         let Some(&k) = index.get(row.id.as_str()) else {
             return Err(bad(format!(
                 "utterance {} is not in inputs/utterances.jsonl; expected a transcript for a listed utterance",

@@ -52,22 +52,6 @@ fn metric(
     MetricSpec::new(id, unit, better, kind, d)
 }
 
-fn indicator(
-    id: &'static str,
-    name_zh: &'static str,
-    name_en: &'static str,
-    metric: &'static str,
-    national_target: Option<NationalTarget>,
-) -> Indicator {
-    Indicator {
-        id,
-        name_zh,
-        name_en,
-        metric,
-        national_target,
-    }
-}
-
 /// The direction with its catalogue.
 pub fn direction() -> Direction {
     use Better::{Higher, Lower};
@@ -173,98 +157,98 @@ pub fn direction() -> Direction {
         ),
     ];
     let indicators = vec![
-        indicator(
+        Indicator::new(
             DETECT_INDICATOR,
             "复杂动态场景下人脸识别有效检出率",
             "effective face detection rate in complex dynamic scenes",
             DETECT_RATE,
             Some(NationalTarget::new(Comparison::Gt, 0.97)),
         ),
-        indicator(
+        Indicator::new(
             IDENTIFY_INDICATOR,
             "正确识别率",
             "correct identification rate (rank 1)",
             RANK1,
             Some(NationalTarget::new(Comparison::Gt, 0.90)),
         ),
-        indicator(
+        Indicator::new(
             "face.track_rate",
             "人脸轨迹检出率",
             "face track detection rate",
             TRACK_RATE,
             None,
         ),
-        indicator(
+        Indicator::new(
             "face.detect_precision",
             "人脸检测精确率",
             "face detection precision",
             PRECISION,
             None,
         ),
-        indicator(
+        Indicator::new(
             "face.false_per_frame",
             "每帧误检数",
             "false detections per frame",
             FALSE_PER_FRAME,
             None,
         ),
-        indicator(
+        Indicator::new(
             "face.verify_eer",
             "等错误率",
             "equal error rate (1:1)",
             EER,
             None,
         ),
-        indicator(
+        Indicator::new(
             "face.fnmr_at_fmr_1e-3",
             "误匹配率千分之一时的拒识率",
             "FNMR at FMR = 1e-3",
             FNMR_AT_FMR_1E3,
             None,
         ),
-        indicator(
+        Indicator::new(
             "face.fnmr_at_fmr_1e-4",
             "误匹配率万分之一时的拒识率",
             "FNMR at FMR = 1e-4",
             FNMR_AT_FMR_1E4,
             None,
         ),
-        indicator(
+        Indicator::new(
             "face.tar_at_far_1e-3",
             "误识率千分之一时的通过率",
             "TAR at FAR = 1e-3",
             TAR_AT_FAR_1E3,
             None,
         ),
-        indicator(
+        Indicator::new(
             "face.rank5",
             "前五名识别率",
             "rank-5 identification rate",
             RANK5,
             None,
         ),
-        indicator(
+        Indicator::new(
             "face.rank10",
             "前十名识别率",
             "rank-10 identification rate",
             RANK10,
             None,
         ),
-        indicator(
+        Indicator::new(
             "face.fnir_at_fpir_0.01",
             "开集误报率1%时的漏识率",
             "FNIR at FPIR = 0.01 (open set)",
             FNIR_AT_FPIR_001,
             None,
         ),
-        indicator(
+        Indicator::new(
             "face.fnir_at_fpir_0.003",
             "开集误报率0.3%时的漏识率",
             "FNIR at FPIR = 0.003 (open set)",
             FNIR_AT_FPIR_0003,
             None,
         ),
-        indicator(
+        Indicator::new(
             "face.fte_rate",
             "注册失败率",
             "failure-to-enrol rate",
