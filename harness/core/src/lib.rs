@@ -15,6 +15,7 @@ mod indicators;
 pub mod measure;
 pub mod round;
 pub mod run;
+pub mod slug;
 mod suite;
 mod task;
 mod task_base;

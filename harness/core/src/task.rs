@@ -251,6 +251,8 @@ pub struct Scores {
     pub digests: BTreeMap<String, String>,
     /// Per-iteration samples by metric id.
     pub samples: BTreeMap<String, Vec<f64>>,
+    /// Operating curves by id, copied into the scorecard for the published charts.
+    pub curves: BTreeMap<String, jiebang_scorecard::Curve>,
     /// Answers that passed the shape check but that scoring found malformed, by sample index,
     /// with the reason (e.g. a self-reported time that the observed wall time contradicts).
     /// The scorecard counts them as `malformed` failures, never as answered.

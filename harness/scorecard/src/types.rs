@@ -30,6 +30,10 @@ pub struct Scorecard {
     /// `jiebang compare` can bootstrap a confidence interval for a ratio.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub samples: BTreeMap<String, Vec<f64>>,
+    /// Operating curves by id (e.g. `case.roc`, `lesion.froc`, `verification.det`): the points
+    /// the published charts draw, computed by the harness from the answers and the truth.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub curves: BTreeMap<String, Curve>,
     /// Optional ed25519 signature over the id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<Signature>,
@@ -595,6 +599,51 @@ impl VerdictStatus {
     }
 }
 
+/// The kind of an operating curve, which fixes how it is read and drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CurveKind {
+    /// Receiver operating characteristic: false positive rate (x) against true positive rate.
+    Roc,
+    /// Detection error trade-off: false match rate (x, log scale) against false non-match rate.
+    Det,
+    /// Free-response ROC: average false positives per case (x, log scale) against sensitivity.
+    Froc,
+    /// Cumulative match characteristic: rank (x) against the identification rate at that rank.
+    Cmc,
+}
+
+/// One axis of a curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CurveAxis {
+    /// What the axis measures, in English (e.g. `false positive rate`).
+    pub label: String,
+    /// Unit of the values: `ratio` (drawn as a percentage), `count`, `per case`, `rank`.
+    pub unit: String,
+    /// Whether the axis is best read on a log scale (values spanning decades).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub log: bool,
+}
+
+/// An operating curve: points in the order of the threshold sweep, at most a few hundred
+/// (the scorer thins longer sweeps), each `[x, y]` finite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Curve {
+    /// Which curve this is.
+    pub kind: CurveKind,
+    /// The horizontal axis.
+    pub x: CurveAxis,
+    /// The vertical axis.
+    pub y: CurveAxis,
+    /// The points, `[x, y]`.
+    pub points: Vec<[f64; 2]>,
+    /// The metric the curve belongs to, when one summarises it (e.g. `case.auc`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
+}
+
 /// An ed25519 signature over the scorecard id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -635,6 +684,12 @@ impl Scorecard {
         for (k, s) in &self.samples {
             for x in s {
                 check(&format!("samples.{k}"), Some(*x))?;
+            }
+        }
+        for (k, c) in &self.curves {
+            for [x, y] in &c.points {
+                check(&format!("curves.{k}.points"), Some(*x))?;
+                check(&format!("curves.{k}.points"), Some(*y))?;
             }
         }
         check("run.duration_s", Some(self.run.duration_s))

@@ -147,6 +147,7 @@ fn sample() -> Scorecard {
         }],
         digests: BTreeMap::new(),
         samples: BTreeMap::new(),
+        curves: BTreeMap::new(),
         signature: None,
     }
 }

@@ -106,6 +106,7 @@ fn card(suite: &str, seconds: Vec<f64>) -> Scorecard {
         indicators: vec![],
         digests: [("output.g".to_string(), "aa".to_string())].into(),
         samples: [("kernel.g.latency".to_string(), seconds)].into(),
+        curves: Default::default(),
         signature: None,
     }
 }

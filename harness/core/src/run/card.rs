@@ -109,6 +109,7 @@ pub(crate) fn assemble(
         indicators,
         digests: scores.digests,
         samples: scores.samples,
+        curves: scores.curves,
         signature: None,
     })
 }
