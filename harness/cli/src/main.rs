@@ -4,6 +4,7 @@
 mod backend;
 mod board;
 mod chart;
+mod charts;
 mod cmd;
 mod context;
 mod escape;
