@@ -73,6 +73,9 @@ enum Cmd {
     /// targets, every indicator ranked with statistical ties, a round's selection; a static
     /// page, Markdown, CSV, JSON and a chart.
     Board(cmd::board::Args),
+    /// A round on its folder: init, declare (freeze a unit's declaration), submit, check.
+    #[command(subcommand)]
+    Round(cmd::round::RoundCmd),
 }
 
 /// The long `--help` text: what jiebang does, and the directions the registry holds.
@@ -127,6 +130,7 @@ fn main() -> ExitCode {
         Cmd::Run(a) => cmd::run::run(a, &reg, cli.quiet),
         Cmd::Merge(a) => cmd::merge::run(a, &reg, cli.quiet).map(|_| true),
         Cmd::Board(a) => cmd::board::run(a, &reg, cli.quiet),
+        Cmd::Round(c) => cmd::round::run(c, &reg, cli.quiet),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

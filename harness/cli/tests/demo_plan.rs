@@ -64,12 +64,17 @@ fn the_demo_skips_the_fault_injecting_systems() {
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
+    // Runs with a declaration carry the unit's slug in their names.
+    let decl: toml::Value =
+        toml::from_str(&std::fs::read_to_string(out.join("declarations/nn-chip.toml")).unwrap())
+            .unwrap();
+    let unit = jiebang_core::slug::unit_slug(decl["unit"].as_str().unwrap());
     let expected: Vec<String> = systems
         .iter()
         .filter(|b| b["fault_injection"] == false)
         .map(|b| {
             let name = b["name"].as_str().unwrap().replace(':', "-");
-            format!("nn-chip.cnn-rnn-lstm@1.{name}.accuracy.scorecard.json")
+            format!("nn-chip.cnn-rnn-lstm@1.{name}.{unit}.accuracy.scorecard.json")
         })
         .collect();
     assert_eq!(cards, expected, "{stderr}");

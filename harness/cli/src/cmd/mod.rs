@@ -7,6 +7,7 @@ pub mod demo;
 pub mod keys;
 pub mod merge;
 pub mod peak;
+pub mod round;
 pub mod run;
 pub mod show;
 pub mod tasks;

@@ -376,20 +376,24 @@ impl Args {
     }
 }
 
-/// The file stem of a run's outputs: `<direction>.<name>@<v>.<sut>.<mode>[.<scenario>][.shard-i-of-n]`.
+/// The file stem of a run's outputs:
+/// `<direction>.<name>@<v>.<sut>[.<unit-slug>].<mode>[.<scenario>][.shard-i-of-n]`; the unit's
+/// slug (with `--declaration`) keeps two units running the same command into one folder apart.
 fn stem(
     suite_id: &str,
     version: u32,
     sut: &SutSpec,
+    unit: Option<&str>,
     s: &RunSettings,
     scenario: Option<&str>,
 ) -> String {
-    let mut out = format!(
-        "{}@{version}.{}.{}",
-        suite_id.replace('/', "."),
-        sut.slug(),
-        s.mode.as_str()
-    );
+    let mut out = format!("{}@{version}.{}", suite_id.replace('/', "."), sut.slug());
+    if let Some(u) = unit {
+        out.push('.');
+        out.push_str(&jiebang_core::slug::unit_slug(u));
+    }
+    out.push('.');
+    out.push_str(s.mode.as_str());
     if let Some(sc) = scenario {
         out.push('.');
         out.push_str(sc);
@@ -556,6 +560,7 @@ pub fn execute(req: &RunRequest, reg: &Registry, quiet: bool, json: bool) -> Res
         &suite.id,
         suite.version,
         spec,
+        declaration.as_ref().map(|d| d.unit.as_str()),
         &settings,
         eff.scenario.map(Scenario::as_str),
     );

@@ -220,6 +220,7 @@ mod tests {
             ranking_indicator: "imaging.detection_rate".into(),
             selected,
             successful,
+            suites: Vec::new(),
         }
     }
 

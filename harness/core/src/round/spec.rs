@@ -1,6 +1,6 @@
-//! Rounds (揭榜轮次): a folder of scorecards plus `round.toml` — the round's name, the agencies'
-//! trusted public keys, whether the sandbox is required, and per direction the ranking
-//! indicator and the selection caps (5 and 3). Every path it names stays inside its folder.
+//! `round.toml`, schema 1: the round's id, dates, the agencies' trusted public keys, whether
+//! signatures and the sandbox are required, and per direction the ranking indicator, the
+//! selection caps (5 and 3) and the pinned suites. Every path it names stays inside its folder.
 
 use crate::error::{TomlCtx as Ctx, toml_error};
 use crate::{CoreError, Direction, bounded};
@@ -29,6 +29,14 @@ pub struct Round {
     /// Whether every scorecard must come from a sandboxed run (`settings.sandbox` present and
     /// not `"none"`); others are left off the board.
     pub require_sandbox: bool,
+    /// Whether every entry must be signed by a trusted key (a certified round); when false,
+    /// unsigned or untrusted entries are allowed as self-reported. Defaults to whether the
+    /// round names trusted keys.
+    pub require_signatures: bool,
+    /// The day the round opens, `YYYY-MM-DD`.
+    pub opens: Option<String>,
+    /// The day the round closes, `YYYY-MM-DD`.
+    pub closes: Option<String>,
     /// The directions of the round.
     pub directions: Vec<RoundDirection>,
     /// Per trusted key: the line of `round.toml` that names it, and the path as written.
@@ -46,6 +54,32 @@ pub struct RoundDirection {
     pub selected: usize,
     /// At most this many selected units are announced successful.
     pub successful: usize,
+    /// The pinned suites; when any is listed, only runs of these suites count.
+    pub suites: Vec<RoundSuite>,
+}
+
+/// A suite pinned by a round (`[[direction.suite]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundSuite {
+    /// Suite id, `direction/name`.
+    pub id: String,
+    /// Suite version.
+    pub version: u32,
+    /// The suite spec's sha256, as in a scorecard's `pins.suite.hash`.
+    pub hash: String,
+    /// The dataset's hash, as in `pins.dataset.hash`, when the round pins one.
+    pub dataset: Option<String>,
+    /// Fewest samples an accuracy run must issue.
+    pub min_samples: Option<u64>,
+    /// Shortest timed pass of a performance run, in seconds.
+    pub min_duration_s: Option<f64>,
+}
+
+impl RoundSuite {
+    /// `direction/name@version`, as written in `round.toml`.
+    pub fn full_id(&self) -> String {
+        format!("{}@{}", self.id, self.version)
+    }
 }
 
 #[derive(Deserialize)]
@@ -58,6 +92,9 @@ struct RawRound {
     trusted_keys: Vec<Spanned<String>>,
     #[serde(default)]
     require_sandbox: bool,
+    require_signatures: Option<bool>,
+    opens: Option<Spanned<String>>,
+    closes: Option<Spanned<String>>,
     #[serde(default)]
     direction: Vec<RawDirection>,
 }
@@ -69,6 +106,153 @@ struct RawDirection {
     ranking_indicator: Spanned<String>,
     selected: Option<Spanned<i64>>,
     successful: Option<Spanned<i64>>,
+    #[serde(default)]
+    suite: Vec<RawSuite>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuite {
+    id: Spanned<String>,
+    hash: Spanned<String>,
+    dataset: Option<Spanned<String>>,
+    min_samples: Option<Spanned<i64>>,
+    min_duration_s: Option<Spanned<f64>>,
+}
+
+/// Whether `s` is a sha256 in lowercase hex.
+pub(crate) fn is_sha256(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Whether `s` is a calendar day written `YYYY-MM-DD`.
+pub(crate) fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let t = &s[r];
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())
+            .flatten()
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+fn date(
+    cx: &Ctx<'_>,
+    v: &Option<Spanned<String>>,
+    name: &str,
+) -> Result<Option<String>, CoreError> {
+    match v {
+        None => Ok(None),
+        Some(s) if is_date(s.get_ref()) => Ok(Some(s.get_ref().clone())),
+        Some(s) => Err(cx.err(
+            s,
+            format!(
+                "{name} = \"{}\": expected a date written YYYY-MM-DD, e.g. 2020-03-01",
+                s.get_ref()
+            ),
+        )),
+    }
+}
+
+/// Validates one `[[direction.suite]]` of direction `direction`.
+fn suite(cx: &Ctx<'_>, direction: &str, raw: &RawSuite) -> Result<RoundSuite, CoreError> {
+    let written = raw.id.get_ref();
+    let parsed = written.split_once('@').and_then(|(id, v)| {
+        let version: u32 = v.parse().ok()?;
+        let (dir, name) = id.split_once('/')?;
+        (!name.is_empty() && !name.contains('/')).then_some((dir, id, version))
+    });
+    let Some((dir, id, version)) = parsed else {
+        return Err(cx.err(
+            &raw.id,
+            format!(
+                "[[direction.suite]] id = \"{written}\": expected `direction/name@version`, e.g. \
+                 \"{direction}/NAME@1\" (see `jiebang tasks`)"
+            ),
+        ));
+    };
+    if dir != direction {
+        return Err(cx.err(
+            &raw.id,
+            format!(
+                "[[direction.suite]] id = \"{written}\": a suite of direction `{dir}` listed under \
+                 direction `{direction}`"
+            ),
+        ));
+    }
+    let hex = |v: &Spanned<String>, field: &str, like: &str| {
+        if is_sha256(v.get_ref()) {
+            Ok(v.get_ref().clone())
+        } else {
+            Err(cx.err(
+                v,
+                format!(
+                    "[[direction.suite]] `{written}`: {field} = \"{}\": expected 64 lowercase hex \
+                     digits, the sha256 in a scorecard's {like}",
+                    v.get_ref()
+                ),
+            ))
+        }
+    };
+    let hash = hex(&raw.hash, "hash", "pins.suite.hash")?;
+    let dataset = raw
+        .dataset
+        .as_ref()
+        .map(|d| hex(d, "dataset", "pins.dataset.hash"))
+        .transpose()?;
+    let min_samples = match &raw.min_samples {
+        None => None,
+        Some(n) if *n.get_ref() >= 1 => Some(*n.get_ref() as u64),
+        Some(n) => {
+            return Err(cx.err(
+                n,
+                format!(
+                    "[[direction.suite]] `{written}`: min_samples = {}: expected a positive count",
+                    n.get_ref()
+                ),
+            ));
+        }
+    };
+    let min_duration_s = match &raw.min_duration_s {
+        None => None,
+        Some(d) if d.get_ref().is_finite() && *d.get_ref() > 0.0 => Some(*d.get_ref()),
+        Some(d) => {
+            return Err(cx.err(
+                d,
+                format!(
+                    "[[direction.suite]] `{written}`: min_duration_s = {}: expected a positive \
+                     number of seconds",
+                    d.get_ref()
+                ),
+            ));
+        }
+    };
+    Ok(RoundSuite {
+        id: id.to_string(),
+        version,
+        hash,
+        dataset,
+        min_samples,
+        min_duration_s,
+    })
 }
 
 fn cap(
@@ -246,12 +430,46 @@ impl Round {
                 MAX_SUCCESSFUL.min(selected),
                 MAX_SUCCESSFUL.min(selected),
             )?;
+            let mut suites: Vec<RoundSuite> = Vec::new();
+            for raw in &d.suite {
+                let s = suite(&cx, id, raw)?;
+                if suites.iter().any(|o| o.full_id() == s.full_id()) {
+                    return Err(cx.err(
+                        &raw.id,
+                        format!("[[direction.suite]] `{}` is listed twice", s.full_id()),
+                    ));
+                }
+                suites.push(s);
+            }
             out.push(RoundDirection {
                 id: id.clone(),
                 ranking_indicator: ind.clone(),
                 selected,
                 successful,
+                suites,
             });
+        }
+        let opens = date(&cx, &raw.opens, "opens")?;
+        let closes = date(&cx, &raw.closes, "closes")?;
+        if let (Some(o), Some(c), Some(span)) = (&opens, &closes, &raw.closes)
+            && c < o
+        {
+            return Err(cx.err(
+                span,
+                format!(
+                    "closes = \"{c}\" is before opens = \"{o}\": expected closes on or after opens"
+                ),
+            ));
+        }
+        let require_signatures = raw.require_signatures.unwrap_or(!trusted_keys.is_empty());
+        if require_signatures && trusted_keys.is_empty() {
+            return Err(CoreError::invalid(
+                file,
+                None,
+                "require_signatures = true but trusted_keys is empty: name the agencies' public \
+                 key files (e.g. trusted_keys = [\"keys/agency.pub\"]), or set \
+                 require_signatures = false to accept self-reported entries",
+            ));
         }
         Ok(Round {
             file: file.to_path_buf(),
@@ -259,6 +477,9 @@ impl Round {
             title: raw.title,
             trusted_keys,
             require_sandbox: raw.require_sandbox,
+            require_signatures,
+            opens,
+            closes,
             directions: out,
             key_sources,
         })
@@ -267,6 +488,14 @@ impl Round {
     /// The round's settings for direction `id`, if it is part of the round.
     pub fn direction(&self, id: &str) -> Option<&RoundDirection> {
         self.directions.iter().find(|d| d.id == id)
+    }
+
+    /// The year of the round for an annual report: `closes`' year, else `opens`'.
+    pub fn year(&self) -> Option<&str> {
+        self.closes
+            .as_deref()
+            .or(self.opens.as_deref())
+            .map(|d| &d[..4])
     }
 }
 
@@ -320,6 +549,9 @@ mod tests {
             title: None,
             trusted_keys: vec![],
             require_sandbox: false,
+            require_signatures: false,
+            opens: None,
+            closes: None,
             directions: vec![],
             key_sources: vec![],
         };
