@@ -57,15 +57,6 @@ pub fn submit(
     };
     let slug = unit_slug(&pin.unit);
     let file = submission_path(&slug, &v.scorecard);
-    if std::fs::symlink_metadata(dir.join(&file)).is_ok() {
-        return refuse(
-            "unique",
-            format!(
-                "{file} is already submitted: one scorecard per unit, suite and mode, and a \
-                 submission is never overwritten"
-            ),
-        );
-    }
     let class = EntryClass::of(&v.signature, &folder.keys);
     let candidate = Submission {
         file: file.clone(),
@@ -77,9 +68,21 @@ pub fn submit(
     };
     let keys = folder.keys.clone();
     let mut findings = check::entry(&folder, &keys, &candidate);
+    let taken = std::fs::symlink_metadata(dir.join(&file)).is_ok();
     let mut order: Vec<&Submission> = folder.submissions.iter().collect();
     order.push(&candidate);
     findings.extend(check::unique(&order).into_iter().filter(|f| f.file == file));
+    // A file already at that place that is no verified submission is not overwritten either.
+    if taken && !findings.iter().any(|f| f.rule == "unique") {
+        findings.push(Finding::new(
+            &file,
+            "unique",
+            format!(
+                "{file} is already there: a submission is never overwritten; remove or rename \
+                 the file there if it is not a valid submission"
+            ),
+        ));
+    }
     // The unit's frozen declaration must still be the one frozen.
     let frozen = folder.frozen(&slug, &direction).map(|f| f.file.clone());
     findings.extend(
