@@ -1,7 +1,7 @@
 //! The round's submission checker (after MLPerf's): every rule of a round over its folder, each
 //! finding naming the file (relative to the folder), the rule id and what was expected.
 
-use super::folder::{RoundFolder, Submission, UNITS_DIR};
+use super::folder::{RoundFolder, Submission, UNITS_DIR, submission_path};
 use crate::bounded;
 use crate::slug::unit_slug;
 use jiebang_scorecard::PublicKey;
@@ -99,7 +99,10 @@ pub fn check(folder: &RoundFolder, keys: &[PublicKey]) -> Vec<Finding> {
     for s in &folder.submissions {
         out.extend(entry(folder, keys, s));
     }
-    let all: Vec<&Submission> = folder.submissions.iter().collect();
+    // A scorecard at its submitted place (`units/<slug>/<stem>.scorecard.json`) comes first:
+    // a copy under another name is the second one.
+    let mut all: Vec<&Submission> = folder.submissions.iter().collect();
+    all.sort_by_key(|s| (s.file != submission_path(&s.slug, &s.scorecard), &s.file));
     out.extend(unique(&all));
     sorted(out)
 }
