@@ -384,3 +384,27 @@ fn hostile_unit_names_get_safe_folders_and_the_lock_is_sorted_and_stable() {
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["submissions"][0]["unit"], hostile);
 }
+
+#[test]
+fn every_direction_has_a_template_that_parses_as_it_stands() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let tasks: serde_json::Value =
+        serde_json::from_str(&out(jiebang(d).args(["tasks", "--json"]), 0)).unwrap();
+    for t in tasks.as_array().unwrap() {
+        let id = t["direction"]["id"].as_str().unwrap();
+        // `--template` checks its own text against the catalogue before printing it.
+        let text = out(jiebang(d).args(["round", "declare", "--template", id]), 0);
+        assert!(text.contains(&format!("direction = \"{id}\"")), "{text}");
+        for ind in t["direction"]["indicators"].as_array().unwrap() {
+            let ind = ind["id"].as_str().unwrap();
+            assert!(text.contains(&format!("id = \"{ind}\"")), "{id}: {ind}");
+        }
+        assert!(text.contains("# [[custom]]"), "{text}");
+    }
+    jiebang(d)
+        .args(["round", "declare", "--template", "nowhere"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown direction"));
+}

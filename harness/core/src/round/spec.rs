@@ -532,6 +532,72 @@ mod tests {
         assert!(e.contains("[[direction]]"), "{e}");
     }
 
+    const SUITED: &str = "schema_version = 1\nround = \"r1\"\nopens = \"2020-03-01\"\n\
+        closes = \"2020-09-30\"\n\n[[direction]]\nid = \"example\"\n\
+        ranking_indicator = \"example.accuracy\"\n\n[[direction.suite]]\n\
+        id = \"example/parity@1\"\nhash = \"HASH\"\nmin_samples = 400\n";
+
+    #[test]
+    fn pinned_suites_dates_and_the_signature_default() {
+        let d = super::super::sample_direction();
+        let text = SUITED.replace("HASH", &"a".repeat(64));
+        let r = Round::parse(Path::new("round.toml"), &text, &[&d]).unwrap();
+        let s = &r.direction("example").unwrap().suites[0];
+        assert_eq!(
+            (s.full_id().as_str(), s.min_samples),
+            ("example/parity@1", Some(400))
+        );
+        assert_eq!(s.dataset, None);
+        assert_eq!(r.year(), Some("2020"));
+        // No trusted keys: signatures are not required by default; requiring them is refused.
+        assert!(!r.require_signatures);
+        let e = Round::parse(
+            Path::new("round.toml"),
+            &text.replace("round = ", "require_signatures = true\nround = "),
+            &[&d],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("trusted_keys is empty"), "{e}");
+        for (from, to, line, expect) in [
+            ("HASH", "abc", 12, "expected 64 lowercase hex"),
+            (
+                "example/parity@1",
+                "example/parity",
+                11,
+                "direction/name@version",
+            ),
+            ("example/parity@1", "speech/asr-zh@1", 11, "listed under"),
+            ("2020-09-30", "2020-02-31", 4, "YYYY-MM-DD"),
+            ("2020-09-30", "2020-01-31", 4, "before opens"),
+            ("min_samples = 400", "min_samples = 0", 13, "positive count"),
+        ] {
+            let t = SUITED.replace(from, to).replace("HASH", &"a".repeat(64));
+            let e = Round::parse(Path::new("round.toml"), &t, &[&d])
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with(&format!("round.toml:{line}:")), "{from}: {e}");
+            assert!(e.contains(expect), "{from}: {e}");
+        }
+    }
+
+    #[test]
+    fn dates_are_calendar_days() {
+        for ok in ["2020-02-29", "2021-12-31", "2000-02-29"] {
+            assert!(is_date(ok), "{ok}");
+        }
+        for bad in [
+            "2021-02-29",
+            "1900-02-29",
+            "2020-13-01",
+            "2020-1-01",
+            "20200101",
+            "2020-00-10",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_symbolic_link_out_of_the_folder_is_refused_when_read() {

@@ -77,3 +77,32 @@ pub fn declaration_template(direction: &Direction) -> String {
     );
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_parses_as_it_stands_with_the_national_targets() {
+        let d = super::super::sample_direction();
+        let text = declaration_template(&d);
+        let parsed =
+            crate::Declaration::parse(std::path::Path::new("t.toml"), &text, &[&d]).unwrap();
+        assert_eq!(parsed.unit, "Your Unit Name");
+        let level = parsed.level("example.accuracy").unwrap();
+        assert_eq!((level.current, level.target_2020), (0.95, 0.95));
+        assert!(parsed.custom.is_empty());
+        // The commented [[custom]] example parses too once uncommented.
+        let custom = text
+            .replace("# [[custom]]", "[[custom]]")
+            .replace("\n# id =", "\nid =")
+            .replace("# name_zh", "name_zh")
+            .replace("# name_en", "name_en")
+            .replace("# metric = ", "metric = ")
+            .replace("# current = 0.0", "current = 0.0")
+            .replace("# target_2020 = 0.0", "target_2020 = 0.0");
+        let parsed =
+            crate::Declaration::parse(std::path::Path::new("t.toml"), &custom, &[&d]).unwrap();
+        assert_eq!(parsed.custom[0].metric, "parity.accuracy");
+    }
+}
