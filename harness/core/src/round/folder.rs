@@ -204,6 +204,16 @@ impl RoundFolder {
             for (name, file) in entries(&path)? {
                 if let Some(stem) = name.strip_suffix(".scorecard.json") {
                     let rel = format!("{rel}/{name}");
+                    // A link is not followed: every file of a round stays inside its folder.
+                    if !std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file()) {
+                        folder.problems.push(Finding::new(
+                            &rel,
+                            "placement",
+                            "not a regular file (a symbolic link or a folder): expected the \
+                             scorecard itself, as `jiebang round submit` puts it there",
+                        ));
+                        continue;
+                    }
                     let log = format!("{stem}.log.jsonl");
                     let log = path
                         .join(&log)

@@ -110,7 +110,21 @@ impl Lock {
                     ),
                 ));
             }
-            let expected = frozen_path(&slug, r.direction.get_ref());
+            let direction = r.direction.get_ref();
+            if direction.is_empty()
+                || !direction
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                return Err(cx.err(
+                    &r.direction,
+                    format!(
+                        "direction = \"{direction}\": expected a direction id (lower-case \
+                         letters, digits and `-`)"
+                    ),
+                ));
+            }
+            let expected = frozen_path(&slug, direction);
             if r.file.get_ref() != &expected {
                 return Err(cx.err(
                     &r.file,
@@ -260,6 +274,11 @@ mod tests {
                 "YYYY-MM-DD",
             ),
             ("slug = \"acme", "slug = \"x", "the slug of unit"),
+            (
+                "direction = \"speech\"",
+                "direction = \"../x\"",
+                "a direction id",
+            ),
         ] {
             let e = Lock::parse(Path::new("declarations.lock"), &text.replacen(from, to, 1))
                 .unwrap_err()
