@@ -408,3 +408,59 @@ fn every_direction_has_a_template_that_parses_as_it_stands() {
         .code(2)
         .stderr(predicate::str::contains("unknown direction"));
 }
+
+#[test]
+fn a_round_that_allows_self_reported_entries_keeps_them_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    jiebang(d)
+        .args(["keygen", "--name", "Test Agency", "--out", "agency"])
+        .assert()
+        .success();
+    jiebang(d)
+        .args(["keygen", "--name", "Rogue Lab", "--out", "rogue"])
+        .assert()
+        .success();
+    let stdout = out(
+        jiebang(d).args([
+            "round",
+            "init",
+            "r",
+            "--round",
+            "r1",
+            "--direction",
+            "example",
+            "--ranking-indicator",
+            "example.accuracy",
+            "--trust",
+            "agency.pub",
+            "--self-reported-allowed",
+        ]),
+        0,
+    );
+    assert!(stdout.contains("self-reported entries allowed"), "{stdout}");
+    for (unit, sign, timeout, class) in [
+        (
+            "Certified Lab",
+            Some("agency.key"),
+            "5",
+            "certified, signed by Test Agency",
+        ),
+        ("Unsigned Lab", None, "6", "(self-reported)"),
+        ("Untrusted Lab", Some("rogue.key"), "7", "(self-reported)"),
+    ] {
+        let frozen = declare(d, unit);
+        let mut extra = vec!["--timeout", timeout];
+        if let Some(k) = sign {
+            extra.extend(["--sign", k]);
+        }
+        let card = run(d, &frozen, timeout, &extra);
+        let stdout = submit(d, &card, 0);
+        assert!(stdout.contains(class), "{unit}: {stdout}");
+    }
+    let stdout = check(d, 0);
+    assert!(
+        stdout.contains("3 entries: 1 certified, 2 self-reported, 0 finding(s)"),
+        "{stdout}"
+    );
+}

@@ -188,14 +188,26 @@ fn init(a: &InitArgs, reg: &Registry, quiet: bool) -> Result<()> {
                     spec.direction
                 )
             })?;
-        let dataset = if a.pin_datasets {
-            let params = GenerateParams {
-                samples: a.samples,
-                seed: None,
-            };
-            Some(context::dataset(task.as_ref(), &spec, None, &params, quiet)?.hash)
-        } else {
-            None
+        let dataset = match spec.supplied() {
+            // A supplied dataset is never generated: the suite names the one it accepts.
+            Some(s) if a.pin_datasets => {
+                if s.dataset_id.is_none() {
+                    eprintln!(
+                        "note: {} uses a supplied dataset and names none; its dataset is not pinned",
+                        spec.full_id()
+                    );
+                }
+                s.dataset_id
+                    .map(|id| id.strip_prefix("sha256:").unwrap_or(&id).to_string())
+            }
+            None if a.pin_datasets => {
+                let params = GenerateParams {
+                    samples: a.samples,
+                    seed: None,
+                };
+                Some(context::dataset(task.as_ref(), &spec, None, &params, quiet)?.hash)
+            }
+            _ => None,
         };
         d.suites.push(RoundSuite {
             id: spec.id.clone(),
