@@ -59,6 +59,8 @@ fn round(d: &Path) {
             "2020-03-01",
             "--closes",
             "2020-09-30",
+            // The example suite's data is generated: a rehearsal round allows it.
+            "--allow-generated-data",
         ]),
         0,
     );
@@ -435,6 +437,7 @@ fn a_round_that_allows_self_reported_entries_keeps_them_apart() {
             "--trust",
             "agency.pub",
             "--self-reported-allowed",
+            "--allow-generated-data",
         ]),
         0,
     );
@@ -463,4 +466,34 @@ fn a_round_that_allows_self_reported_entries_keeps_them_apart() {
         stdout.contains("3 entries: 1 certified, 2 self-reported, 0 finding(s)"),
         "{stdout}"
     );
+}
+
+#[test]
+fn a_run_on_generated_public_data_counts_only_where_the_round_allows_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    jiebang(d)
+        .args([
+            "-q",
+            "round",
+            "init",
+            "r",
+            "--round",
+            "r1",
+            "--direction",
+            "example",
+        ])
+        .args(["--ranking-indicator", "example.accuracy"])
+        .assert()
+        .success();
+    let toml = std::fs::read_to_string(d.join("r/round.toml")).unwrap();
+    assert!(toml.contains("allow_generated_data = false"), "{toml}");
+    let unit = declare(d, "Public Data Lab");
+    let card = run(d, &unit, "runs", &[]);
+    let stdout = submit(d, &card, 1);
+    assert!(
+        stdout.contains("dataset: run on a dataset jiebang generated ("),
+        "{stdout}"
+    );
+    assert!(stdout.contains("allow_generated_data = true"), "{stdout}");
 }

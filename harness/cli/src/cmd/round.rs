@@ -93,6 +93,10 @@ pub struct InitArgs {
     /// Only runs confined by the sandbox (`jiebang run --sandbox`) count.
     #[arg(long)]
     require_sandbox: bool,
+    /// Count runs on jiebang's generated datasets, whose truth is public (a demo or a
+    /// rehearsal); without it only runs on supplied, sequestered data (`run --data`) count.
+    #[arg(long)]
+    allow_generated_data: bool,
     /// The day the round opens, YYYY-MM-DD.
     #[arg(long, value_name = "YYYY-MM-DD")]
     opens: Option<String>,
@@ -231,6 +235,7 @@ fn init(a: &InitArgs, reg: &Registry, quiet: bool) -> Result<()> {
             _ => None,
         },
         require_sandbox: a.require_sandbox,
+        allow_generated_data: a.allow_generated_data,
     };
     let r = round::init(&a.dir, &spec, &reg.directions())?;
     let suites: usize = r.directions.iter().map(|d| d.suites.len()).sum();

@@ -23,7 +23,11 @@ pub const RULES: &[(&str, &str)] = &[
         "suite",
         "a direction of the round and, when the round pins suites, one of them at its pinned hash",
     ),
-    ("dataset", "the dataset the round pins for the suite"),
+    (
+        "dataset",
+        "the dataset the round pins for the suite; not a generated (public) dataset unless the \
+         round allows them",
+    ),
     (
         "run-rules",
         "a whole run: no shard, every sample of the dataset and at least min_samples issued, a \
@@ -207,6 +211,19 @@ pub(crate) fn entry(folder: &RoundFolder, keys: &[PublicKey], s: &Submission) ->
                  dataset",
                 short(&sc.pins.dataset.hash),
                 short(want)
+            ),
+        ));
+    }
+    if !round.allow_generated_data
+        && let Some(generator) = &sc.pins.dataset.generator
+    {
+        out.push(f(
+            "dataset",
+            format!(
+                "run on a dataset jiebang generated ({generator}): its truth is public (a \
+                 public generator and seed), so a system can have learned it; this round counts \
+                 runs on supplied, sequestered data (`jiebang run --data`) unless round.toml \
+                 sets allow_generated_data = true (demos, rehearsals)"
             ),
         ));
     }

@@ -38,6 +38,8 @@ pub struct InitSpec {
     pub require_signatures: Option<bool>,
     /// Whether runs must be sandboxed.
     pub require_sandbox: bool,
+    /// Whether runs on generated (public) datasets count (demos, rehearsals).
+    pub allow_generated_data: bool,
 }
 
 fn quoted(s: &str) -> String {
@@ -116,6 +118,16 @@ fn render(spec: &InitSpec, key_files: &[String]) -> String {
         }
     );
     let _ = writeln!(t, "require_sandbox = {}", spec.require_sandbox);
+    let _ = writeln!(
+        t,
+        "allow_generated_data = {}   # {}",
+        spec.allow_generated_data,
+        if spec.allow_generated_data {
+            "runs on jiebang's generated (public) datasets count: a demo or a rehearsal"
+        } else {
+            "only runs on supplied (sequestered) data count"
+        }
+    );
     for d in &spec.directions {
         let _ = write!(
             t,

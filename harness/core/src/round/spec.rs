@@ -33,6 +33,10 @@ pub struct Round {
     /// unsigned or untrusted entries are allowed as self-reported. Defaults to whether the
     /// round names trusted keys.
     pub require_signatures: bool,
+    /// Whether runs on jiebang's generated datasets count. Their truth is public (a fixed seed
+    /// and a public generator), so a system can have learned it: a real round counts runs on
+    /// sequestered data only; demos and rehearsals set `allow_generated_data = true`.
+    pub allow_generated_data: bool,
     /// The day the round opens, `YYYY-MM-DD`.
     pub opens: Option<String>,
     /// The day the round closes, `YYYY-MM-DD`.
@@ -93,6 +97,8 @@ struct RawRound {
     #[serde(default)]
     require_sandbox: bool,
     require_signatures: Option<bool>,
+    #[serde(default)]
+    allow_generated_data: bool,
     opens: Option<Spanned<String>>,
     closes: Option<Spanned<String>>,
     #[serde(default)]
@@ -478,6 +484,7 @@ impl Round {
             trusted_keys,
             require_sandbox: raw.require_sandbox,
             require_signatures,
+            allow_generated_data: raw.allow_generated_data,
             opens,
             closes,
             directions: out,
@@ -616,6 +623,7 @@ mod tests {
             trusted_keys: vec![],
             require_sandbox: false,
             require_signatures: false,
+            allow_generated_data: false,
             opens: None,
             closes: None,
             directions: vec![],
