@@ -146,7 +146,7 @@ pub(crate) fn draw(trials: &[ChartTrial], bound: f64, percentile: f64, title: &s
         let text = format!("peak {}", fmt::value(Some(p.qps), "queries/s"));
         c.label(Label {
             x,
-            y: (py - 18.0).max(top - 12.0),
+            y: (p.ci.map_or(py, |c| yaxis.px(c[1] * factor).min(py)) - 16.0).max(top - 12.0),
             text,
             size: SMALL,
             anchor: Anchor::Middle,

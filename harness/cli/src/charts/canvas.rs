@@ -135,7 +135,7 @@ pub fn wrap(text: &str, size: f64, max: f64) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_inclusive(' ') {
-        if text_width(&format!("{line}{word}").trim_end_matches(' '), size) <= max {
+        if text_width(format!("{line}{word}").trim_end_matches(' '), size) <= max {
             line.push_str(word);
             continue;
         }
@@ -145,7 +145,7 @@ pub fn wrap(text: &str, size: f64, max: f64) -> Vec<String> {
             continue;
         }
         for c in word.chars() {
-            if !line.is_empty() && text_width(&format!("{line}{c}").trim_end(), size) > max {
+            if !line.is_empty() && text_width(format!("{line}{c}").trim_end(), size) > max {
                 lines.push(std::mem::take(&mut line).trim_end().to_string());
             }
             line.push(c);

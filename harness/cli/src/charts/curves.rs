@@ -104,6 +104,20 @@ fn axis_for(kind: CurveKind, axis: &CurveAxis, s: &Shown, vals: &[f64], p0: f64,
     }
 }
 
+/// The curve's `y` where it crosses `x` (linear between the points around it), when it does.
+fn y_at(points: &[[f64; 2]], x: f64) -> Option<f64> {
+    points.windows(2).find_map(|w| {
+        let ([x0, y0], [x1, y1]) = (w[0], w[1]);
+        if (x0 - x) * (x1 - x) > 0.0 || !(x0.is_finite() && x1.is_finite()) {
+            return None;
+        }
+        if x1 == x0 {
+            return Some(y0.max(y1));
+        }
+        Some(y0 + (y1 - y0) * (x - x0) / (x1 - x0))
+    })
+}
+
 /// The curve chart.
 pub fn draw(title: &str, series: &[Series<'_, Curve>]) -> Canvas {
     let width = 860.0;
@@ -134,7 +148,7 @@ pub fn draw(title: &str, series: &[Series<'_, Curve>]) -> Canvas {
     if kind == CurveKind::Froc {
         items.push((
             Swatch::Line(Stroke::dashed(frame::FAINT, 1.0, 2.0, 3.0)),
-            "LUNA16 operating points (1/8 to 8 false positives per case)".into(),
+            "LUNA16 operating points (1/8 to 8 false positives per case), dots: each unit's sensitivity there".into(),
         ));
     }
     y += frame::key(&mut c, 16.0, y, width - 32.0, &items) + 18.0;
@@ -214,7 +228,27 @@ pub fn draw(title: &str, series: &[Series<'_, Curve>]) -> Canvas {
             c.dot(pts[0].0, pts[0].1, 4.0, stroke.colour);
         }
         c.line(pts, stroke);
+        if kind == CurveKind::Froc && sx.factor == 1.0 {
+            for (v, _) in LUNA16 {
+                if let Some(yv) = y_at(&s.data.points, v) {
+                    c.dot(xaxis.px(v), yaxis.px(yv * sy.factor), 3.5, stroke.colour);
+                }
+            }
+        }
     }
     c.height = bottom + under + 12.0;
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_curve_between_its_points() {
+        let pts = [[0.1, 0.5], [1.0, 0.8], [10.0, 0.9]];
+        assert_eq!(y_at(&pts, 1.0), Some(0.8));
+        assert!((y_at(&pts, 0.55).unwrap() - 0.65).abs() < 1e-12);
+        assert_eq!(y_at(&pts, 20.0), None);
+    }
 }

@@ -164,7 +164,11 @@ pub fn draw(c: &mut Canvas, panel: &IndicatorPanel, y0: f64, width: f64) -> f64 
     if let Some(t) = &panel.national {
         let x = at(t.value);
         c.line(vec![(x, top - 4.0), (x, bottom)], national_stroke());
-        let text = format!("national {}", fmt::target(t, &panel.unit));
+        let text = if view.yes_no {
+            format!("national target: {}", fmt::target(t, &panel.unit))
+        } else {
+            format!("national {}", fmt::target(t, &panel.unit))
+        };
         let half = text_width(&text, SMALL) / 2.0;
         let cx = x.clamp(plot_l + half, plot_r - half);
         c.label(super::canvas::Label {
@@ -184,11 +188,13 @@ pub fn draw(c: &mut Canvas, panel: &IndicatorPanel, y0: f64, width: f64) -> f64 
         let mid = y + h / 2.0;
         y += h;
         let col = frame::verdict_colour(r.status);
+        // On a yes/no axis the marks share two places: set them apart.
+        let apart = if view.yes_no { 9.0 } else { 0.0 };
         if let Some(d) = r.declared_current {
-            c.cross(at(d), mid + 8.0, 4.0, frame::DECLARED);
+            c.cross(at(d) - apart, mid + 8.0, 4.0, frame::DECLARED);
         }
         if let Some(d) = r.own_target {
-            c.triangle(at(d), mid + 8.0, 5.0, frame::DECLARED);
+            c.triangle(at(d) + apart, mid + 8.0, 5.0, frame::DECLARED);
         }
         let Some(m) = r.measured else {
             frame::note(c, plot_l + 6.0, mid, "not measured", Anchor::Start);

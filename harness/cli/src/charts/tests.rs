@@ -170,7 +170,7 @@ fn detection_panel() -> IndicatorPanel {
                 VerdictStatus::Inconclusive,
             ),
             row(
-                "<script>alert(1)</script>",
+                "<script>alert(1)</script>\u{1b}[31m\u{202e}",
                 "3",
                 0.90,
                 [0.86, 0.93],
@@ -207,6 +207,11 @@ fn indicator_rows_are_units_in_rank_order_with_ratio_clamped() {
     let hostile = t.iter().position(|x| x.contains("&lt;script&gt;")).unwrap();
     assert!(acme < hostile);
     assert!(!svg.contains("<script"), "a label became markup");
+    assert!(
+        !svg.contains(['\u{1b}', '\u{202e}']),
+        "a control reached the chart"
+    );
+    assert!(svg.contains("\\u{1b}[31m"));
     let ticks = tick_numbers(&svg);
     assert!(!ticks.is_empty());
     assert!(ticks.iter().all(|v| (0.0..=100.0).contains(v)), "{ticks:?}");
@@ -351,6 +356,10 @@ fn curves_of_each_kind_have_their_axes() {
         ),
         ("cmc", &cmc, vec!["identification rate (%)", "rank"]),
     ] {
+        let mut other = c.clone();
+        for p in &mut other.points {
+            p[1] *= if name == "det" { 1.5 } else { 0.9 };
+        }
         let series = [
             Series {
                 label: "单位甲".into(),
@@ -358,7 +367,7 @@ fn curves_of_each_kind_have_their_axes() {
             },
             Series {
                 label: hostile.into(),
-                data: c,
+                data: &other,
             },
         ];
         let svg = curves(&format!("{name} curves"), &series).unwrap();
