@@ -105,16 +105,59 @@ pub fn indicators(cards: &[&Scorecard], dir: &Path, stem: &str) -> Result<bool> 
 mod tests {
     use super::*;
 
-    #[test]
-    fn renders_svg_and_png_with_text() {
+    fn sample() -> Scorecard {
         let bytes = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../scorecard/tests/golden/sample.scorecard.json"
         ))
         .unwrap();
-        let sc = jiebang_scorecard::verify_bytes("golden", &bytes, None)
+        jiebang_scorecard::verify_bytes("golden", &bytes, None)
             .unwrap()
-            .scorecard;
+            .scorecard
+    }
+
+    #[test]
+    fn rows_are_units_in_rank_order() {
+        let unit = |sc: &mut Scorecard, name: &str, m: f64| {
+            sc.pins.declaration = Some(jiebang_scorecard::DeclarationPin {
+                unit: name.into(),
+                hash: "h".into(),
+            });
+            sc.indicators[0].measured = Some(m);
+            sc.indicators[0].ci95 = Some([m - 0.001, m + 0.001]);
+        };
+        let (mut a, mut b, mut c) = (sample(), sample(), sample());
+        unit(&mut a, "Lab A", 0.90);
+        unit(&mut b, "乙单位", 0.99);
+        unit(&mut c, "Lab A", 0.95);
+        c.pins.sut.name = "other".into();
+        let named = [
+            ("a".to_string(), &a),
+            ("b".to_string(), &b),
+            ("c".to_string(), &c),
+        ];
+        let board = Board::build(&named, &[]);
+        let p = &panels(&board)[0];
+        let labels: Vec<(&str, &str)> = p
+            .rows
+            .iter()
+            .map(|r| (r.place.as_str(), r.label.as_str()))
+            .collect();
+        let sys = |sc: &Scorecard| format!("{}:{}", sc.pins.sut.adapter, sc.pins.sut.name);
+        assert_eq!(
+            labels,
+            [
+                ("1", "乙单位"),
+                ("2", format!("Lab A · {}", sys(&c)).as_str()),
+                ("3", format!("Lab A · {}", sys(&a)).as_str()),
+            ]
+        );
+        assert!(p.title.contains(" / ") && p.title.starts_with(&a.pins.suite.id));
+    }
+
+    #[test]
+    fn renders_svg_and_png_with_text() {
+        let sc = sample();
         let dir = tempfile::tempdir().unwrap();
         assert!(indicators(&[&sc, &sc], dir.path(), "ind").unwrap());
         let svg = std::fs::read_to_string(dir.path().join("ind.svg")).unwrap();

@@ -345,6 +345,7 @@ pub const INK: Rgb = Rgb(0x22, 0x22, 0x22);
 
 /// A coordinate with one decimal, the same on every platform.
 fn num(v: f64) -> String {
+    let v = if v.is_finite() { v } else { 0.0 };
     let r = (v * 10.0).round() / 10.0;
     if r == r.trunc() {
         format!("{}", r as i64)
