@@ -144,9 +144,21 @@ pub(crate) fn draw(trials: &[ChartTrial], bound: f64, percentile: f64, title: &s
         c.diamond(x, py, 8.0, frame::MET);
         c.dot(x, py, 3.0, frame::MET);
         let text = format!("peak {}", fmt::value(Some(p.qps), "queries/s"));
+        let ly = (p.ci.map_or(py, |c| yaxis.px(c[1] * factor).min(py)) - 16.0).max(top - 12.0);
+        // A white ground, so that gridlines and the bound do not run through the label.
+        let w = crate::charts::canvas::text_width(&text, SMALL);
+        let white = crate::charts::canvas::Rgb(0xff, 0xff, 0xff);
+        c.rect(
+            x - w / 2.0 - 3.0,
+            ly - 8.0,
+            w + 6.0,
+            16.0,
+            Some(white),
+            None,
+        );
         c.label(Label {
             x,
-            y: (p.ci.map_or(py, |c| yaxis.px(c[1] * factor).min(py)) - 16.0).max(top - 12.0),
+            y: ly,
             text,
             size: SMALL,
             anchor: Anchor::Middle,
@@ -230,6 +242,7 @@ mod tests {
         assert_eq!(&png[1..4], b"PNG");
         if let Some(keep) = std::env::var_os("JIEBANG_KEEP_CHART") {
             std::fs::write(format!("{}.peak.svg", keep.to_string_lossy()), &svg).unwrap();
+            std::fs::write(format!("{}.peak.png", keep.to_string_lossy()), &png).unwrap();
         }
         assert!(!write(&[], 0.05, 0.99, "t", dir.path(), "y").unwrap());
     }

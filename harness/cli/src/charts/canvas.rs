@@ -172,6 +172,31 @@ pub fn clip_lines(mut lines: Vec<String>, max_lines: usize, size: f64, max: f64)
     lines
 }
 
+/// `text` within `max` pixels by leaving out its middle (`2020-ro…nd-11`): the start and the
+/// end, where names like round ids differ, stay.
+pub fn shorten_middle(text: &str, size: f64, max: f64) -> String {
+    if text_width(text, size) <= max {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let (mut head, mut tail) = (chars.len().div_ceil(2), chars.len() / 2);
+    loop {
+        let s: String = chars[..head]
+            .iter()
+            .chain(std::iter::once(&'…'))
+            .chain(&chars[chars.len() - tail..])
+            .collect();
+        if text_width(&s, size) <= max || head + tail == 0 {
+            return s;
+        }
+        if head >= tail && head > 0 {
+            head -= 1;
+        } else {
+            tail -= 1;
+        }
+    }
+}
+
 impl Canvas {
     pub fn new(width: f64, height: f64) -> Canvas {
         Canvas {
@@ -596,6 +621,10 @@ mod tests {
         assert_eq!(lines.concat(), name);
         assert!(lines.iter().all(|l| text_width(l, 12.0) <= 240.0));
         assert_eq!(wrap("a b", 12.0, 1000.0), vec!["a b"]);
+        let short = shorten_middle("round-with-a-long-name-11", 10.0, 60.0);
+        assert!(short.starts_with('r') && short.ends_with("e-11"), "{short}");
+        assert!(text_width(&short, 10.0) <= 60.0);
+        assert_eq!(shorten_middle("r1", 10.0, 60.0), "r1");
         let cut = clip_lines(lines, 2, 12.0, 240.0);
         assert_eq!(cut.len(), 2);
         assert!(cut[1].ends_with('…'));

@@ -152,6 +152,9 @@ pub fn title(c: &mut Canvas, y: f64, width: f64, text: &str) -> f64 {
 pub fn x_axis(c: &mut Canvas, axis: &Axis, top: f64, bottom: f64, name: &str) -> f64 {
     let ticks = axis.ticks(SMALL, true);
     let categories = matches!(axis.kind, Kind::Categories(_));
+    // A category's name gets its share of the axis (shortened past it, with the full name as
+    // its title); numbers are spaced by `Axis::ticks`.
+    let share = (axis.p1 - axis.p0).abs() / ticks.len().max(1) as f64 - 6.0;
     for (v, label) in &ticks {
         let x = axis.px(*v);
         if !categories {
@@ -161,7 +164,22 @@ pub fn x_axis(c: &mut Canvas, axis: &Axis, top: f64, bottom: f64, name: &str) ->
             vec![(x, bottom), (x, bottom + 4.0)],
             Stroke::solid(INK, 1.0),
         );
-        c.text(x, bottom + 13.0, label, SMALL, Anchor::Middle);
+        if categories {
+            let shown = super::canvas::shorten_middle(label, SMALL, share);
+            c.label(Label {
+                x,
+                y: bottom + 13.0,
+                title: (shown != *label).then(|| label.clone()),
+                text: shown,
+                size: SMALL,
+                anchor: Anchor::Middle,
+                colour: INK,
+                bold: false,
+                vertical: false,
+            });
+        } else {
+            c.text(x, bottom + 13.0, label, SMALL, Anchor::Middle);
+        }
     }
     c.line(
         vec![

@@ -479,6 +479,27 @@ fn history_lines_keep_round_order_and_the_target() {
     assert!(r1 < r3);
     assert!(tick_numbers(&svg).iter().all(|v| (0.0..=100.0).contains(v)));
     assert!(svg.contains("national &gt; 95.00%") && svg.contains("measured (%)"));
+    // Many rounds with long ids: each name kept to its share, whole in its title.
+    let long: Vec<HistoryPoint> = (0..12)
+        .map(|i| HistoryPoint {
+            round: format!("round-with-a-long-name-{i}"),
+            measured: Some(0.5 + i as f64 / 30.0),
+            ci: None,
+        })
+        .collect();
+    let svg = history(
+        "t",
+        "fraction",
+        None,
+        &[Series {
+            label: "A".into(),
+            data: &long[..],
+        }],
+    )
+    .unwrap();
+    well_formed(&svg);
+    keep("history-long", &svg);
+    assert!(svg.contains("<title>round-with-a-long-name-11</title>"));
     let yn = [HistoryPoint {
         round: "r".into(),
         measured: Some(1.0),
