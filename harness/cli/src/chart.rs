@@ -161,6 +161,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert!(indicators(&[&sc, &sc], dir.path(), "ind").unwrap());
         let svg = std::fs::read_to_string(dir.path().join("ind.svg")).unwrap();
+        crate::charts::tests::well_formed(&svg);
         assert!(svg.contains("detection rate") && svg.contains("national 2020 target"));
         assert!(svg.contains("declared current level") && svg.contains("own 2020 target"));
         let png = std::fs::read(dir.path().join("ind.png")).unwrap();

@@ -38,6 +38,7 @@ fn percentile_name(percentile: f64) -> String {
 pub(crate) fn draw(trials: &[ChartTrial], bound: f64, percentile: f64, title: &str) -> Canvas {
     let width = 900.0;
     let mut c = Canvas::new(width, 0.0);
+    c.name = crate::escape::chart(title);
     let mut y = 12.0 + frame::title(&mut c, 12.0, width, &crate::escape::chart(title));
     let items = [
         (

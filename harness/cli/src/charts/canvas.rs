@@ -100,6 +100,8 @@ pub enum Shape {
 /// A chart being drawn: its size and shapes, in drawing order.
 #[derive(Debug, Clone, Default)]
 pub struct Canvas {
+    /// What the chart shows, for screen readers and as the document's title.
+    pub name: String,
     pub width: f64,
     pub height: f64,
     pub shapes: Vec<Shape>,
@@ -200,6 +202,7 @@ pub fn shorten_middle(text: &str, size: f64, max: f64) -> String {
 impl Canvas {
     pub fn new(width: f64, height: f64) -> Canvas {
         Canvas {
+            name: String::new(),
             width,
             height,
             shapes: Vec::new(),
@@ -333,10 +336,14 @@ impl Canvas {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}\">",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}\" role=\"img\" aria-label=\"{name}\">",
             w = num(self.width),
             h = num(self.height),
+            name = crate::escape::html(&self.name),
         );
+        if !self.name.is_empty() {
+            let _ = writeln!(s, "<title>{}</title>", crate::escape::html(&self.name));
+        }
         let _ = writeln!(
             s,
             "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>",

@@ -122,6 +122,7 @@ fn y_at(points: &[[f64; 2]], x: f64) -> Option<f64> {
 pub fn draw(title: &str, series: &[Series<'_, Curve>]) -> Canvas {
     let width = 860.0;
     let mut c = Canvas::new(width, 0.0);
+    c.name = crate::escape::chart(title);
     let mut y = 12.0 + frame::title(&mut c, 12.0, width, title);
     let Some(first) = series.first() else {
         frame::note(&mut c, width / 2.0, y + 20.0, "no curves", Anchor::Middle);

@@ -17,6 +17,7 @@ pub fn draw(
 ) -> Canvas {
     let width = 860.0;
     let mut c = Canvas::new(width, 0.0);
+    c.name = crate::escape::chart(title);
     let mut y = 12.0 + frame::title(&mut c, 12.0, width, title);
     let mut items: Vec<(Swatch, String)> = series
         .iter()
@@ -54,7 +55,7 @@ pub fn draw(
         .flat_map(|p| p.measured.into_iter().chain(p.ci.into_iter().flatten()))
         .chain(national.map(|t| t.value))
         .collect();
-    let view = UnitView::of(unit, values.iter().all(|v| *v >= 0.0));
+    let view = UnitView::of(unit, &values);
     let f = view.factor;
     let display: Vec<f64> = values.iter().map(|v| v * f).collect();
     let (top, bottom) = (y + 8.0, y + 8.0 + 340.0);

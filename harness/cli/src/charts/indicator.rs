@@ -67,7 +67,8 @@ fn row_texts(r: &IndicatorRow) -> (String, String) {
 
 /// Draws `panel` (without title or key) from `y0` across `width`; returns the height used.
 pub fn draw(c: &mut Canvas, panel: &IndicatorPanel, y0: f64, width: f64) -> f64 {
-    let view = UnitView::of(&panel.unit, panel_non_negative(panel));
+    let stored = panel_values(panel);
+    let view = UnitView::of(&panel.unit, &stored);
     let f = view.factor;
     let left = 16.0;
     let place_w = panel
@@ -110,15 +111,8 @@ pub fn draw(c: &mut Canvas, panel: &IndicatorPanel, y0: f64, width: f64) -> f64 
     let axis = if view.yes_no {
         Axis::categories(vec!["no".into(), "yes".into()], plot_l, plot_r)
     } else {
-        let mut all = Vec::new();
-        for r in &panel.rows {
-            all.extend(r.measured.iter().map(|v| v * f));
-            all.extend(r.ci.iter().flatten().map(|v| v * f));
-            all.extend(r.declared_current.iter().map(|v| v * f));
-            all.extend(r.own_target.iter().map(|v| v * f));
-        }
-        all.extend(panel.national.iter().map(|t| t.value * f));
-        Axis::fit(&all, view.bounds, true, plot_l, plot_r)
+        let shown: Vec<f64> = stored.iter().map(|v| v * f).collect();
+        Axis::fit(&shown, view.bounds, true, plot_l, plot_r)
     };
     let at = |v: f64| {
         if view.yes_no {
@@ -212,16 +206,21 @@ pub fn draw(c: &mut Canvas, panel: &IndicatorPanel, y0: f64, width: f64) -> f64 
     bottom + under - y0 + 6.0
 }
 
-/// Whether no value of the panel is below zero (then its axis starts at zero at the lowest).
-fn panel_non_negative(panel: &IndicatorPanel) -> bool {
-    let mut all = panel.rows.iter().flat_map(|r| {
-        r.measured
-            .into_iter()
-            .chain(r.ci.into_iter().flatten())
-            .chain(r.declared_current)
-            .chain(r.own_target)
-    });
-    all.all(|v| v >= 0.0) && panel.national.as_ref().is_none_or(|t| t.value >= 0.0)
+/// Every stored value the panel shows: measurements, intervals, declared levels, the target.
+fn panel_values(panel: &IndicatorPanel) -> Vec<f64> {
+    let mut all: Vec<f64> = panel
+        .rows
+        .iter()
+        .flat_map(|r| {
+            r.measured
+                .into_iter()
+                .chain(r.ci.into_iter().flatten())
+                .chain(r.declared_current)
+                .chain(r.own_target)
+        })
+        .collect();
+    all.extend(panel.national.as_ref().map(|t| t.value));
+    all
 }
 
 #[cfg(test)]

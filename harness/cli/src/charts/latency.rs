@@ -57,6 +57,7 @@ pub fn summary(data: &[f64]) -> Option<Summary> {
 pub fn draw(title: &str, series: &[Series<'_, [f64]>]) -> Canvas {
     let width = 900.0;
     let mut c = Canvas::new(width, 0.0);
+    c.name = crate::escape::chart(title);
     let mut y = 12.0 + frame::title(&mut c, 12.0, width, title);
     let col = frame::series_stroke(0).colour;
     let items = [

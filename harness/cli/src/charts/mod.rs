@@ -107,6 +107,8 @@ pub fn history(
 pub(crate) fn panels(panels: &[IndicatorPanel]) -> canvas::Canvas {
     let width = 1000.0;
     let mut c = canvas::Canvas::new(width, 0.0);
+    let titles: Vec<&str> = panels.iter().map(|p| p.title.as_str()).collect();
+    c.name = crate::escape::chart(&titles.join("; "));
     let yes_no = !panels.is_empty() && panels.iter().all(|p| p.unit == "bool");
     let mut y = 10.0;
     y += frame::key(&mut c, 16.0, y, width - 32.0, &indicator::key_items(yes_no)) + 8.0;

@@ -17,13 +17,17 @@ pub struct UnitView {
 }
 
 impl UnitView {
-    /// The view of a display unit (`ratio`, `fraction`, `bool`, `count`, a physical unit);
-    /// `non_negative` when no value shown can be below zero.
-    pub fn of(unit: &str, non_negative: bool) -> UnitView {
+    /// The view of a display unit (`ratio`, `fraction`, `bool`, `count`, a physical unit) for
+    /// the stored `values` it will show. A proportion stays within 0–100%; a plain fraction
+    /// (AUC, a share of peak, a relative error) within 0–1 unless a value lies outside; other
+    /// units start at zero unless a value is negative.
+    pub fn of(unit: &str, values: &[f64]) -> UnitView {
+        let non_negative = values.iter().all(|v| *v >= 0.0);
         let lo = non_negative.then_some(0.0);
+        let up_to_one = values.iter().all(|v| *v <= 1.0);
         let (factor, bounds, suffix) = match unit {
             "ratio" => (100.0, (Some(0.0), Some(100.0)), "%".to_string()),
-            crate::fmt::FRACTION => (1.0, (Some(0.0), Some(1.0)), String::new()),
+            crate::fmt::FRACTION => (1.0, (lo, up_to_one.then_some(1.0)), String::new()),
             "bool" => (1.0, (Some(0.0), Some(1.0)), String::new()),
             "count" | "rank" => (1.0, (Some(0.0), None), String::new()),
             u => (1.0, (lo, None), u.to_string()),
@@ -307,7 +311,7 @@ mod tests {
 
     #[test]
     fn ratio_axes_never_pass_100_percent_or_0() {
-        let v = UnitView::of("ratio", true);
+        let v = UnitView::of("ratio", &[0.99, 1.0]);
         let a = Axis::fit(&[99.0, 99.8, 100.0], v.bounds, false, 0.0, 400.0);
         assert!(a.hi <= 100.0 && a.lo >= 0.0, "{a:?}");
         for (t, l) in a.ticks(11.0, true) {
@@ -315,6 +319,12 @@ mod tests {
         }
         let a = Axis::fit(&[0.0, 1.5], v.bounds, false, 0.0, 400.0);
         assert_eq!(a.lo, 0.0);
+        assert_eq!(
+            UnitView::of("fraction", &[0.9, 0.99]).bounds,
+            (Some(0.0), Some(1.0))
+        );
+        assert_eq!(UnitView::of("fraction", &[-0.2, 1.5]).bounds, (None, None));
+        assert_eq!(UnitView::of("TOPS", &[0.07]).bounds, (Some(0.0), None));
     }
 
     #[test]
