@@ -104,10 +104,14 @@ fn axis_for(kind: CurveKind, axis: &CurveAxis, s: &Shown, vals: &[f64], p0: f64,
     }
 }
 
-/// The curve's `y` where it crosses `x` (linear between the points around it), when it does.
-fn y_at(points: &[[f64; 2]], x: f64) -> Option<f64> {
+/// The curve's `y` where it crosses `x` (straight between the points around it as drawn: in
+/// `log10 x` on a log axis), when it does.
+fn y_at(points: &[[f64; 2]], x: f64, log: bool) -> Option<f64> {
+    let t = |v: f64| if log { v.log10() } else { v };
+    let x = t(x);
     points.windows(2).find_map(|w| {
         let ([x0, y0], [x1, y1]) = (w[0], w[1]);
+        let (x0, x1) = (t(x0), t(x1));
         if (x0 - x) * (x1 - x) > 0.0 || !(x0.is_finite() && x1.is_finite()) {
             return None;
         }
@@ -231,7 +235,7 @@ pub fn draw(title: &str, series: &[Series<'_, Curve>]) -> Canvas {
         c.line(pts, stroke);
         if kind == CurveKind::Froc && sx.factor == 1.0 {
             for (v, _) in LUNA16 {
-                if let Some(yv) = y_at(&s.data.points, v) {
+                if let Some(yv) = y_at(&s.data.points, v, xaxis.is_log()) {
                     c.dot(xaxis.px(v), yaxis.px(yv * sy.factor), 3.5, stroke.colour);
                 }
             }
@@ -248,8 +252,10 @@ mod tests {
     #[test]
     fn reads_a_curve_between_its_points() {
         let pts = [[0.1, 0.5], [1.0, 0.8], [10.0, 0.9]];
-        assert_eq!(y_at(&pts, 1.0), Some(0.8));
-        assert!((y_at(&pts, 0.55).unwrap() - 0.65).abs() < 1e-12);
-        assert_eq!(y_at(&pts, 20.0), None);
+        assert_eq!(y_at(&pts, 1.0, false), Some(0.8));
+        assert!((y_at(&pts, 0.55, false).unwrap() - 0.65).abs() < 1e-12);
+        assert_eq!(y_at(&pts, 20.0, false), None);
+        // Half way in log10 between 1 and 10.
+        assert!((y_at(&pts, 10f64.sqrt(), true).unwrap() - 0.85).abs() < 1e-12);
     }
 }
