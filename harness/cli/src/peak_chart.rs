@@ -1,9 +1,11 @@
 //! The peak search as a picture: each trial's latency percentile (with its 95% interval) against
-//! its target arrival rate, the latency bound as a dashed line, trials coloured by verdict.
+//! its target arrival rate, the latency bound as a dashed line, the peak marked and labelled.
 
-use crate::chart::register_font;
-use anyhow::{Result, anyhow};
-use plotters::prelude::*;
+use crate::charts::canvas::{Anchor, Canvas, Label, Stroke};
+use crate::charts::frame::{self, SMALL, Swatch};
+use crate::charts::scale::Axis;
+use crate::fmt;
+use anyhow::Result;
 use std::path::Path;
 
 /// One trial on the chart.
@@ -18,77 +20,168 @@ pub struct ChartTrial {
     pub passed: bool,
 }
 
-const PASS: RGBColor = RGBColor(0x1a, 0x96, 0x41);
-const FAIL: RGBColor = RGBColor(0xd7, 0x19, 0x1c);
-const BOUND: RGBColor = RGBColor(0x80, 0x00, 0x80);
+fn bound_stroke() -> Stroke {
+    Stroke::dashed(frame::NATIONAL, 2.0, 6.0, 4.0)
+}
 
-fn draw<DB: DrawingBackend>(
-    root: DrawingArea<DB, plotters::coord::Shift>,
-    trials: &[ChartTrial],
-    bound: f64,
-    percentile: f64,
-    title: &str,
-) -> Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| anyhow!("drawing chart: {e:?}");
-    root.fill(&WHITE).map_err(err)?;
-    let x_hi = trials.iter().map(|t| t.qps).fold(0.0, f64::max) * 1.1;
-    let y_hi = trials
+/// The percentile's name: `p99`, `p99.9`.
+fn percentile_name(percentile: f64) -> String {
+    let p = (percentile * 1000.0).round() / 10.0;
+    if p == p.trunc() {
+        format!("p{}", p as i64)
+    } else {
+        format!("p{p}")
+    }
+}
+
+/// The peak chart.
+pub(crate) fn draw(trials: &[ChartTrial], bound: f64, percentile: f64, title: &str) -> Canvas {
+    let width = 900.0;
+    let mut c = Canvas::new(width, 0.0);
+    c.name = crate::escape::chart(title);
+    let mut y = 12.0 + frame::title(&mut c, 12.0, width, &crate::escape::chart(title));
+    let items = [
+        (
+            Swatch::Dot(frame::MET),
+            "trial within the bound".to_string(),
+        ),
+        (
+            Swatch::Dot(frame::NOT_MET),
+            "trial over the bound".to_string(),
+        ),
+        (
+            Swatch::Measured(frame::NO_TARGET),
+            "95% interval of the percentile".to_string(),
+        ),
+        (Swatch::Line(bound_stroke()), "latency bound".to_string()),
+        (
+            Swatch::Diamond(frame::MET),
+            "peak: the highest rate within the bound".to_string(),
+        ),
+    ];
+    y += frame::key(&mut c, 16.0, y, width - 32.0, &items) + 22.0;
+    let slowest = trials
         .iter()
         .filter_map(|t| t.ci.map(|c| c[1]).or(t.latency_s))
-        .fold(bound, f64::max)
-        * 1.15;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 18))
-        .margin(16)
-        .x_label_area_size(40)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..x_hi.max(1e-9), 0.0..y_hi.max(1e-9))
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc("target arrival rate (queries/s)")
-        .y_desc(format!("p{} latency (s)", percentile * 100.0))
-        .label_style(("sans-serif", 12))
-        .draw()
-        .map_err(err)?;
-    chart
-        .draw_series(DashedLineSeries::new(
-            vec![(0.0, bound), (x_hi, bound)],
-            6,
-            4,
-            ShapeStyle::from(&BOUND).stroke_width(2),
-        ))
-        .map_err(err)?
-        .label("latency bound")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BOUND));
-    for t in trials {
-        let c = if t.passed { PASS } else { FAIL };
-        if let Some([a, b]) = t.ci {
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(t.qps, a), (t.qps, b)],
-                    c.stroke_width(2),
-                )))
-                .map_err(err)?;
-        }
-        // A percentile that fell on failed queries is drawn at the top edge.
-        let y = t.latency_s.unwrap_or(y_hi);
-        chart
-            .draw_series(std::iter::once(Circle::new((t.qps, y), 5, c.filled())))
-            .map_err(err)?;
+        .fold(bound, f64::max);
+    let (factor, unit) = if slowest < 1.0 {
+        (1000.0, "ms")
+    } else {
+        (1.0, "s")
+    };
+    let mut lat: Vec<f64> = trials
+        .iter()
+        .flat_map(|t| t.latency_s.into_iter().chain(t.ci.into_iter().flatten()))
+        .map(|v| v * factor)
+        .collect();
+    lat.push(bound * factor);
+    let (top, bottom) = (y, y + 380.0);
+    let mut yaxis = Axis::fit(&lat, (Some(0.0), None), true, bottom, top);
+    if !yaxis.is_log() {
+        yaxis.lo = 0.0;
     }
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 12))
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)?;
-    root.present().map_err(err)?;
-    Ok(())
+    let left = 24.0 + frame::y_label_width(&yaxis) + 30.0;
+    let right = width - 110.0;
+    let rates: Vec<f64> = trials.iter().map(|t| t.qps).collect();
+    let mut xaxis = Axis::fit(&rates, (Some(0.0), None), true, left, right);
+    if !xaxis.is_log() {
+        xaxis.lo = 0.0;
+    }
+    let pname = percentile_name(percentile);
+    frame::y_axis(
+        &mut c,
+        &yaxis,
+        left,
+        right,
+        &frame::axis_name(&format!("{pname} latency"), unit, yaxis.is_log()),
+        22.0,
+    );
+    let under = frame::x_axis(
+        &mut c,
+        &xaxis,
+        top,
+        bottom,
+        &frame::axis_name("target arrival rate", "queries/s", xaxis.is_log()),
+    );
+    let by = yaxis.px(bound * factor);
+    c.line(vec![(left, by), (right, by)], bound_stroke());
+    c.label(Label {
+        x: right + 6.0,
+        y: by,
+        text: format!("bound {}", fmt::value(Some(bound), "s")),
+        size: SMALL,
+        anchor: Anchor::Start,
+        colour: frame::NATIONAL,
+        bold: false,
+        vertical: false,
+        title: None,
+    });
+    let mut failed_at_top = false;
+    for t in trials {
+        let col = if t.passed { frame::MET } else { frame::NOT_MET };
+        let x = xaxis.px(t.qps);
+        if let Some([a, b]) = t.ci {
+            let s = Stroke::solid(col, 2.0);
+            let (ya, yb) = (yaxis.px(a * factor), yaxis.px(b * factor));
+            c.line(vec![(x, ya), (x, yb)], s);
+            c.line(vec![(x - 4.0, ya), (x + 4.0, ya)], s);
+            c.line(vec![(x - 4.0, yb), (x + 4.0, yb)], s);
+        }
+        match t.latency_s {
+            Some(l) => c.dot(x, yaxis.px(l * factor), 5.5, col),
+            None => {
+                c.ring(x, top, 5.5, col);
+                failed_at_top = true;
+            }
+        }
+    }
+    let peak = trials
+        .iter()
+        .filter(|t| t.passed)
+        .max_by(|a, b| a.qps.total_cmp(&b.qps));
+    if let Some(p) = peak {
+        let x = xaxis.px(p.qps);
+        let py = p.latency_s.map_or(top, |l| yaxis.px(l * factor));
+        c.diamond(x, py, 8.0, frame::MET);
+        c.dot(x, py, 3.0, frame::MET);
+        let text = format!("peak {}", fmt::value(Some(p.qps), "queries/s"));
+        let ly = (p.ci.map_or(py, |c| yaxis.px(c[1] * factor).min(py)) - 16.0).max(top - 12.0);
+        // A white ground, so that gridlines and the bound do not run through the label.
+        let w = crate::charts::canvas::text_width(&text, SMALL);
+        let white = crate::charts::canvas::Rgb(0xff, 0xff, 0xff);
+        c.rect(
+            x - w / 2.0 - 3.0,
+            ly - 8.0,
+            w + 6.0,
+            16.0,
+            Some(white),
+            None,
+        );
+        c.label(Label {
+            x,
+            y: ly,
+            text,
+            size: SMALL,
+            anchor: Anchor::Middle,
+            colour: frame::MET,
+            bold: true,
+            vertical: false,
+            title: None,
+        });
+    }
+    let mut h = bottom + under;
+    if failed_at_top {
+        frame::note(
+            &mut c,
+            left,
+            h + 4.0,
+            "rings at the top: the percentile fell on failed queries",
+            Anchor::Start,
+        );
+        h += 18.0;
+    }
+    c.height = h + 10.0;
+    c
 }
 
 /// Writes `<stem>.svg` and `<stem>.png` into `dir`; false (nothing written) with no trials.
@@ -103,24 +196,55 @@ pub fn write(
     if trials.is_empty() {
         return Ok(false);
     }
-    register_font();
     std::fs::create_dir_all(dir)?;
-    let size = (900u32, 560u32);
-    let svg = dir.join(format!("{stem}.svg"));
-    draw(
-        SVGBackend::new(&svg, size).into_drawing_area(),
-        trials,
-        bound,
-        percentile,
-        title,
-    )?;
-    let png = dir.join(format!("{stem}.png"));
-    draw(
-        BitMapBackend::new(&png, size).into_drawing_area(),
-        trials,
-        bound,
-        percentile,
-        title,
-    )?;
+    let canvas = draw(trials, bound, percentile, title);
+    jiebang_core::atomic::write(&dir.join(format!("{stem}.svg")), canvas.svg().as_bytes())?;
+    canvas.png(&dir.join(format!("{stem}.png")))?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trial(qps: f64, lat: Option<f64>, passed: bool) -> ChartTrial {
+        ChartTrial {
+            qps,
+            latency_s: lat,
+            ci: lat.map(|l| [l * 0.9, l * 1.1]),
+            passed,
+        }
+    }
+
+    #[test]
+    fn marks_the_peak_and_explains_the_dots() {
+        let trials = [
+            trial(10.0, Some(0.02), true),
+            trial(20.0, Some(0.04), true),
+            trial(40.0, Some(0.09), false),
+            trial(30.0, None, false),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        assert!(write(&trials, 0.05, 0.99, "suite — sut", dir.path(), "x.peak").unwrap());
+        let svg = std::fs::read_to_string(dir.path().join("x.peak.svg")).unwrap();
+        crate::charts::tests::well_formed(&svg);
+        assert!(svg.contains("peak 20.00 queries/s"), "{svg}");
+        for k in [
+            "trial within the bound",
+            "trial over the bound",
+            "95% interval",
+            "latency bound",
+            "p99 latency (ms)",
+        ] {
+            assert!(svg.contains(k), "{k}");
+        }
+        assert!(svg.contains("failed queries"));
+        let png = std::fs::read(dir.path().join("x.peak.png")).unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+        if let Some(keep) = std::env::var_os("JIEBANG_KEEP_CHART") {
+            std::fs::write(format!("{}.peak.svg", keep.to_string_lossy()), &svg).unwrap();
+            std::fs::write(format!("{}.peak.png", keep.to_string_lossy()), &png).unwrap();
+        }
+        assert!(!write(&[], 0.05, 0.99, "t", dir.path(), "y").unwrap());
+    }
 }

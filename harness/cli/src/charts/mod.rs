@@ -1,11 +1,21 @@
 //! The site's charts, each a self-contained SVG document returned as text (the site writes it
 //! to a file and shows it with `<img>`, so nothing in it can run): indicators, curves, latency.
 //!
-//! Every label that a unit or system wrote arrives here as plain text and is escaped for the
-//! chart (`crate::escape::chart`); the SVG backend escapes markup itself.
+//! Every label that a unit or system wrote arrives here as plain text; it is made visible
+//! (`crate::escape::chart`) and escaped for XML when written (`crate::escape::html`).
 
-// The skeleton is called by the site once it lands; the bodies are drawn by their own change.
+// Called by the site (another change) and by the board's overview chart.
 #![allow(dead_code)]
+
+pub(crate) mod canvas;
+mod curves;
+pub(crate) mod frame;
+mod history;
+mod indicator;
+mod latency;
+pub(crate) mod scale;
+#[cfg(test)]
+pub(crate) mod tests;
 
 use anyhow::Result;
 use jiebang_scorecard::{Better, Curve, Target, VerdictStatus};
@@ -70,19 +80,17 @@ pub struct HistoryPoint {
 /// verdict colour, the declared current level and own target as marks, the national target as
 /// a line; axes clamped to possible values, log scale where values span decades.
 pub fn indicator(panel: &IndicatorPanel) -> Result<String> {
-    Ok(placeholder(&panel.title))
+    Ok(panels(std::slice::from_ref(panel)).svg())
 }
 
 /// Operating curves of one kind (ROC, DET, FROC or CMC) overlaid, one series per unit.
 pub fn curves(title: &str, series: &[Series<'_, Curve>]) -> Result<String> {
-    let _ = series;
-    Ok(placeholder(title))
+    Ok(curves::draw(title, series).svg())
 }
 
 /// Latency distributions of performance runs (seconds per query), one box per unit.
 pub fn latency(title: &str, series: &[Series<'_, [f64]>]) -> Result<String> {
-    let _ = series;
-    Ok(placeholder(title))
+    Ok(latency::draw(title, series).svg())
 }
 
 /// An indicator across rounds for one or more units, with the national target.
@@ -92,12 +100,26 @@ pub fn history(
     national: Option<&Target>,
     series: &[Series<'_, [HistoryPoint]>],
 ) -> Result<String> {
-    let _ = (unit, national, series);
-    Ok(placeholder(title))
+    Ok(history::draw(title, unit, national, series).svg())
 }
 
-/// Until the charts are drawn: a valid, empty SVG that names what it stands for.
-fn placeholder(title: &str) -> String {
-    let _ = title;
-    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>\n".into()
+/// Indicator panels one under another, each with its title, under one key strip.
+pub(crate) fn panels(panels: &[IndicatorPanel]) -> canvas::Canvas {
+    let width = 1000.0;
+    let mut c = canvas::Canvas::new(width, 0.0);
+    let titles: Vec<&str> = panels.iter().map(|p| p.title.as_str()).collect();
+    c.name = crate::escape::chart(&titles.join("; "));
+    let yes_no = !panels.is_empty() && panels.iter().all(|p| p.unit == "bool");
+    let mut y = 10.0;
+    y += frame::key(&mut c, 16.0, y, width - 32.0, &indicator::key_items(yes_no)) + 8.0;
+    for p in panels {
+        c.line(
+            vec![(8.0, y), (width - 8.0, y)],
+            canvas::Stroke::solid(frame::GRID, 1.0),
+        );
+        y += 8.0 + frame::title(&mut c, y + 8.0, width, &crate::escape::chart(&p.title));
+        y += indicator::draw(&mut c, p, y, width) + 8.0;
+    }
+    c.height = y;
+    c
 }
