@@ -1,0 +1,129 @@
+//! Table cells the pages share: a measurement with its interval (or why there is none), a
+//! verdict, technical failures, an entry's class, links to a unit and to a scorecard copy.
+
+use super::layout::{Cell, link};
+use super::model::{EntryClass, SiteEntry};
+use crate::escape::html as esc;
+use crate::export::shown_unit;
+use crate::fmt;
+use jiebang_scorecard::{IndicatorResult, Scorecard, Verdict, VerdictStatus};
+
+/// The unit `ind`'s numbers are shown in (`fmt::display_unit` of its metric).
+pub fn unit<'a>(sc: &Scorecard, ind: &'a IndicatorResult) -> &'a str {
+    shown_unit(sc, &ind.metric, &ind.unit)
+}
+
+/// Why `ind` has no value or no interval, from the indicator or its metric.
+fn reason<'a>(sc: &'a Scorecard, ind: &'a IndicatorResult) -> Option<&'a str> {
+    ind.reason.as_deref().or_else(|| {
+        sc.metrics
+            .get(&ind.metric)
+            .and_then(|m| m.reason.as_deref())
+    })
+}
+
+/// `measured [95% CI]`, labelled when self-reported; the reason when the value or the interval
+/// is withheld.
+pub fn measured_text(sc: &Scorecard, ind: &IndicatorResult) -> String {
+    let u = unit(sc, ind);
+    let own = sc
+        .metrics
+        .get(&ind.metric)
+        .and_then(|m| m.self_reported.as_deref());
+    match (ind.measured, ind.ci95, reason(sc, ind)) {
+        (None, _, Some(r)) => format!("not measured: {r}"),
+        (None, _, None) => "not measured".into(),
+        (Some(_), None, Some(r)) => fmt::self_reported(
+            &format!("{} (no interval: {r})", fmt::value(ind.measured, u)),
+            own,
+        ),
+        (Some(_), ci, _) => fmt::self_reported(
+            format!("{} {}", fmt::value(ind.measured, u), fmt::interval(ci, u)).trim(),
+            own,
+        ),
+    }
+}
+
+/// The measurement cell, sorted by the value.
+pub fn measured(sc: &Scorecard, ind: &IndicatorResult) -> Cell {
+    Cell::num(&measured_text(sc, ind), ind.measured)
+}
+
+/// A verdict, coloured by its status.
+pub fn verdict(v: Option<&Verdict>) -> Cell {
+    let class = match v.map(|v| v.status) {
+        Some(VerdictStatus::Met) => "met",
+        Some(VerdictStatus::NotMet) => "not-met",
+        Some(VerdictStatus::Inconclusive) => "inconclusive",
+        _ => "",
+    };
+    Cell::text(&fmt::verdict(v)).class(class)
+}
+
+/// A value in the indicator's shown unit.
+pub fn value(sc: &Scorecard, ind: &IndicatorResult, v: Option<f64>) -> Cell {
+    Cell::num(&fmt::value(v, unit(sc, ind)), v)
+}
+
+/// Technical failures of the run (crash, timeout, malformed, unknown id, duplicate, missing),
+/// apart from wrong answers; sorted by their total.
+pub fn failures(sc: &Scorecard) -> Cell {
+    let f = &sc.run.queries.failures;
+    let parts: Vec<String> = [
+        ("crash", f.crash),
+        ("timeout", f.timeout),
+        ("malformed", f.malformed),
+        ("unknown id", f.unknown_id),
+        ("duplicate", f.duplicate),
+        ("missing", f.missing),
+    ]
+    .iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(w, n)| format!("{w} {n}"))
+    .collect();
+    let total = f.crash + f.timeout + f.malformed + f.unknown_id + f.duplicate + f.missing;
+    Cell::num(
+        &if parts.is_empty() {
+            "none".into()
+        } else {
+            parts.join(", ")
+        },
+        Some(total as f64),
+    )
+}
+
+/// `answered / issued` queries.
+pub fn answered(sc: &Scorecard) -> Cell {
+    let q = &sc.run.queries;
+    Cell::num(
+        &format!("{} / {}", q.answered, q.issued),
+        Some(q.answered as f64),
+    )
+}
+
+/// The class as a badge, with the signer of a certified entry.
+pub fn class(c: &EntryClass) -> Cell {
+    Cell::html(match c {
+        EntryClass::Certified { signer } => format!(
+            "<span class=\"badge certified\">认证 certified</span> {}",
+            esc(signer)
+        ),
+        EntryClass::SelfReported => {
+            "<span class=\"badge self-reported\">自报 self-reported</span>".into()
+        }
+    })
+}
+
+/// The unit's name linking to its page.
+pub fn unit_link(depth: usize, e: &SiteEntry) -> Cell {
+    Cell::html(link(depth, &format!("units/{}.html", e.slug), &e.unit))
+}
+
+/// A link to the scorecard copy, shown by its short id.
+pub fn scorecard_link(depth: usize, path: &str, e: &SiteEntry) -> Cell {
+    Cell::html(link(
+        depth,
+        path,
+        &e.id().chars().take(12).collect::<String>(),
+    ))
+}
