@@ -21,6 +21,7 @@ pub fn write(cards: &[(String, &Scorecard)], dir: &Path) -> Result<bool> {
         opens: None,
         closes: None,
         round: None,
+        signatures_required: false,
         entries,
         excluded: Vec::new(),
     };

@@ -44,8 +44,8 @@ report), charts/*.svg, a copy of every boarded scorecard (scorecards/), leaderbo
 leaderboard.json, leaderboard.md, selection.csv (with a round), site.css and site.js. It opens
 from file:// and needs no server. Entries signed by a trusted key (the round's trusted_keys or
 --trust) are certified; without any trusted key every entry is self-reported, on a table of its
-own. Where keys are given, a scorecard not signed by one of them is left off and named, as is one
-that fails verification, and the exit status is 1; shards (partial) and scorecards of another
+own. Where keys are given, a scorecard not signed by one of them is left off and named (unless
+--allow-self-reported), as is one that fails verification, and the exit status is 1; shards (partial) and scorecards of another
 round are left off with the reason, which is not a failure. Ranks marked = share a place: their
 95% intervals overlap. The footer's date is SOURCE_DATE_EPOCH's day when set, else today (UTC).";
 
@@ -69,6 +69,10 @@ pub struct Args {
     /// A round file (default: `round.toml` in a folder given as input, if there is one).
     #[arg(long, value_name = "round.toml")]
     round_file: Option<PathBuf>,
+    /// Publish scorecards not signed by a trusted key as self-reported entries (on tables of
+    /// their own, never selected) instead of leaving them off.
+    #[arg(long)]
+    allow_self_reported: bool,
     /// Title of the site (default: the round's title, else "Leaderboard").
     #[arg(long)]
     title: Option<String>,
@@ -286,7 +290,7 @@ fn read_round(
     quiet: bool,
 ) -> Result<SiteRound> {
     let keys = keys(src.round.as_ref(), &args.trust)?;
-    let required = !keys.is_empty();
+    let required = !keys.is_empty() && !args.allow_self_reported;
     let round_id = match (&src.round, &args.round) {
         (Some(r), Some(given)) if &r.round != given => bail!(
             "--round {given}, but {} is round {}",
@@ -296,7 +300,7 @@ fn read_round(
         (Some(r), _) => Some(r.round.clone()),
         (None, given) => given.clone(),
     };
-    if src.round.is_some() && !required && !quiet {
+    if src.round.is_some() && keys.is_empty() && !quiet {
         eprintln!(
             "warning: round {} names no trusted_keys: every entry is self-reported",
             term(round_id.as_deref().unwrap_or(""))
@@ -360,6 +364,7 @@ fn read_round(
         opens: src.dates.0,
         closes: src.dates.1,
         round: src.round,
+        signatures_required: required,
         entries,
         excluded,
     })
@@ -383,6 +388,10 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
             &mut tally,
             quiet,
         )?);
+    }
+    // Loose inputs that were all boarded already under a round folder make no round.
+    if rounds.len() > 1 {
+        rounds.retain(|r| r.round.is_some() || !r.entries.is_empty() || !r.excluded.is_empty());
     }
     let title = args
         .title
@@ -409,14 +418,14 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         }
     }
     println!(
-        "wrote a site of {} page(s) and {} chart(s) to {} ({} on the board: {} certified, {} self-reported; {} left off)",
+        "wrote a site of {} page(s) and {} chart(s) to {} ({} on the board, {} left off): {} certified, {} self-reported",
         published.pages,
         published.charts,
         term(&args.out.display().to_string()),
         published.entries,
+        published.excluded,
         published.certified,
         published.entries - published.certified,
-        published.excluded
     );
     if tally.failed > 0 {
         eprintln!(

@@ -108,7 +108,11 @@ fn standings(out: &mut String, r: &Ranked<'_>, s: &SuiteBoard<'_>) {
                 Cell::num(&label, rank_key(&label)),
                 cells::unit_link(DEPTH, e),
                 Cell::text(&be.system()),
-                Cell::num(&st.met.to_string(), Some(st.met as f64)).class("met"),
+                Cell::num(&st.met.to_string(), Some(st.met as f64)).class(if st.met > 0 {
+                    "num met"
+                } else {
+                    "num"
+                }),
                 Cell::num(&st.inconclusive.to_string(), Some(st.inconclusive as f64)),
                 Cell::num(&st.not_met.to_string(), Some(st.not_met as f64)),
                 Cell::num(&st.not_measured.to_string(), Some(st.not_measured as f64)),

@@ -17,21 +17,17 @@ fn round(out: &mut String, r: &Ranked<'_>) {
         esc(&r.round.id)
     );
     let dates = match (&r.round.opens, &r.round.closes) {
-        (None, None) => "dates not given".to_string(),
+        (None, None) => "Dates not given".to_string(),
         (o, c) => format!(
-            "opens {} · closes {}",
+            "Opens {} · closes {}",
             o.as_deref().unwrap_or("—"),
             c.as_deref().unwrap_or("—")
         ),
     };
-    let signed = match &r.round.round {
-        Some(rf) if !rf.trusted_keys.is_empty() => {
-            "certified round: every entry must be signed by a trusted agency key"
-        }
-        Some(_) => "no trusted keys: every entry is self-reported",
-        None => {
-            "no round file: entries signed by a key given with --trust are certified, others self-reported"
-        }
+    let signed = if r.round.signatures_required {
+        "Certified round: only entries signed by a trusted agency key are published"
+    } else {
+        "Entries signed by a key the round trusts are certified; the others are published as self-reported, apart"
     };
     out.push_str(&note(&format!("{dates}. {signed}.")));
     let rows: Vec<Vec<Cell>> = r

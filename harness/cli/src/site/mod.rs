@@ -151,7 +151,8 @@ pub fn text(rounds: &[SiteRound]) -> Result<String> {
     for r in boards::rank(rounds) {
         for (class, certified) in [("certified", true), ("self-reported", false)] {
             let board = r.board(certified);
-            if board.suites.is_empty() && !(certified && !r.selection.is_empty()) {
+            let has_selection = certified && !r.selection.is_empty();
+            if board.suites.is_empty() && !has_selection {
                 continue;
             }
             out.push_str(&format!("round {} — {class}\n", term(&r.round.id)));

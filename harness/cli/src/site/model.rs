@@ -19,6 +19,9 @@ pub struct SiteRound {
     pub closes: Option<String>,
     /// The round file, when there is one (directions, caps, trusted keys).
     pub round: Option<Round>,
+    /// Whether entries not signed by a trusted key were left off (a certified round) rather
+    /// than published as self-reported.
+    pub signatures_required: bool,
     /// The entries on the board.
     pub entries: Vec<SiteEntry>,
     /// Scorecards left off, and why.
