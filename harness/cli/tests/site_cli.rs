@@ -220,8 +220,17 @@ fn a_site_of_two_rounds_links_everything_and_keeps_classes_apart() {
     assert!(!certified.contains("&lt;img"), "{dir}");
     assert!(own.contains(WEST_LAKE) && own.contains("&lt;img src=x") && !own.contains(ACME));
     assert!(dir.contains("technical failures"));
-    // AUC is a plain fraction; a detection rate a percentage.
-    assert!(dir.contains("imaging.auc") && dir.contains('%'));
+    // AUC is a plain fraction in every row, also where its interval was withheld; a
+    // detection rate a percentage.
+    for (k, section) in dir.split("<code>imaging.auc</code>").skip(1).enumerate() {
+        let body = &section[section.find("<tbody>").unwrap()..section.find("</tbody>").unwrap()];
+        assert!(body.contains("<td class=\"num\""), "{body}");
+        assert!(
+            !body.contains('%'),
+            "AUC table {k} shows a percentage:\n{body}"
+        );
+    }
+    assert!(dir.contains("% ["));
     // The selection takes certified entries only.
     let json: serde_json::Value =
         serde_json::from_slice(&all[Path::new("leaderboard.json")]).unwrap();

@@ -2,6 +2,7 @@
 //! boards (never ranked together), the round's selection from the certified board only, and
 //! where every entry's scorecard copy lives on the site.
 
+use super::cells::Shown;
 use super::model::{EntryClass, SiteEntry, SiteRound, file_id};
 use jiebang_core::board::{Board, Selection, select};
 use std::collections::BTreeMap;
@@ -18,6 +19,8 @@ pub struct Ranked<'a> {
     pub self_reported: Board<'a>,
     /// With a round file: each direction's selection, from certified entries only.
     pub selection: Vec<Selection>,
+    /// The unit each indicator is shown in, site-wide.
+    pub shown: Shown,
     /// The round's entries in site order (class, unit slug, stem, id), each with the site path
     /// of its scorecard copy.
     pub entries: Vec<(&'a SiteEntry, String)>,
@@ -89,6 +92,7 @@ fn placed<'a>(round: &'a SiteRound, file: &str) -> Vec<(&'a SiteEntry, String)> 
 
 /// Ranks every round; rounds in id order.
 pub fn rank(rounds: &[SiteRound]) -> Vec<Ranked<'_>> {
+    let shown = Shown::learn(rounds);
     let mut sorted: Vec<&SiteRound> = rounds.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     sorted
@@ -118,6 +122,7 @@ pub fn rank(rounds: &[SiteRound]) -> Vec<Ranked<'_>> {
                 certified,
                 self_reported,
                 selection,
+                shown: shown.clone(),
                 entries,
             }
         })

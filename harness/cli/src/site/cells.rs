@@ -2,15 +2,53 @@
 //! verdict, technical failures, an entry's class, links to a unit and to a scorecard copy.
 
 use super::layout::{Cell, link};
+use super::model::SiteRound;
 use super::model::{EntryClass, SiteEntry};
 use crate::escape::html as esc;
 use crate::export::shown_unit;
 use crate::fmt;
 use jiebang_scorecard::{IndicatorResult, Scorecard, Verdict, VerdictStatus};
+use std::collections::{BTreeMap, BTreeSet};
 
-/// The unit `ind`'s numbers are shown in (`fmt::display_unit` of its metric).
-pub fn unit<'a>(sc: &Scorecard, ind: &'a IndicatorResult) -> &'a str {
-    shown_unit(sc, &ind.metric, &ind.unit)
+/// The unit each indicator's numbers are shown in across the site (`fmt::display_unit` of its
+/// metric's interval method), taken from the entries whose metric names that method, so that an
+/// entry whose interval was withheld (and with it the method) shows its value the same way:
+/// AUC a plain fraction on every page.
+#[derive(Debug, Clone, Default)]
+pub struct Shown(BTreeMap<(String, String), String>);
+
+impl Shown {
+    /// Learns from every entry of `rounds`; an indicator whose entries disagree keeps each
+    /// entry's own unit.
+    pub fn learn(rounds: &[SiteRound]) -> Shown {
+        let mut seen: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+        for e in rounds.iter().flat_map(|r| &r.entries) {
+            for i in &e.sc.indicators {
+                let method =
+                    e.sc.metrics
+                        .get(&i.metric)
+                        .and_then(|m| m.ci_method.as_ref());
+                if method.is_some() {
+                    seen.entry((i.id.clone(), i.unit.clone()))
+                        .or_default()
+                        .insert(fmt::display_unit(&i.unit, method).to_string());
+                }
+            }
+        }
+        Shown(
+            seen.into_iter()
+                .filter(|(_, units)| units.len() == 1)
+                .filter_map(|(k, units)| Some((k, units.into_iter().next()?)))
+                .collect(),
+        )
+    }
+
+    /// The unit `ind` of `sc` is shown in.
+    pub fn unit<'a>(&'a self, sc: &Scorecard, ind: &'a IndicatorResult) -> &'a str {
+        self.0
+            .get(&(ind.id.clone(), ind.unit.clone()))
+            .map_or_else(|| shown_unit(sc, &ind.metric, &ind.unit), String::as_str)
+    }
 }
 
 /// Why `ind` has no value or no interval, from the indicator or its metric.
@@ -22,10 +60,9 @@ fn reason<'a>(sc: &'a Scorecard, ind: &'a IndicatorResult) -> Option<&'a str> {
     })
 }
 
-/// `measured [95% CI]`, labelled when self-reported; the reason when the value or the interval
-/// is withheld.
-pub fn measured_text(sc: &Scorecard, ind: &IndicatorResult) -> String {
-    let u = unit(sc, ind);
+/// `measured [95% CI]` in the shown unit `u`, labelled when self-reported; the reason when
+/// the value or the interval is withheld.
+pub fn measured_text(u: &str, sc: &Scorecard, ind: &IndicatorResult) -> String {
     let own = sc
         .metrics
         .get(&ind.metric)
@@ -33,10 +70,13 @@ pub fn measured_text(sc: &Scorecard, ind: &IndicatorResult) -> String {
     match (ind.measured, ind.ci95, reason(sc, ind)) {
         (None, _, Some(r)) => format!("not measured: {r}"),
         (None, _, None) => "not measured".into(),
-        (Some(_), None, Some(r)) => fmt::self_reported(
-            &format!("{} (no interval: {r})", fmt::value(ind.measured, u)),
-            own,
-        ),
+        (Some(_), None, Some(r)) => {
+            let r = r.strip_prefix("no interval: ").unwrap_or(r);
+            fmt::self_reported(
+                &format!("{} (no interval: {r})", fmt::value(ind.measured, u)),
+                own,
+            )
+        }
         (Some(_), ci, _) => fmt::self_reported(
             format!("{} {}", fmt::value(ind.measured, u), fmt::interval(ci, u)).trim(),
             own,
@@ -44,9 +84,9 @@ pub fn measured_text(sc: &Scorecard, ind: &IndicatorResult) -> String {
     }
 }
 
-/// The measurement cell, sorted by the value.
-pub fn measured(sc: &Scorecard, ind: &IndicatorResult) -> Cell {
-    Cell::num(&measured_text(sc, ind), ind.measured)
+/// The measurement cell in the shown unit `u`, sorted by the value.
+pub fn measured(u: &str, sc: &Scorecard, ind: &IndicatorResult) -> Cell {
+    Cell::num(&measured_text(u, sc, ind), ind.measured)
 }
 
 /// A verdict, coloured by its status.
@@ -60,9 +100,9 @@ pub fn verdict(v: Option<&Verdict>) -> Cell {
     Cell::text(&fmt::verdict(v)).class(class)
 }
 
-/// A value in the indicator's shown unit.
-pub fn value(sc: &Scorecard, ind: &IndicatorResult, v: Option<f64>) -> Cell {
-    Cell::num(&fmt::value(v, unit(sc, ind)), v)
+/// A value in the shown unit `u`.
+pub fn value(u: &str, v: Option<f64>) -> Cell {
+    Cell::num(&fmt::value(v, u), v)
 }
 
 /// Technical failures of the run (crash, timeout, malformed, unknown id, duplicate, missing),

@@ -47,7 +47,17 @@ fn selection(out: &mut String, r: &Ranked<'_>, p: &Selection) {
                 .iter()
                 .find(|(e, _)| e.unit == c.unit)
                 .map_or_else(|| Cell::text(&c.unit), |(e, _)| cells::unit_link(DEPTH, e));
-            let u = &p.unit_of_measure;
+            let u = r
+                .entries
+                .iter()
+                .find_map(|(e, _)| {
+                    let i =
+                        e.sc.indicators
+                            .iter()
+                            .find(|i| i.id == p.ranking_indicator)?;
+                    Some(r.shown.unit(&e.sc, i))
+                })
+                .unwrap_or(&p.unit_of_measure);
             vec![
                 Cell::num(&c.rank, rank_key(&c.rank)),
                 unit,
@@ -170,7 +180,7 @@ fn indicators(
     for t in &s.indicators {
         let h = t.head;
         let head_sc = r.entry(&s.entries[t.rows[0].entry].file).map(|e| &e.sc);
-        let shown = head_sc.map_or(h.unit.as_str(), |sc| cells::unit(sc, h));
+        let shown = head_sc.map_or(h.unit.as_str(), |sc| r.shown.unit(sc, h));
         let _ = writeln!(
             out,
             "<h4>{} <span class=\"en\">{}</span> <code>{}</code>{}</h4>",
@@ -200,16 +210,17 @@ fn indicators(
             let be = &s.entries[row.entry];
             let Some(e) = r.entry(&be.file) else { continue };
             let i = row.ind;
+            let u = r.shown.unit(&e.sc, i);
             let label = Place::label(row.place);
             rows.push(vec![
                 Cell::num(&label, rank_key(&label)),
                 cells::unit_link(DEPTH, e),
                 Cell::text(&be.system()),
-                cells::measured(&e.sc, i),
+                cells::measured(u, &e.sc, i),
                 cells::verdict(i.verdicts.national.as_ref()),
-                cells::value(&e.sc, i, i.declared_current),
+                cells::value(u, i.declared_current),
                 cells::verdict(i.verdicts.declared_current.as_ref()),
-                cells::value(&e.sc, i, i.declared_target_2020),
+                cells::value(u, i.declared_target_2020),
                 cells::verdict(i.verdicts.own_target.as_ref()),
                 cells::scorecard_link(DEPTH, &be.file, e),
             ]);

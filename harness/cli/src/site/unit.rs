@@ -96,6 +96,7 @@ pub fn page(
     let mut tracks: BTreeMap<String, Track<'_>> = BTreeMap::new();
     for (r, e, path) in entries {
         for i in &e.sc.indicators {
+            let u = r.shown.unit(&e.sc, i);
             rows.push(vec![
                 Cell::text(&r.round.id),
                 Cell::html(format!(
@@ -105,7 +106,7 @@ pub fn page(
                     esc(&i.id)
                 )),
                 cells::class(&e.class),
-                cells::measured(&e.sc, i),
+                cells::measured(u, &e.sc, i),
                 cells::verdict(i.verdicts.national.as_ref()),
                 cells::verdict(i.verdicts.declared_current.as_ref()),
                 cells::verdict(i.verdicts.own_target.as_ref()),
@@ -116,7 +117,7 @@ pub fn page(
             }
             let t = tracks.entry(i.id.clone()).or_insert_with(|| Track {
                 head: i,
-                unit: cells::unit(&e.sc, i).to_string(),
+                unit: u.to_string(),
                 national: i.national_target.clone(),
                 points: BTreeMap::new(),
             });
