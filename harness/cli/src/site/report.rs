@@ -127,12 +127,12 @@ pub fn lines(units: &Units<'_>) -> Vec<Line> {
 const HEAD: [&str; 8] = [
     "unit 单位",
     "year 年度",
-    "rounds entered 参加轮次",
+    "rounds 轮次",
     "entries 成绩",
-    "indicators measured 实测指标",
-    "national targets met 国家指标达标",
-    "own targets met 自定目标达标",
-    "trend vs previous round 趋势",
+    "measured 实测指标",
+    "national met 国家指标达标",
+    "own met 自定目标达标",
+    "trend 趋势",
 ];
 
 fn entries_text(f: &RoundFigures) -> String {

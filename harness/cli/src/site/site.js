@@ -18,11 +18,12 @@ document.addEventListener("DOMContentLoaded", function () {
           var s = cell.getAttribute("data-sort");
           return { n: s === null || s === "" ? NaN : Number(s), t: cell.textContent.trim() };
         }
+        // Numbers by value, then cells without a number (not measured) last either way.
         rows.sort(function (a, b) {
           var x = key(a), y = key(b), d;
           if (!isNaN(x.n) && !isNaN(y.n)) { d = x.n - y.n; }
-          else if (!isNaN(x.n)) { d = -1; }
-          else if (!isNaN(y.n)) { d = 1; }
+          else if (!isNaN(x.n)) { return -1; }
+          else if (!isNaN(y.n)) { return 1; }
           else { d = x.t.localeCompare(y.t); }
           return asc ? d : -d;
         });
