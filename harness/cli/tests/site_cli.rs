@@ -28,18 +28,30 @@ fn declaration(unit: &str) -> String {
     )
 }
 
-/// Runs `unit`'s system in `round` and puts its scorecard under `<round>/units/<folder>/`.
-fn enter(d: &Path, unit: &str, folder: &str, round: &str, samples: &str, sign: bool) {
+/// Runs `unit`'s system in `round` (with `extra` arguments) and puts its scorecard under
+/// `<round>/units/<folder>/`.
+fn enter(
+    d: &Path,
+    unit: &str,
+    folder: &str,
+    round: &str,
+    samples: &str,
+    sign: bool,
+    extra: &[&str],
+) {
     let decl = d.join(format!("{folder}.toml"));
     std::fs::write(&decl, declaration(unit)).unwrap();
-    let out = d.join("runs").join(format!("{folder}-{round}"));
+    let out = d
+        .join("runs")
+        .join(format!("{folder}-{round}-{}", extra.len()));
     let mut c = jiebang(d);
     c.args(["run", "--suite", "medical-imaging/case-detection"])
         .args(["--samples", samples, "--sut", "builtin:log-blob"])
         .arg("--declaration")
         .arg(&decl)
         .args(["--round", round, "-q", "--out"])
-        .arg(&out);
+        .arg(&out)
+        .args(extra);
     if sign {
         c.args(["--sign", "agency.key"]);
     }
@@ -123,10 +135,21 @@ fn a_site_of_two_rounds_links_everything_and_keeps_classes_apart() {
     for round in ["2020-r1", "2021-r1"] {
         round_toml(d, round);
     }
-    enter(d, ACME, "acme", "2020-r1", "24", true);
-    enter(d, WEST_LAKE, "west", "2020-r1", "16", false);
-    enter(d, HOSTILE, "hostile", "2020-r1", "12", false);
-    enter(d, ACME, "acme", "2021-r1", "32", true);
+    enter(d, ACME, "acme", "2020-r1", "24", true, &[]);
+    enter(d, WEST_LAKE, "west", "2020-r1", "16", false, &[]);
+    enter(d, HOSTILE, "hostile", "2020-r1", "12", false, &[]);
+    enter(d, ACME, "acme", "2021-r1", "32", true, &[]);
+    // A short performance run: its latency distribution is drawn.
+    let perf = ["--mode", "performance", "--set", "min_duration_s=0.2"];
+    enter(
+        d,
+        ACME,
+        "acme",
+        "2020-r1",
+        "24",
+        true,
+        &[&perf[..], &["--set", "min_query_count=16"]].concat(),
+    );
     board(d, &["rounds/2020-r1", "rounds/2021-r1"], "site");
     let site = d.join("site");
     let all = files(&site);
@@ -159,7 +182,7 @@ fn a_site_of_two_rounds_links_everything_and_keeps_classes_apart() {
     let units = pages.iter().filter(|(p, _)| p.starts_with("units")).count();
     assert_eq!(units, 3);
     let copies = all.keys().filter(|p| p.starts_with("scorecards")).count();
-    assert_eq!(copies, 4, "one copy per boarded scorecard");
+    assert_eq!(copies, 5, "one copy per boarded scorecard");
     for (path, html) in &pages {
         assert!(
             html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"),
@@ -170,10 +193,9 @@ fn a_site_of_two_rounds_links_everything_and_keeps_classes_apart() {
             "{path:?}"
         );
         assert!(html.contains("generated 2020-09-13 by jiebang"), "{path:?}");
-        assert!(
-            !html.contains('`') && !html.contains("<script>"),
-            "{path:?}"
-        );
+        let footer = &html[html.find("<footer>").unwrap()..];
+        assert!(!footer.contains('`'), "{path:?}: {footer}");
+        assert!(!html.contains("<script>"), "{path:?}");
         // The hostile name is text on every page that names it.
         assert!(!html.contains("<img src=x"), "{path:?}:\n{html}");
         assert!(!html.contains("onerror=\"window"), "{path:?}");
@@ -220,6 +242,11 @@ fn a_site_of_two_rounds_links_everything_and_keeps_classes_apart() {
     assert!(!certified.contains("&lt;img"), "{dir}");
     assert!(own.contains(WEST_LAKE) && own.contains("&lt;img src=x") && !own.contains(ACME));
     assert!(dir.contains("technical failures"));
+    assert!(
+        dir.contains("builtin:log-blob (performance, single-stream)"),
+        "{dir}"
+    );
+    assert!(dir.contains("alt=\"Latency per query"), "{dir}");
     // AUC is a plain fraction in every row, also where its interval was withheld; a
     // detection rate a percentage.
     for (k, section) in dir.split("<code>imaging.auc</code>").skip(1).enumerate() {

@@ -167,3 +167,17 @@ pub fn scorecard_link(depth: usize, path: &str, e: &SiteEntry) -> Cell {
         &e.id().chars().take(12).collect::<String>(),
     ))
 }
+
+/// The system, `adapter:name`, with the mode and scenario of a run that is not an accuracy run.
+pub fn system(sc: &Scorecard) -> Cell {
+    let p = &sc.pins.sut;
+    let mut s = format!("{}:{}", p.adapter, p.name);
+    if sc.run.mode != "accuracy" {
+        s.push_str(&format!(" ({}", sc.run.mode));
+        if let Some(scenario) = &sc.run.scenario {
+            s.push_str(&format!(", {scenario}"));
+        }
+        s.push(')');
+    }
+    Cell::text(&s)
+}

@@ -117,7 +117,7 @@ fn standings(out: &mut String, r: &Ranked<'_>, s: &SuiteBoard<'_>) {
             Some(vec![
                 Cell::num(&label, rank_key(&label)),
                 cells::unit_link(DEPTH, e),
-                Cell::text(&be.system()),
+                cells::system(&e.sc),
                 Cell::num(&st.met.to_string(), Some(st.met as f64)).class(if st.met > 0 {
                     "num met"
                 } else {
@@ -215,7 +215,7 @@ fn indicators(
             rows.push(vec![
                 Cell::num(&label, rank_key(&label)),
                 cells::unit_link(DEPTH, e),
-                Cell::text(&be.system()),
+                cells::system(&e.sc),
                 cells::measured(u, &e.sc, i),
                 cells::verdict(i.verdicts.national.as_ref()),
                 cells::value(u, i.declared_current),
