@@ -5,6 +5,7 @@
 //! same scorecards in another order under other file names.
 
 use assert_cmd::Command;
+use jiebang_scorecard::{Curve, CurveAxis, CurveKind, DeclarationPin, seal, verify_bytes};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -82,6 +83,42 @@ fn round_toml(d: &Path, round: &str) {
     .unwrap();
 }
 
+/// The golden scorecard as West Lake's self-reported entry of `round`, carrying a ROC curve.
+fn with_curve(d: &Path, round: &str) {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scorecard/tests/golden/sample.scorecard.json");
+    let mut sc = verify_bytes("golden", &std::fs::read(golden).unwrap(), None)
+        .unwrap()
+        .scorecard;
+    sc.pins.round = Some(round.into());
+    sc.pins.declaration = Some(DeclarationPin {
+        unit: WEST_LAKE.into(),
+        hash: "0".repeat(64),
+    });
+    let axis = |label: &str| CurveAxis {
+        label: label.into(),
+        unit: "ratio".into(),
+        log: false,
+    };
+    sc.curves.insert(
+        "case.roc".into(),
+        Curve {
+            kind: CurveKind::Roc,
+            x: axis("false positive rate"),
+            y: axis("true positive rate"),
+            points: vec![[0.0, 0.0], [0.1, 0.8], [1.0, 1.0]],
+            metric: None,
+        },
+    );
+    let dir = d.join("rounds").join(round).join("units/west");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("golden.scorecard.json"),
+        seal(&mut sc, None).unwrap(),
+    )
+    .unwrap();
+}
+
 /// Every file under `dir`, by path relative to it, with its bytes.
 fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
@@ -139,6 +176,7 @@ fn a_site_of_two_rounds_links_everything_and_keeps_classes_apart() {
     enter(d, WEST_LAKE, "west", "2020-r1", "16", false, &[]);
     enter(d, HOSTILE, "hostile", "2020-r1", "12", false, &[]);
     enter(d, ACME, "acme", "2021-r1", "32", true, &[]);
+    with_curve(d, "2021-r1");
     // A short performance run: its latency distribution is drawn.
     let perf = ["--mode", "performance", "--set", "min_duration_s=0.2"];
     enter(
@@ -179,10 +217,20 @@ fn a_site_of_two_rounds_links_everything_and_keeps_classes_apart() {
         .collect();
     // index, report, two direction pages, three unit pages.
     assert_eq!(pages.len(), 7, "{:?}", all.keys());
-    let units = pages.iter().filter(|(p, _)| p.starts_with("units")).count();
-    assert_eq!(units, 3);
+    let units: Vec<&str> = pages
+        .iter()
+        .filter(|(p, _)| p.starts_with("units"))
+        .map(|(_, h)| h.as_str())
+        .collect();
+    assert_eq!(units.len(), 3);
+    // Acme and West Lake entered both rounds: their pages draw their history; the other's not.
+    let drawn = units
+        .iter()
+        .filter(|h| !h.contains("data-charts=\"0\""))
+        .count();
+    assert_eq!(drawn, 2);
     let copies = all.keys().filter(|p| p.starts_with("scorecards")).count();
-    assert_eq!(copies, 5, "one copy per boarded scorecard");
+    assert_eq!(copies, 6, "one copy per boarded scorecard");
     for (path, html) in &pages {
         assert!(
             html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"),
@@ -273,12 +321,9 @@ fn a_site_of_two_rounds_links_everything_and_keeps_classes_apart() {
     let csv = String::from_utf8(all[Path::new("leaderboard.csv")].clone()).unwrap();
     assert!(csv.lines().next().unwrap().ends_with(",\"class\""), "{csv}");
     assert!(csv.contains(",\"certified\"") && csv.contains(",\"self-reported\""));
-    // Acme entered both rounds: its page draws its history; the others have none.
-    let acme = pages
-        .iter()
-        .find(|(p, h)| p.starts_with("units") && h.contains("<h1>Acme Imaging"))
-        .unwrap();
-    assert!(!acme.1.contains("data-charts=\"0\""), "{}", acme.1);
+    // Curves that scorecards carry are drawn.
+    let r2 = page("directions/2021-r1.medical-imaging.html");
+    assert!(r2.contains("alt=\"case.roc: one curve per unit"), "{r2}");
     let report = String::from_utf8(all[Path::new("report.md")].clone()).unwrap();
     assert!(
         report.contains("| Acme Imaging |") && report.contains("2020-r1"),

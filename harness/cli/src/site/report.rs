@@ -219,3 +219,90 @@ pub fn markdown(lines: &[Line], site_title: &str, generated: &str) -> String {
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::boards;
+    use crate::site::model::{SiteEntry, SiteRound};
+    use crate::site::unit::units;
+    use jiebang_scorecard::{DeclarationPin, Scorecard};
+
+    fn card(status: VerdictStatus) -> Scorecard {
+        let bytes = include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../scorecard/tests/golden/sample.scorecard.json"
+        ));
+        let mut sc = jiebang_scorecard::verify_bytes("golden", bytes, None)
+            .unwrap()
+            .scorecard;
+        sc.pins.declaration = Some(DeclarationPin {
+            unit: "Lab".into(),
+            hash: "0".repeat(64),
+        });
+        if let Some(v) = sc.indicators[0].verdicts.national.as_mut() {
+            v.status = status;
+        }
+        sc
+    }
+
+    fn round(id: &str, opens: Option<&str>, closes: Option<&str>, sc: Scorecard) -> SiteRound {
+        SiteRound {
+            id: id.into(),
+            title: id.into(),
+            opens: opens.map(Into::into),
+            closes: closes.map(Into::into),
+            round: None,
+            signatures_required: false,
+            entries: vec![SiteEntry::new(
+                id.into(),
+                sc,
+                EntryClass::Certified { signer: "A".into() },
+            )],
+            excluded: vec![],
+        }
+    }
+
+    #[test]
+    fn a_line_per_unit_and_year_with_the_trend_against_the_previous_round() {
+        let rounds = [
+            round("r3", None, None, card(VerdictStatus::Met)),
+            round("r2", Some("2021-03-01"), None, card(VerdictStatus::Met)),
+            round(
+                "r1",
+                Some("2019-12-01"),
+                Some("2020-09-30"),
+                card(VerdictStatus::NotMet),
+            ),
+        ];
+        let ranked = boards::rank(&rounds);
+        let lines = lines(&units(&ranked));
+        let got: Vec<(&str, Vec<&str>, usize, &str)> = lines
+            .iter()
+            .map(|l| {
+                (
+                    l.year.as_str(),
+                    l.rounds.iter().map(String::as_str).collect(),
+                    l.figures.national_met,
+                    l.trend,
+                )
+            })
+            .collect();
+        // r1 counts for its closing year, r2 for its opening year, r3 for its runs' (2026).
+        assert_eq!(
+            got,
+            [
+                ("2020", vec!["r1"], 0, "—"),
+                ("2021", vec!["r2"], 1, "up"),
+                ("2026", vec!["r3"], 1, "same"),
+            ]
+        );
+        let md = markdown(&lines, "Site", "2020-01-01");
+        assert!(
+            md.contains(
+                "| Lab | 2021 | r2 | 1 certified, 0 self-reported | 1 | 1 of 1 | 0 of 1 | up |"
+            ),
+            "{md}"
+        );
+    }
+}
