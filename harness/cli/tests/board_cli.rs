@@ -266,3 +266,38 @@ fn a_round_folder_selects_by_its_ranking_indicator() {
             )),
         );
 }
+
+/// A round with no submission yet publishes its (empty) pages; a plain folder without
+/// scorecards is a mistake, named.
+#[test]
+fn a_round_without_submissions_is_published_and_an_empty_folder_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("round/units")).unwrap();
+    std::fs::write(
+        d.join("round/round.toml"),
+        "schema_version = 1\nround = \"2030-r1\"\n\n[[direction]]\nid = \"medical-imaging\"\n\
+         ranking_indicator = \"imaging.detection_rate\"\n",
+    )
+    .unwrap();
+    jiebang(d)
+        .args(["board", "round", "--out", "site"])
+        .env("SOURCE_DATE_EPOCH", "0")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("(0 on the board, 0 left off)"));
+    let page =
+        std::fs::read_to_string(d.join("site/directions/2030-r1.medical-imaging.html")).unwrap();
+    assert!(
+        page.contains("No certified entry of a declaring unit"),
+        "{page}"
+    );
+    let index = std::fs::read_to_string(d.join("site/index.html")).unwrap();
+    assert!(index.contains("generated 1970-01-01 by jiebang"), "{index}");
+    std::fs::create_dir(d.join("empty")).unwrap();
+    jiebang(d)
+        .args(["board", "empty", "--out", "site2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("empty: no *.scorecard.json files"));
+}

@@ -114,7 +114,8 @@ fn files(
         if p.is_dir() {
             let mut found = Vec::new();
             walk(p, skip, &mut found)?;
-            if found.is_empty() {
+            // A round folder may have no submission yet; any other folder is a mistake.
+            if found.is_empty() && !p.join("round.toml").is_file() {
                 bail!(
                     "{}: no *.scorecard.json files in this folder or below",
                     p.display()
