@@ -215,7 +215,6 @@ fn indicators(
             rows.push(vec![
                 Cell::num(&label, rank_key(&label)),
                 cells::unit_link(DEPTH, e),
-                cells::system(&e.sc),
                 cells::measured(u, &e.sc, i),
                 cells::verdict(i.verdicts.national.as_ref()),
                 cells::value(u, i.declared_current),
@@ -238,7 +237,6 @@ fn indicators(
             &[
                 "rank 名次",
                 "unit 单位",
-                "system 系统",
                 "measured [95% CI] 实测",
                 "vs national 国家指标",
                 "declared current 申报当前",
@@ -333,9 +331,17 @@ fn section(
     figs: &mut Figures,
 ) -> Result<()> {
     if certified {
-        out.push_str(&heading(3, "认证结果", "Certified results"));
+        let _ = writeln!(
+            out,
+            "<h3 id=\"{}\">认证结果 <span class=\"en\">Certified results</span></h3>",
+            anchor(suite, "certified")
+        );
     } else {
-        out.push_str(&heading(3, "自报结果", "Self-reported results"));
+        let _ = writeln!(
+            out,
+            "<h3 id=\"{}\">自报结果 <span class=\"en\">Self-reported results</span></h3>",
+            anchor(suite, "self-reported")
+        );
         out.push_str(&note(
             "Not signed by a key this round trusts: ranked among themselves only, never with \
              certified results, and never selected.",
@@ -357,6 +363,15 @@ fn section(
     standings(out, r, s);
     indicators(out, r, s, class, figs)?;
     curves_and_latency(out, r, s, class, figs)
+}
+
+/// The `id` of a suite's class section: `<suite>.<hash prefix>.<class>`, file-name safe.
+fn anchor(suite: (&str, &str), class: &str) -> String {
+    file_id(&format!(
+        "{}.{}.{class}",
+        suite.0.replace('/', "."),
+        suite.1.chars().take(8).collect::<String>()
+    ))
 }
 
 /// The direction's page in the round.
