@@ -66,7 +66,8 @@ pub struct Args {
     /// Only scorecards pinned to this round (e.g. 2020-r1).
     #[arg(long)]
     round: Option<String>,
-    /// A round file (default: `round.toml` in a folder given as input, if there is one).
+    /// A round file for all the inputs (default: each input folder's own `round.toml`, one
+    /// round each; other inputs make one round without a file).
     #[arg(long, value_name = "round.toml")]
     round_file: Option<PathBuf>,
     /// Publish scorecards not signed by a trusted key as self-reported entries (on tables of
@@ -77,6 +78,9 @@ pub struct Args {
     #[arg(long)]
     title: Option<String>,
 }
+
+/// At most this many scorecard files are read from one input folder.
+const MAX_FILES: usize = 100_000;
 
 /// Every `*.scorecard.json` under `dir`, subfolders included (links not followed), sorted.
 fn walk(dir: &Path, skip: Option<&Path>, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -94,6 +98,12 @@ fn walk(dir: &Path, skip: Option<&Path>, out: &mut Vec<PathBuf>) -> Result<()> {
             }
             walk(&p, skip, out)?;
         } else if meta.is_file() && p.to_string_lossy().ends_with(".scorecard.json") {
+            if out.len() == MAX_FILES {
+                bail!(
+                    "{}: more than {MAX_FILES} scorecard files; board fewer at a time",
+                    dir.display()
+                );
+            }
             out.push(p);
         }
     }
@@ -274,12 +284,6 @@ fn certify(check: &SignatureCheck, keys: &[PublicKey]) -> Result<String, String>
     }
 }
 
-/// Counts of one board run.
-#[derive(Default)]
-struct Tally {
-    failed: usize,
-}
-
 /// Reads one round's scorecards into a site round.
 fn read_round(
     src: Source,
@@ -287,7 +291,7 @@ fn read_round(
     skip: Option<&Path>,
     seen_files: &mut BTreeSet<PathBuf>,
     seen_ids: &mut BTreeMap<String, String>,
-    tally: &mut Tally,
+    failed: &mut usize,
     quiet: bool,
 ) -> Result<SiteRound> {
     let keys = keys(src.round.as_ref(), &args.trust)?;
@@ -316,7 +320,7 @@ fn read_round(
         let v = match verify_bytes(&file, &bytes, None) {
             Ok(v) => v,
             Err(e) => {
-                tally.failed += 1;
+                *failed += 1;
                 excluded.push(Excluded {
                     file,
                     reason: format!("failed verification: {e}"),
@@ -328,7 +332,7 @@ fn read_round(
             Ok(signer) => EntryClass::Certified { signer },
             Err(_) if !required => EntryClass::SelfReported,
             Err(why) => {
-                tally.failed += 1;
+                *failed += 1;
                 excluded.push(Excluded {
                     file,
                     reason: format!(
@@ -377,7 +381,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
     let skip = args.out.canonicalize().ok();
     let mut seen_files = BTreeSet::new();
     let mut seen_ids = BTreeMap::new();
-    let mut tally = Tally::default();
+    let mut failed = 0;
     let mut rounds = Vec::new();
     for src in sources {
         rounds.push(read_round(
@@ -386,7 +390,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
             skip.as_deref(),
             &mut seen_files,
             &mut seen_ids,
-            &mut tally,
+            &mut failed,
             quiet,
         )?);
     }
@@ -428,11 +432,11 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         published.certified,
         published.entries - published.certified,
     );
-    if tally.failed > 0 {
+    if failed > 0 {
         eprintln!(
             "{} scorecard(s) failed verification and were left off",
-            tally.failed
+            failed
         );
     }
-    Ok(tally.failed == 0)
+    Ok(failed == 0)
 }
