@@ -43,10 +43,11 @@ pub fn sig4(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
-/// A 95% interval in the unit.
+/// A 95% interval in the unit; none for a yes/no value (its interval is the value itself).
 pub fn interval(ci: Option<[f64; 2]>, unit: &str) -> String {
     match ci {
         None => String::new(),
+        Some(_) if unit == "bool" => String::new(),
         Some([a, b]) if unit == "ratio" => format!("[{:.2}, {:.2}]%", a * 100.0, b * 100.0),
         Some([a, b]) if unit == FRACTION => format!("[{}, {}]", sig4(a), sig4(b)),
         Some([a, b]) => format!("[{}, {}]", sig4(a), sig4(b)),

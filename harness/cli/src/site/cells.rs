@@ -60,33 +60,50 @@ fn reason<'a>(sc: &'a Scorecard, ind: &'a IndicatorResult) -> Option<&'a str> {
     })
 }
 
-/// `measured [95% CI]` in the shown unit `u`, labelled when self-reported; the reason when
-/// the value or the interval is withheld.
-pub fn measured_text(u: &str, sc: &Scorecard, ind: &IndicatorResult) -> String {
+/// `measured [95% CI]` in the shown unit `u`, and the note that goes with it: why the value
+/// or the interval is withheld, or what the system reported about itself behind it.
+fn measured_parts(u: &str, sc: &Scorecard, ind: &IndicatorResult) -> (String, Option<String>) {
     let own = sc
         .metrics
         .get(&ind.metric)
-        .and_then(|m| m.self_reported.as_deref());
+        .and_then(|m| m.self_reported.as_deref())
+        .map(|w| format!("(self-reported: {w})"));
     match (ind.measured, ind.ci95, reason(sc, ind)) {
-        (None, _, Some(r)) => format!("not measured: {r}"),
-        (None, _, None) => "not measured".into(),
+        (None, _, r) => ("not measured".into(), r.map(str::to_string)),
         (Some(_), None, Some(r)) => {
             let r = r.strip_prefix("no interval: ").unwrap_or(r);
-            fmt::self_reported(
-                &format!("{} (no interval: {r})", fmt::value(ind.measured, u)),
-                own,
+            let note = format!("(no interval: {r})");
+            (
+                fmt::value(ind.measured, u),
+                Some(own.map_or(note.clone(), |o| format!("{note} {o}"))),
             )
         }
-        (Some(_), ci, _) => fmt::self_reported(
-            format!("{} {}", fmt::value(ind.measured, u), fmt::interval(ci, u)).trim(),
+        (Some(_), ci, _) => (
+            format!("{} {}", fmt::value(ind.measured, u), fmt::interval(ci, u))
+                .trim()
+                .to_string(),
             own,
         ),
     }
 }
 
-/// The measurement cell in the shown unit `u`, sorted by the value.
+/// The measurement cell in the shown unit `u`, sorted by the value; its note below it.
 pub fn measured(u: &str, sc: &Scorecard, ind: &IndicatorResult) -> Cell {
-    Cell::num(&measured_text(u, sc, ind), ind.measured)
+    let (main, note) = measured_parts(u, sc, ind);
+    with_note(&main, note, ind.measured)
+}
+
+/// A number cell with a note below it, sorted by `sort`.
+pub fn with_note(main: &str, note: Option<String>, sort: Option<f64>) -> Cell {
+    let mut html = esc(main);
+    if let Some(n) = note {
+        html.push_str(&format!("<span class=\"cellnote\">{}</span>", esc(&n)));
+    }
+    Cell {
+        html,
+        sort,
+        class: "num",
+    }
 }
 
 /// A verdict, coloured by its status.

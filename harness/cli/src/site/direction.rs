@@ -62,12 +62,11 @@ fn selection(out: &mut String, r: &Ranked<'_>, p: &Selection) {
                 Cell::num(&c.rank, rank_key(&c.rank)),
                 unit,
                 Cell::text(&c.systems.join(", ")),
-                Cell::num(
-                    &fmt::self_reported(
-                        format!("{} {}", fmt::value(c.measured, u), fmt::interval(c.ci95, u))
-                            .trim(),
-                        c.self_reported.as_deref(),
-                    ),
+                cells::with_note(
+                    format!("{} {}", fmt::value(c.measured, u), fmt::interval(c.ci95, u)).trim(),
+                    c.self_reported
+                        .as_deref()
+                        .map(|w| format!("(self-reported: {w})")),
                     c.measured,
                 ),
                 Cell::num(
