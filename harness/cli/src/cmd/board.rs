@@ -440,3 +440,31 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
     }
     Ok(failed == 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_dates_are_days_as_strings_or_toml_dates() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("round.toml");
+        std::fs::write(
+            &f,
+            "round = \"r\"\nopens = \"2020-03-01\"\ncloses = 2020-09-30\n",
+        )
+        .unwrap();
+        assert_eq!(
+            dates(&f).unwrap(),
+            (Some("2020-03-01".into()), Some("2020-09-30".into()))
+        );
+        std::fs::write(&f, "round = \"r\"\n").unwrap();
+        assert_eq!(dates(&f).unwrap(), (None, None));
+        std::fs::write(&f, "closes = \"30.9.2020\"\n").unwrap();
+        let e = dates(&f).unwrap_err().to_string();
+        assert!(
+            e.contains("round.toml: `closes`: expected a date YYYY-MM-DD"),
+            "{e}"
+        );
+    }
+}
