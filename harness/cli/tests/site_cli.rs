@@ -21,12 +21,47 @@ fn jiebang(dir: &Path) -> Command {
     c
 }
 
-/// A declaration of `unit` (a TOML literal string: the names hold no `'`).
+/// A declaration of `unit` (a TOML literal string: the names hold no `'`) in medical imaging.
 fn declaration(unit: &str) -> String {
     format!(
         "schema_version = 1\nunit = '{unit}'\ndirection = \"medical-imaging\"\n\n\
          [[indicator]]\nid = \"imaging.detection_rate\"\ncurrent = 0.5\ntarget_2020 = 0.9\n"
     )
+}
+
+/// West Lake's self-reported face verification run in `round`: a second direction.
+fn verify_faces(d: &Path, round: &str) {
+    let decl = d.join("west-faces.toml");
+    std::fs::write(
+        &decl,
+        format!(
+            "schema_version = 1\nunit = '{WEST_LAKE}'\ndirection = \"video-identity\"\n\n\
+             [[indicator]]\nid = \"face.verify_eer\"\ncurrent = 0.1\ntarget_2020 = 0.05\n"
+        ),
+    )
+    .unwrap();
+    let out = d.join("rounds").join(round).join("units/west");
+    jiebang(d)
+        .args([
+            "run",
+            "--suite",
+            "video-identity/verify-1to1",
+            "--samples",
+            "40",
+        ])
+        .args(["--sut", "builtin:face-baseline", "--round", round, "-q"])
+        .arg("--declaration")
+        .arg(&decl)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    for e in std::fs::read_dir(&out).unwrap() {
+        let p = e.unwrap().path();
+        if !p.to_string_lossy().ends_with(".scorecard.json") {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
 }
 
 /// Runs `unit`'s system in `round` (with `extra` arguments) and puts its scorecard under
@@ -175,6 +210,7 @@ fn a_site_of_two_rounds_links_everything_and_keeps_classes_apart() {
     enter(d, ACME, "acme", "2020-r1", "24", true, &[]);
     enter(d, WEST_LAKE, "west", "2020-r1", "16", false, &[]);
     enter(d, HOSTILE, "hostile", "2020-r1", "12", false, &[]);
+    verify_faces(d, "2020-r1");
     enter(d, ACME, "acme", "2021-r1", "32", true, &[]);
     with_curve(d, "2021-r1");
     // A short performance run: its latency distribution is drawn.
@@ -203,6 +239,7 @@ fn a_site_of_two_rounds_links_everything_and_keeps_classes_apart() {
         "site.js",
         "directions/2020-r1.medical-imaging.html",
         "directions/2021-r1.medical-imaging.html",
+        "directions/2020-r1.video-identity.html",
     ] {
         assert!(
             all.contains_key(Path::new(page)),
@@ -215,8 +252,8 @@ fn a_site_of_two_rounds_links_everything_and_keeps_classes_apart() {
         .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
         .map(|(p, b)| (p, String::from_utf8(b.clone()).unwrap()))
         .collect();
-    // index, report, two direction pages, three unit pages.
-    assert_eq!(pages.len(), 7, "{:?}", all.keys());
+    // index, report, three direction pages, three unit pages.
+    assert_eq!(pages.len(), 8, "{:?}", all.keys());
     let units: Vec<&str> = pages
         .iter()
         .filter(|(p, _)| p.starts_with("units"))
@@ -230,7 +267,7 @@ fn a_site_of_two_rounds_links_everything_and_keeps_classes_apart() {
         .count();
     assert_eq!(drawn, 2);
     let copies = all.keys().filter(|p| p.starts_with("scorecards")).count();
-    assert_eq!(copies, 6, "one copy per boarded scorecard");
+    assert_eq!(copies, 7, "one copy per boarded scorecard");
     for (path, html) in &pages {
         assert!(
             html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"),
