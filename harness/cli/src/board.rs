@@ -1,63 +1,38 @@
-//! Publishing a leaderboard: ranks verified scorecards (`jiebang_core::board`) and writes each
-//! file of the site through its exporter, with the chart, into one folder.
+//! The demo's leaderboard until the demo builds a round of its own: its scorecards published
+//! as one round of self-reported entries ([`crate::site::publish`]) plus the overview chart.
 
-use crate::export::{BoardReport, Csv, Exporter, Html, Json, Markdown};
+use crate::site::{self, EntryClass, SiteEntry, SiteRound};
 use anyhow::Result;
-use jiebang_core::atomic;
-use jiebang_core::board::{Board, Excluded, Selection, select};
-use jiebang_core::round::Round;
 use jiebang_scorecard::Scorecard;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// What [`write_with`] published.
-pub struct Published<'a> {
-    /// The ranked board.
-    pub board: Board<'a>,
-    /// With a round: each direction's selection.
-    pub selection: Vec<Selection>,
-    /// Whether the chart was drawn.
-    pub charted: bool,
-}
-
-/// Writes `leaderboard.md`, `leaderboard.csv`, `leaderboard.json`, the chart
-/// (`indicators.svg`/`.png`) and `index.html` under `dir` for `cards` (file name, scorecard),
-/// listing `excluded` scorecards and why they were left out; with a `round`, also each
-/// direction's selection (and `selection.csv`).
-pub fn write_with<'a>(
-    cards: &[(String, &'a Scorecard)],
-    excluded: &[Excluded],
-    round: Option<&Round>,
-    title: &str,
-    dir: &Path,
-) -> Result<Published<'a>> {
-    let board = Board::build(cards, excluded);
-    let selection = round.map(|r| select(r, &board)).unwrap_or_default();
-    std::fs::create_dir_all(dir)?;
-    let cards_only: Vec<&Scorecard> = cards.iter().map(|(_, s)| *s).collect();
-    let charted = crate::chart::indicators(&cards_only, dir, "indicators")?;
-    let report = BoardReport {
-        board: &board,
-        selection: &selection,
-        round,
-        title,
-        chart: charted.then_some("indicators.svg"),
-    };
-    let write = |name: &str, text: String| atomic::write(&dir.join(name), text.as_bytes());
-    write("leaderboard.md", Markdown.export(&report)?)?;
-    write("index.html", Html.export(&report)?)?;
-    write("leaderboard.csv", Csv.export(&report)?)?;
-    if round.is_some() {
-        write("selection.csv", Csv.export(&selection[..])?)?;
-    }
-    write("leaderboard.json", Json.export(&report)?)?;
-    Ok(Published {
-        board,
-        selection,
-        charted,
-    })
-}
-
-/// The demo's leaderboard: every card, nothing excluded, no round; true when a chart was drawn.
+/// The demo's site in `dir` for `cards` (file name, scorecard): nothing excluded, no round;
+/// true when the overview chart (`indicators.svg`/`.png`) was drawn.
 pub fn write(cards: &[(String, &Scorecard)], dir: &Path) -> Result<bool> {
-    write_with(cards, &[], None, "jiebang demo leaderboard", dir).map(|p| p.charted)
+    let entries = cards
+        .iter()
+        .map(|(name, sc)| {
+            SiteEntry::new(PathBuf::from(name), (*sc).clone(), EntryClass::SelfReported)
+        })
+        .collect();
+    let round = SiteRound {
+        id: "demo".into(),
+        title: "jiebang demo leaderboard".into(),
+        opens: None,
+        closes: None,
+        round: None,
+        signatures_required: false,
+        entries,
+        excluded: Vec::new(),
+    };
+    site::publish(
+        &[round],
+        &site::Options {
+            out: dir.to_path_buf(),
+            title: "jiebang demo leaderboard".into(),
+            generated: site::generated_date()?,
+        },
+    )?;
+    let cards_only: Vec<&Scorecard> = cards.iter().map(|(_, s)| *s).collect();
+    crate::chart::indicators(&cards_only, dir, "indicators")
 }

@@ -1,4 +1,5 @@
-//! Number and verdict formatting shared by the human-readable reports.
+//! Number, verdict and date formatting shared by every human-readable report: `show`, the
+//! board's Markdown, the site's pages and charts (one spelling of each number everywhere).
 
 use jiebang_scorecard::{CiMethod, Target, Verdict, VerdictStatus};
 
@@ -42,10 +43,11 @@ pub fn sig4(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
-/// A 95% interval in the unit.
+/// A 95% interval in the unit; none for a yes/no value (its interval is the value itself).
 pub fn interval(ci: Option<[f64; 2]>, unit: &str) -> String {
     match ci {
         None => String::new(),
+        Some(_) if unit == "bool" => String::new(),
         Some([a, b]) if unit == "ratio" => format!("[{:.2}, {:.2}]%", a * 100.0, b * 100.0),
         Some([a, b]) if unit == FRACTION => format!("[{}, {}]", sig4(a), sig4(b)),
         Some([a, b]) => format!("[{}, {}]", sig4(a), sig4(b)),
@@ -118,6 +120,21 @@ pub fn self_reported(measured: &str, note: Option<&str>) -> String {
     }
 }
 
+/// The UTC day `YYYY-MM-DD` of a Unix time in seconds (proleptic Gregorian calendar).
+pub fn utc_day(secs: i64) -> String {
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +156,13 @@ mod tests {
             assert_eq!(display_unit("ratio", Some(&m)), FRACTION, "{m}");
         }
         assert_eq!(display_unit("s", Some(&CiMethod::OrderStatistic)), "s");
+    }
+
+    #[test]
+    fn utc_days() {
+        assert_eq!(utc_day(0), "1970-01-01");
+        assert_eq!(utc_day(951_782_400), "2000-02-29");
+        assert_eq!(utc_day(1_583_020_800 + 86_399), "2020-03-01");
+        assert_eq!(utc_day(-1), "1969-12-31");
     }
 }

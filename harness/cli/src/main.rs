@@ -16,6 +16,7 @@ mod progress;
 mod registry;
 mod report;
 mod request;
+mod site;
 
 use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 use std::process::ExitCode;

@@ -1,6 +1,7 @@
-//! `jiebang board` through the real binary: verified scorecards go on the board (Markdown, CSV,
-//! JSON, chart, static page); a tampered one and, under `--trust`, an untrusted one are left off by name
-//! with exit status 1; a folder argument takes its scorecards.
+//! `jiebang board` through the real binary: verified scorecards go on the board (the site,
+//! Markdown, CSV, JSON); a tampered one and, under `--trust`, an untrusted one are left off by
+//! name with exit status 1; a folder argument takes its scorecards, subfolders included, each
+//! file once.
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -59,21 +60,53 @@ fn boards_verified_cards_and_names_the_rest() {
     assert!(csv.lines().nth(1).unwrap().contains(",1,"), "rank 1: {csv}");
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(d.join("site/leaderboard.json")).unwrap()).unwrap();
-    assert_eq!(json["suites"].as_array().unwrap().len(), 1);
-    assert_eq!(json["excluded"].as_array().unwrap().len(), 1);
-    assert!(d.join("site/indicators.svg").is_file());
+    let round = &json["rounds"][0];
+    assert_eq!(round["suites"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        round["suites"][0]["standings"][0]["entry"]["class"],
+        "self-reported"
+    );
+    assert_eq!(round["excluded"].as_array().unwrap().len(), 1);
     let page = std::fs::read_to_string(d.join("site/index.html")).unwrap();
-    assert!(page.contains("<title>Round test</title>") && page.contains("<table>"));
-    assert!(page.contains("src=\"indicators.svg\""), "{page}");
+    assert!(
+        page.contains("<title>Round test</title>") && page.contains("<table class=\"sortable\">")
+    );
+    assert!(page.contains("tampered.scorecard.json") && page.contains("failed verification"));
+    let direction =
+        std::fs::read_to_string(d.join("site/directions/scorecards.medical-imaging.html")).unwrap();
+    assert!(
+        direction.contains("<img class=\"chart\" src=\"../charts/"),
+        "{direction}"
+    );
+    assert!(
+        direction.contains("href=\"../scorecards/scorecards/"),
+        "{direction}"
+    );
 
-    // The same card twice is boarded once.
+    // The same scorecard under two names is boarded once, and named.
+    std::fs::copy(&good, d.join("again.scorecard.json")).unwrap();
     jiebang(d)
-        .args(["board", "cards"])
-        .arg(&good)
-        .args(["--out", "site2"])
+        .args(["board", "cards", "again.scorecard.json", "--out", "site2"])
         .assert()
         .code(0)
-        .stderr(predicate::str::contains("the same scorecard as"));
+        .stderr(predicate::str::contains(
+            "again.scorecard.json: the same scorecard as",
+        ));
+    // A file named twice (directly and through its folder) is read once; subfolders are walked.
+    std::fs::create_dir_all(d.join("nested/unit-a")).unwrap();
+    std::fs::rename(&good, d.join("nested/unit-a/a.scorecard.json")).unwrap();
+    jiebang(d)
+        .args([
+            "board",
+            "nested",
+            "nested/unit-a/a.scorecard.json",
+            "--out",
+            "site3",
+        ])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("the same scorecard").not())
+        .stdout(predicate::str::contains("(1 on the board, 0 left off"));
 }
 
 #[test]
@@ -192,7 +225,9 @@ fn a_round_folder_selects_by_its_ranking_indicator() {
     assert!(md.contains("## Selection — medical-imaging"), "{md}");
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(d.join("site/leaderboard.json")).unwrap()).unwrap();
-    let cands = json["selection"][0]["candidates"].as_array().unwrap();
+    let cands = json["rounds"][0]["selection"][0]["candidates"]
+        .as_array()
+        .unwrap();
     let units: Vec<&str> = cands.iter().map(|c| c["unit"].as_str().unwrap()).collect();
     // The log-blob detector finds far more lesions than the example SUT's trivial rule.
     assert_eq!(units, ["Lab A", "Lab B"], "{json:#}");
@@ -230,4 +265,39 @@ fn a_round_folder_selects_by_its_ranking_indicator() {
                 "not an indicator of medical-imaging",
             )),
         );
+}
+
+/// A round with no submission yet publishes its (empty) pages; a plain folder without
+/// scorecards is a mistake, named.
+#[test]
+fn a_round_without_submissions_is_published_and_an_empty_folder_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("round/units")).unwrap();
+    std::fs::write(
+        d.join("round/round.toml"),
+        "schema_version = 1\nround = \"2030-r1\"\n\n[[direction]]\nid = \"medical-imaging\"\n\
+         ranking_indicator = \"imaging.detection_rate\"\n",
+    )
+    .unwrap();
+    jiebang(d)
+        .args(["board", "round", "--out", "site"])
+        .env("SOURCE_DATE_EPOCH", "0")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("(0 on the board, 0 left off)"));
+    let page =
+        std::fs::read_to_string(d.join("site/directions/2030-r1.medical-imaging.html")).unwrap();
+    assert!(
+        page.contains("No certified entry of a declaring unit"),
+        "{page}"
+    );
+    let index = std::fs::read_to_string(d.join("site/index.html")).unwrap();
+    assert!(index.contains("generated 1970-01-01 by jiebang"), "{index}");
+    std::fs::create_dir(d.join("empty")).unwrap();
+    jiebang(d)
+        .args(["board", "empty", "--out", "site2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("empty: no *.scorecard.json files"));
 }

@@ -1,28 +1,30 @@
-//! `jiebang board`: the organizer's leaderboard from any set of scorecards — each verified
-//! (bytes, id, signature against `--trust`), shards and other rounds left off with the reason.
+//! `jiebang board`: the organizer's site from round folders and scorecards — each verified
+//! (bytes, id, signature), certified or self-reported, shards and other rounds left off.
 
-use crate::board;
 use crate::context::Registry;
 use crate::escape::terminal as term;
-use crate::export::{BoardReport, Exporter as _, Text};
+use crate::site::{self, EntryClass, SiteEntry, SiteRound};
 use anyhow::{Context as _, Result, bail};
 use jiebang_core::board::Excluded;
+use jiebang_core::bounded;
 use jiebang_core::round::Round;
-use jiebang_scorecard::{Scorecard, verify_bytes};
-use std::collections::BTreeMap;
+use jiebang_scorecard::{PublicKey, Scorecard, SignatureCheck, verify_bytes};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 const EXAMPLES: &str = "\
 Examples:
-  # Every scorecard of a round, signed by the agency's key, published as one board:
+  # Every scorecard of a round, signed by the agency's key, published as one site:
   jiebang board round/*.scorecard.json --trust agency.pub --round 2020-r1 --out site/
 
-  # A folder of scorecards (every *.scorecard.json directly inside it):
+  # A folder of scorecards (every *.scorecard.json inside it, subfolders included):
   jiebang board results/ --out board/
 
   # A round: a folder with round.toml (round id, trusted keys, per direction the ranking
-  # indicator and the caps of 5 selected and 3 successful) is read by itself:
+  # indicator and the caps of 5 selected and 3 successful) is read by itself; several round
+  # folders make one site with each unit's history and the annual report:
   jiebang board results/rounds/2020-r1 --out site/
+  jiebang board results/rounds/* --out site/
 
 round.toml:
   schema_version = 1
@@ -36,17 +38,23 @@ round.toml:
   selected = 5                           # optional, at most 5 (default)
   successful = 3                         # optional, at most 3 and at most `selected`
 
-Writes index.html (a static page: the Markdown below with the chart), leaderboard.md (standings
-and ranked indicators; with a round, each direction's selection first), leaderboard.csv,
-leaderboard.json, selection.csv (with a round) and indicators.svg/.png to --out. A scorecard that fails verification is left off and named, and the
-exit status is 1; shards (partial) and scorecards of another --round are left off with the
-reason, which is not a failure. Ranks marked `=` share a place: their 95% intervals overlap.";
+Writes a static site to --out: index.html (rounds, directions, selection, units), one page per
+round and direction (directions/), per unit (units/), report.html and report.md (the annual
+report), charts/*.svg, a copy of every boarded scorecard (scorecards/), leaderboard.csv,
+leaderboard.json, leaderboard.md, selection.csv (with a round), site.css and site.js. It opens
+from file:// and needs no server. Entries signed by a trusted key (the round's trusted_keys or
+--trust) are certified; without any trusted key every entry is self-reported, on a table of its
+own. Where keys are given, a scorecard not signed by one of them is left off and named (unless
+--allow-self-reported), as is one that fails verification, and the exit status is 1; shards (partial) and scorecards of another
+round are left off with the reason, which is not a failure. Ranks marked = share a place: their
+95% intervals overlap. The footer's date is SOURCE_DATE_EPOCH's day when set, else today (UTC).";
 
 /// Arguments of `jiebang board`.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
-    /// Scorecard files, or folders whose `*.scorecard.json` files are all taken.
+    /// Round folders (with round.toml), scorecard files, or folders whose `*.scorecard.json`
+    /// files (subfolders included) are all taken.
     #[arg(required = true, value_name = "SCORECARD|DIR")]
     inputs: Vec<PathBuf>,
     /// Output folder.
@@ -58,61 +66,78 @@ pub struct Args {
     /// Only scorecards pinned to this round (e.g. 2020-r1).
     #[arg(long)]
     round: Option<String>,
-    /// A round file (default: `round.toml` in a folder given as input, if there is one).
+    /// A round file for all the inputs (default: each input folder's own `round.toml`, one
+    /// round each; other inputs make one round without a file).
     #[arg(long, value_name = "round.toml")]
     round_file: Option<PathBuf>,
-    /// Title of the Markdown page (default: the round's title, else "Leaderboard").
+    /// Publish scorecards not signed by a trusted key as self-reported entries (on tables of
+    /// their own, never selected) instead of leaving them off.
+    #[arg(long)]
+    allow_self_reported: bool,
+    /// Title of the site (default: the round's title, else "Leaderboard").
     #[arg(long)]
     title: Option<String>,
 }
 
-/// The round file: `--round-file`, else the only `round.toml` among the input folders.
-fn round_file(args: &Args) -> Result<Option<PathBuf>> {
-    if let Some(f) = &args.round_file {
-        return Ok(Some(f.clone()));
+/// At most this many scorecard files are read from one input folder.
+const MAX_FILES: usize = 100_000;
+
+/// Every `*.scorecard.json` under `dir`, subfolders included (links not followed), sorted.
+fn walk(dir: &Path, skip: Option<&Path>, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("{}", dir.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .with_context(|| format!("{}", dir.display()))?;
+    found.sort();
+    for p in found {
+        let meta = std::fs::symlink_metadata(&p).with_context(|| format!("{}", p.display()))?;
+        if meta.is_dir() {
+            if skip.is_some_and(|s| p.canonicalize().is_ok_and(|c| c == s)) {
+                continue;
+            }
+            walk(&p, skip, out)?;
+        } else if meta.is_file() && p.to_string_lossy().ends_with(".scorecard.json") {
+            if out.len() == MAX_FILES {
+                bail!(
+                    "{}: more than {MAX_FILES} scorecard files; board fewer at a time",
+                    dir.display()
+                );
+            }
+            out.push(p);
+        }
     }
-    let found: Vec<PathBuf> = args
-        .inputs
-        .iter()
-        .filter(|p| p.is_dir())
-        .map(|p| p.join("round.toml"))
-        .filter(|f| f.is_file())
-        .collect();
-    match found.len() {
-        0 => Ok(None),
-        1 => Ok(found.into_iter().next()),
-        _ => bail!(
-            "several round.toml among the inputs ({}); board one round at a time or pass --round-file",
-            found
-                .iter()
-                .map(|f| f.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
+    Ok(())
 }
 
-fn files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// The scorecard files of `inputs` (folders walked, sorted), each once.
+fn files(
+    inputs: &[PathBuf],
+    skip: Option<&Path>,
+    seen: &mut BTreeSet<PathBuf>,
+) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in inputs {
         if p.file_name().is_some_and(|n| n == "round.toml") {
             continue;
         }
         if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .with_context(|| format!("{}", p.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.to_string_lossy().ends_with(".scorecard.json"))
-                .collect();
-            if found.is_empty() {
-                anyhow::bail!("{}: no *.scorecard.json files in this folder", p.display());
+            let mut found = Vec::new();
+            walk(p, skip, &mut found)?;
+            // A round folder may have no submission yet; any other folder is a mistake.
+            if found.is_empty() && !p.join("round.toml").is_file() {
+                bail!(
+                    "{}: no *.scorecard.json files in this folder or below",
+                    p.display()
+                );
             }
-            found.sort();
             out.extend(found);
         } else {
             out.push(p.clone());
         }
     }
+    // The same file named twice (or through two inputs) is read once.
+    out.retain(|p| seen.insert(p.canonicalize().unwrap_or_else(|_| p.clone())));
     Ok(out)
 }
 
@@ -155,13 +180,123 @@ fn name(p: &Path) -> String {
     p.display().to_string()
 }
 
-/// Runs the command; false when a scorecard failed verification.
-pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
-    let round = match round_file(args)? {
-        Some(f) => Some(Round::read(&f, &reg.directions())?),
-        None => None,
+/// `opens` and `closes` of a round file, when it gives them (`YYYY-MM-DD`).
+fn dates(file: &Path) -> Result<(Option<String>, Option<String>)> {
+    let text = bounded::read_text(file, 1 << 20, "round file")?;
+    let v: toml::Value = toml::from_str(&text).with_context(|| format!("{}", file.display()))?;
+    let day = |k: &str| -> Result<Option<String>> {
+        match v.get(k) {
+            None => Ok(None),
+            Some(d) => {
+                let s = d
+                    .as_str()
+                    .map(str::to_string)
+                    .or_else(|| d.as_datetime().map(|t| t.to_string()));
+                match s {
+                    Some(s)
+                        if s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' =>
+                    {
+                        Ok(Some(s))
+                    }
+                    _ => bail!("{}: `{k}`: expected a date YYYY-MM-DD", file.display()),
+                }
+            }
+        }
     };
-    let round_id = match (&round, &args.round) {
+    Ok((day("opens")?, day("closes")?))
+}
+
+/// One round to board: its file (if any), the inputs that hold its scorecards.
+struct Source {
+    round: Option<Round>,
+    dates: (Option<String>, Option<String>),
+    inputs: Vec<PathBuf>,
+}
+
+/// The rounds to board: each input folder with a `round.toml` is one; the other inputs are
+/// one more, under `--round-file` when given.
+fn sources(args: &Args, reg: &Registry) -> Result<Vec<Source>> {
+    let mut out = Vec::new();
+    let mut loose = Vec::new();
+    for p in &args.inputs {
+        let file = p.join("round.toml");
+        if p.is_dir() && file.is_file() && args.round_file.is_none() {
+            out.push(Source {
+                round: Some(Round::read(&file, &reg.directions())?),
+                dates: dates(&file)?,
+                inputs: vec![p.clone()],
+            });
+        } else {
+            loose.push(p.clone());
+        }
+    }
+    if !loose.is_empty() || out.is_empty() {
+        let (round, dates) = match &args.round_file {
+            Some(f) => (Some(Round::read(f, &reg.directions())?), dates(f)?),
+            None => (None, (None, None)),
+        };
+        out.push(Source {
+            round,
+            dates,
+            inputs: loose,
+        });
+    }
+    let mut ids = BTreeMap::new();
+    for s in &out {
+        if let Some(r) = &s.round
+            && let Some(first) = ids.insert(r.round.clone(), r.file.clone())
+        {
+            bail!(
+                "{} and {} are both round {}: give each round once",
+                first.display(),
+                r.file.display(),
+                r.round
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Reads the keys of `round` and `--trust`.
+fn keys(round: Option<&Round>, trust: &[PathBuf]) -> Result<Vec<PublicKey>> {
+    let mut keys = Vec::new();
+    if let Some(r) = round {
+        for (what, text) in r.trusted_key_texts()? {
+            keys.push(super::verify::public_key(&what, &text)?);
+        }
+    }
+    keys.extend(super::verify::trusted_keys(trust)?);
+    Ok(keys)
+}
+
+/// Why a verified scorecard is not certified under `keys` (`Ok` with the signer when it is).
+fn certify(check: &SignatureCheck, keys: &[PublicKey]) -> Result<String, String> {
+    match check {
+        SignatureCheck::Unsigned => Err("unsigned".into()),
+        SignatureCheck::Trusted { signer, .. } => Ok(signer.clone()),
+        SignatureCheck::ValidUnchecked { signer, public_key } => keys
+            .iter()
+            .find(|k| &k.to_hex() == public_key)
+            .map(|k| k.name.clone())
+            .ok_or_else(|| {
+                format!("signed by {signer} ({public_key}), a key the round does not trust")
+            }),
+    }
+}
+
+/// Reads one round's scorecards into a site round.
+fn read_round(
+    src: Source,
+    args: &Args,
+    skip: Option<&Path>,
+    seen_files: &mut BTreeSet<PathBuf>,
+    seen_ids: &mut BTreeMap<String, String>,
+    failed: &mut usize,
+    quiet: bool,
+) -> Result<SiteRound> {
+    let keys = keys(src.round.as_ref(), &args.trust)?;
+    let required = !keys.is_empty() && !args.allow_self_reported;
+    let round_id = match (&src.round, &args.round) {
         (Some(r), Some(given)) if &r.round != given => bail!(
             "--round {given}, but {} is round {}",
             r.file.display(),
@@ -170,28 +305,22 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         (Some(r), _) => Some(r.round.clone()),
         (None, given) => given.clone(),
     };
-    let mut keys = Vec::new();
-    if let Some(r) = &round {
-        for (what, text) in r.trusted_key_texts()? {
-            keys.push(super::verify::public_key(&what, &text)?);
-        }
+    if src.round.is_some() && keys.is_empty() && !quiet {
+        eprintln!(
+            "warning: round {} names no trusted_keys: every entry is self-reported",
+            term(round_id.as_deref().unwrap_or(""))
+        );
     }
-    keys.extend(super::verify::trusted_keys(&args.trust)?);
-    let trust = (!keys.is_empty()).then_some(&keys[..]);
-    if round.is_some() && keys.is_empty() && !quiet {
-        eprintln!("warning: the round names no trusted_keys: signatures are not required");
-    }
-    let mut kept: Vec<(String, Scorecard)> = Vec::new();
-    let mut excluded: Vec<Excluded> = Vec::new();
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    let mut failed = 0usize;
-    for path in files(&args.inputs)? {
+    let require_sandbox = src.round.as_ref().is_some_and(|r| r.require_sandbox);
+    let mut entries = Vec::new();
+    let mut excluded = Vec::new();
+    for path in files(&src.inputs, skip, seen_files)? {
         let file = name(&path);
         let bytes = super::verify::read_input(&path)?;
-        let sc = match verify_bytes(&file, &bytes, trust) {
-            Ok(v) => v.scorecard,
+        let v = match verify_bytes(&file, &bytes, None) {
+            Ok(v) => v,
             Err(e) => {
-                failed += 1;
+                *failed += 1;
                 excluded.push(Excluded {
                     file,
                     reason: format!("failed verification: {e}"),
@@ -199,60 +328,143 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
                 continue;
             }
         };
-        let id = sc.id.clone().unwrap_or_default();
-        if let Some(first) = seen.get(&id) {
+        let class = match certify(&v.signature, &keys) {
+            Ok(signer) => EntryClass::Certified { signer },
+            Err(_) if !required => EntryClass::SelfReported,
+            Err(why) => {
+                *failed += 1;
+                excluded.push(Excluded {
+                    file,
+                    reason: format!(
+                        "failed verification: {why}; a signature by a trusted key is required"
+                    ),
+                });
+                continue;
+            }
+        };
+        if let Some(first) = seen_ids.get(&v.id) {
             excluded.push(Excluded {
                 file,
                 reason: format!("the same scorecard as {first}"),
             });
             continue;
         }
-        let require_sandbox = round.as_ref().is_some_and(|r| r.require_sandbox);
-        if let Some(reason) = off_board(&sc, round_id.as_deref(), require_sandbox) {
+        if let Some(reason) = off_board(&v.scorecard, round_id.as_deref(), require_sandbox) {
             excluded.push(Excluded { file, reason });
             continue;
         }
-        seen.insert(id, file.clone());
-        kept.push((file, sc));
+        seen_ids.insert(v.id.clone(), file);
+        entries.push(SiteEntry::new(path, v.scorecard, class));
     }
-    let refs: Vec<(String, &Scorecard)> = kept.iter().map(|(f, s)| (f.clone(), s)).collect();
+    let title = src
+        .round
+        .as_ref()
+        .and_then(|r| r.title.clone())
+        .or_else(|| args.title.clone())
+        .or_else(|| round_id.clone())
+        .unwrap_or_else(|| "Leaderboard".into());
+    Ok(SiteRound {
+        id: round_id.unwrap_or_else(|| "scorecards".into()),
+        title,
+        opens: src.dates.0,
+        closes: src.dates.1,
+        round: src.round,
+        signatures_required: required,
+        entries,
+        excluded,
+    })
+}
+
+/// Runs the command; false when a scorecard failed verification.
+pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
+    let sources = sources(args, reg)?;
+    let skip = args.out.canonicalize().ok();
+    let mut seen_files = BTreeSet::new();
+    let mut seen_ids = BTreeMap::new();
+    let mut failed = 0;
+    let mut rounds = Vec::new();
+    for src in sources {
+        rounds.push(read_round(
+            src,
+            args,
+            skip.as_deref(),
+            &mut seen_files,
+            &mut seen_ids,
+            &mut failed,
+            quiet,
+        )?);
+    }
+    // Loose inputs that were all boarded already under a round folder make no round.
+    if rounds.len() > 1 {
+        rounds.retain(|r| r.round.is_some() || !r.entries.is_empty() || !r.excluded.is_empty());
+    }
     let title = args
         .title
         .clone()
-        .or_else(|| round.as_ref().and_then(|r| r.title.clone()))
+        .or_else(|| match &rounds[..] {
+            [one] => Some(one.title.clone()),
+            _ => None,
+        })
         .unwrap_or_else(|| "Leaderboard".into());
-    let published = board::write_with(&refs, &excluded, round.as_ref(), &title, &args.out)?;
+    let published = site::publish(
+        &rounds,
+        &site::Options {
+            out: args.out.clone(),
+            title,
+            generated: site::generated_date()?,
+        },
+    )?;
     if !quiet {
-        let report = BoardReport {
-            board: &published.board,
-            selection: &published.selection,
-            round: round.as_ref(),
-            title: &title,
-            chart: published.charted.then_some("indicators.svg"),
-        };
-        print!("{}", Text.export(&report)?);
-        for x in &excluded {
-            eprintln!("left off: {}: {}", term(&x.file), term(&x.reason));
+        print!("{}", site::text(&rounds)?);
+        for r in &rounds {
+            for x in &r.excluded {
+                eprintln!("left off: {}: {}", term(&x.file), term(&x.reason));
+            }
         }
     }
     println!(
-        "wrote index.html, leaderboard.md, leaderboard.csv, leaderboard.json{}{} to {} ({} on the board, {} left off)",
-        if round.is_some() {
-            ", selection.csv"
-        } else {
-            ""
-        },
-        if published.charted {
-            ", indicators.svg, indicators.png"
-        } else {
-            ""
-        },
+        "wrote a site of {} page(s) and {} chart(s) to {} ({} on the board, {} left off): {} certified, {} self-reported",
+        published.pages,
+        published.charts,
         term(&args.out.display().to_string()),
-        kept.len(),
-        excluded.len()
+        published.entries,
+        published.excluded,
+        published.certified,
+        published.entries - published.certified,
     );
     if failed > 0 {
-        eprintln!("{failed} scorecard(s) failed verification and were left off");
+        eprintln!(
+            "{} scorecard(s) failed verification and were left off",
+            failed
+        );
     }
     Ok(failed == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_dates_are_days_as_strings_or_toml_dates() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("round.toml");
+        std::fs::write(
+            &f,
+            "round = \"r\"\nopens = \"2020-03-01\"\ncloses = 2020-09-30\n",
+        )
+        .unwrap();
+        assert_eq!(
+            dates(&f).unwrap(),
+            (Some("2020-03-01".into()), Some("2020-09-30".into()))
+        );
+        std::fs::write(&f, "round = \"r\"\n").unwrap();
+        assert_eq!(dates(&f).unwrap(), (None, None));
+        std::fs::write(&f, "closes = \"30.9.2020\"\n").unwrap();
+        let e = dates(&f).unwrap_err().to_string();
+        assert!(
+            e.contains("round.toml: `closes`: expected a date YYYY-MM-DD"),
+            "{e}"
+        );
+    }
 }

@@ -4,8 +4,9 @@
 //! leaderboard file carries the text as written (a consumer escapes it for its own medium).
 
 use super::board::rank_cell;
-use super::{BoardReport, Exporter, Json};
+use super::{BoardReport, Exporter, Json, SiteReport};
 use anyhow::Result;
+use jiebang_core::board::Board;
 use jiebang_core::compare::Comparison;
 use jiebang_scorecard::Scorecard;
 use serde_json::{Value, json};
@@ -52,22 +53,25 @@ impl Exporter<BoardReport<'_>> for Json {
     }
 }
 
-/// The leaderboard document.
-fn board(r: &BoardReport<'_>) -> Value {
-    let (board, picks, round) = (r.board, r.selection, r.round);
-    let suites: Vec<Value> = board
+/// The suites of `board`, each entry with its class when one is given.
+fn suites(board: &Board<'_>, class: Option<&str>) -> Vec<Value> {
+    board
         .suites
         .iter()
         .map(|s| {
             let entry = |i: usize| {
                 let e = &s.entries[i];
-                json!({
+                let mut v = json!({
                     "unit": e.unit(),
                     "system": e.system(),
                     "scorecard": e.file,
                     "id": e.sc.id,
                     "round": e.sc.pins.round,
-                })
+                });
+                if let (Some(c), Value::Object(m)) = (class, &mut v) {
+                    m.insert("class".into(), json!(c));
+                }
+                v
             };
             json!({
                 "suite": s.suite,
@@ -103,7 +107,12 @@ fn board(r: &BoardReport<'_>) -> Value {
                 })).collect::<Vec<_>>(),
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The leaderboard document.
+fn board(r: &BoardReport<'_>) -> Value {
+    let (board, picks, round) = (r.board, r.selection, r.round);
     json!({
         "round": round.map(|r| json!({
             "round": r.round,
@@ -113,7 +122,40 @@ fn board(r: &BoardReport<'_>) -> Value {
             "require_sandbox": r.require_sandbox,
         })),
         "selection": picks,
-        "suites": suites,
+        "suites": suites(board, None),
         "excluded": board.excluded,
     })
+}
+
+impl Exporter<SiteReport<'_>> for Json {
+    /// Every round: its settings, selection, certified and self-reported suites (each entry
+    /// with its class) and the scorecards left off.
+    fn export(&self, site: &SiteReport<'_>) -> Result<String> {
+        let rounds: Vec<Value> = site
+            .rounds
+            .iter()
+            .map(|r| {
+                let mut all = suites(r.certified, Some("certified"));
+                all.extend(suites(r.self_reported, Some("self-reported")));
+                json!({
+                    "round": r.id,
+                    "title": r.title,
+                    "opens": r.opens,
+                    "closes": r.closes,
+                    "trusted_keys": r.round.map(|f| f.trusted_keys.len()),
+                    "require_sandbox": r.round.map(|f| f.require_sandbox),
+                    "selection": r.selection,
+                    "suites": all,
+                    "excluded": r.certified.excluded,
+                })
+            })
+            .collect();
+        let mut text = serde_json::to_string_pretty(&json!({
+            "schema_version": 2,
+            "title": site.title,
+            "rounds": rounds,
+        }))?;
+        text.push('\n');
+        Ok(text)
+    }
 }

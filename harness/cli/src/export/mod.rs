@@ -1,19 +1,18 @@
-//! Output formats, one module per format (terminal text, Markdown, CSV, JSON, JUnit XML, HTML),
+//! Output formats, one module per format (terminal text, Markdown, CSV, JSON, JUnit XML),
 //! each writing the reports it supports — a scorecard, a comparison, a leaderboard — through
-//! one trait. Every text a unit, a SUT or a file wrote is escaped for the format
+//! one trait (the site's HTML pages are `crate::site`'s). Every text a unit, a SUT or a file wrote is escaped for the format
 //! ([`crate::escape`]). `show`, `compare` and `board` only pick a format and say where it goes.
 
 mod board;
 mod comparison;
 mod csv;
-mod html;
 mod json;
 mod junit;
 mod markdown;
 mod scorecard;
 mod text;
 
-pub use board::BoardReport;
+pub use board::{BoardReport, RoundReport, Selections, SiteReport};
 pub use comparison::summary;
 pub use scorecard::shown_unit;
 
@@ -36,5 +35,3 @@ pub struct Csv;
 pub struct Json;
 /// JUnit XML for CI test reporters: a comparison.
 pub struct Junit;
-/// A self-contained static web page: a leaderboard.
-pub struct Html;

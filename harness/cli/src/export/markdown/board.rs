@@ -3,6 +3,7 @@
 //! Every text from a scorecard or round file is escaped ([`crate::escape::markdown`]).
 
 use crate::escape::{markdown as cell, markdown_code as code};
+use crate::export::shown_unit;
 use crate::fmt;
 use jiebang_core::board::{Board, Place, Selection, SuiteBoard};
 use std::fmt::Write as _;
@@ -38,10 +39,13 @@ fn suite(out: &mut String, s: &SuiteBoard<'_>) {
     out.push('\n');
     for t in &s.indicators {
         let h = t.head;
+        let head_unit = t.rows.first().map_or(h.unit.as_str(), |r| {
+            shown_unit(s.entries[r.entry].sc, &h.metric, &h.unit)
+        });
         let target = h
             .national_target
             .as_ref()
-            .map(|t| format!("national 2020 target {}", cell(&fmt::target(t, &h.unit))))
+            .map(|t| format!("national 2020 target {}", cell(&fmt::target(t, head_unit))))
             .unwrap_or_else(|| "no national target".into());
         let own = if h.custom {
             " — the unit's own indicator"
@@ -86,13 +90,17 @@ fn suite(out: &mut String, s: &SuiteBoard<'_>) {
         for r in &t.rows {
             let e = &s.entries[r.entry];
             let i = r.ind;
+            let unit = shown_unit(e.sc, &i.metric, &i.unit);
             let measured = match (i.measured, &i.reason) {
                 (None, Some(reason)) => format!("not measured: {reason}"),
+                (Some(_), Some(reason)) if i.ci95.is_none() => {
+                    format!("{} (no interval: {reason})", fmt::value(i.measured, unit))
+                }
                 _ => fmt::self_reported(
                     format!(
                         "{} {}",
-                        fmt::value(i.measured, &i.unit),
-                        fmt::interval(i.ci95, &i.unit)
+                        fmt::value(i.measured, unit),
+                        fmt::interval(i.ci95, unit)
                     )
                     .trim(),
                     e.self_reported(i),
@@ -106,9 +114,9 @@ fn suite(out: &mut String, s: &SuiteBoard<'_>) {
                 cell(&e.system()),
                 cell(measured.trim()),
                 cell(&fmt::verdict(i.verdicts.national.as_ref())),
-                cell(&fmt::value(i.declared_current, &i.unit)),
+                cell(&fmt::value(i.declared_current, unit)),
                 cell(&fmt::verdict(i.verdicts.declared_current.as_ref())),
-                cell(&fmt::value(i.declared_target_2020, &i.unit)),
+                cell(&fmt::value(i.declared_target_2020, unit)),
                 cell(&fmt::verdict(i.verdicts.own_target.as_ref())),
                 code(&e.short_id())
             );
