@@ -6,8 +6,7 @@ use crate::escape::terminal as term;
 use crate::site::{self, EntryClass, SiteEntry, SiteRound};
 use anyhow::{Context as _, Result, bail};
 use jiebang_core::board::Excluded;
-use jiebang_core::bounded;
-use jiebang_core::round::Round;
+use jiebang_core::round::{self, Round, RoundFolder};
 use jiebang_scorecard::{PublicKey, Scorecard, SignatureCheck, verify_bytes};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -180,64 +179,104 @@ fn name(p: &Path) -> String {
     p.display().to_string()
 }
 
-/// `opens` and `closes` of a round file, when it gives them (`YYYY-MM-DD`).
-fn dates(file: &Path) -> Result<(Option<String>, Option<String>)> {
-    let text = bounded::read_text(file, 1 << 20, "round file")?;
-    let v: toml::Value = toml::from_str(&text).with_context(|| format!("{}", file.display()))?;
-    let day = |k: &str| -> Result<Option<String>> {
-        match v.get(k) {
-            None => Ok(None),
-            Some(d) => {
-                let s = d
-                    .as_str()
-                    .map(str::to_string)
-                    .or_else(|| d.as_datetime().map(|t| t.to_string()));
-                match s {
-                    Some(s)
-                        if s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' =>
-                    {
-                        Ok(Some(s))
-                    }
-                    _ => bail!("{}: `{k}`: expected a date YYYY-MM-DD", file.display()),
-                }
-            }
-        }
-    };
-    Ok((day("opens")?, day("closes")?))
-}
-
 /// One round to board: its file (if any), the inputs that hold its scorecards.
 struct Source {
     round: Option<Round>,
-    dates: (Option<String>, Option<String>),
     inputs: Vec<PathBuf>,
 }
 
+/// Whether `p` is a round folder made by `jiebang round init`: `round.toml` with `units/` or
+/// `declarations.lock` beside it. Its entries are what `round check` passes.
+fn is_round_folder(p: &Path) -> bool {
+    p.is_dir()
+        && p.join(round::ROUND_FILE).is_file()
+        && (p.join(round::UNITS_DIR).is_dir() || p.join("declarations.lock").is_file())
+}
+
+/// A round folder as the site publishes it: the submissions that pass every rule of `round
+/// check`, the others left off with their findings; also how many findings there were.
+pub fn round_folder(dir: &Path, reg: &Registry) -> Result<(SiteRound, usize)> {
+    let folder = RoundFolder::open(dir, &reg.directions())?;
+    let findings = round::check(&folder, &folder.keys);
+    let mut entries = Vec::new();
+    let mut excluded: Vec<Excluded> = Vec::new();
+    let mut reasons: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for f in &findings {
+        reasons
+            .entry(f.file.as_str())
+            .or_default()
+            .push(format!("{}: {}", f.rule, f.message));
+    }
+    for s in &folder.submissions {
+        if let Some(why) = reasons.remove(s.file.as_str()) {
+            excluded.push(Excluded {
+                file: s.file.clone(),
+                reason: why.join("; "),
+            });
+            continue;
+        }
+        let class = match &s.class {
+            round::EntryClass::Certified { signer } => EntryClass::Certified {
+                signer: signer.clone(),
+            },
+            round::EntryClass::SelfReported => EntryClass::SelfReported,
+        };
+        entries.push(SiteEntry::new(
+            dir.join(&s.file),
+            s.scorecard.clone(),
+            class,
+        ));
+    }
+    // Findings on files that are not submissions (a frozen declaration, a stray file).
+    for (file, why) in reasons {
+        excluded.push(Excluded {
+            file: file.to_string(),
+            reason: why.join("; "),
+        });
+    }
+    let r = folder.round;
+    Ok((
+        SiteRound {
+            id: r.round.clone(),
+            title: r.title.clone().unwrap_or_else(|| r.round.clone()),
+            opens: r.opens.clone(),
+            closes: r.closes.clone(),
+            signatures_required: r.require_signatures,
+            round: Some(r),
+            entries,
+            excluded,
+        },
+        findings.len(),
+    ))
+}
+
 /// The rounds to board: each input folder with a `round.toml` is one; the other inputs are
-/// one more, under `--round-file` when given.
-fn sources(args: &Args, reg: &Registry) -> Result<Vec<Source>> {
+/// one more, under `--round-file` when given. Round folders made by `jiebang round init` are
+/// returned apart: they are read through `round check`.
+fn sources(args: &Args, reg: &Registry) -> Result<(Vec<Source>, Vec<PathBuf>)> {
     let mut out = Vec::new();
+    let mut folders = Vec::new();
     let mut loose = Vec::new();
     for p in &args.inputs {
         let file = p.join("round.toml");
-        if p.is_dir() && file.is_file() && args.round_file.is_none() {
+        if is_round_folder(p) && args.round_file.is_none() {
+            folders.push(p.clone());
+        } else if p.is_dir() && file.is_file() && args.round_file.is_none() {
             out.push(Source {
                 round: Some(Round::read(&file, &reg.directions())?),
-                dates: dates(&file)?,
                 inputs: vec![p.clone()],
             });
         } else {
             loose.push(p.clone());
         }
     }
-    if !loose.is_empty() || out.is_empty() {
-        let (round, dates) = match &args.round_file {
-            Some(f) => (Some(Round::read(f, &reg.directions())?), dates(f)?),
-            None => (None, (None, None)),
+    if !loose.is_empty() || (out.is_empty() && folders.is_empty()) {
+        let round = match &args.round_file {
+            Some(f) => Some(Round::read(f, &reg.directions())?),
+            None => None,
         };
         out.push(Source {
             round,
-            dates,
             inputs: loose,
         });
     }
@@ -254,7 +293,7 @@ fn sources(args: &Args, reg: &Registry) -> Result<Vec<Source>> {
             );
         }
     }
-    Ok(out)
+    Ok((out, folders))
 }
 
 /// Reads the keys of `round` and `--trust`.
@@ -295,7 +334,10 @@ fn read_round(
     quiet: bool,
 ) -> Result<SiteRound> {
     let keys = keys(src.round.as_ref(), &args.trust)?;
-    let required = !keys.is_empty() && !args.allow_self_reported;
+    let required = match &src.round {
+        Some(r) => r.require_signatures,
+        None => !keys.is_empty(),
+    } && !args.allow_self_reported;
     let round_id = match (&src.round, &args.round) {
         (Some(r), Some(given)) if &r.round != given => bail!(
             "--round {given}, but {} is round {}",
@@ -366,8 +408,8 @@ fn read_round(
     Ok(SiteRound {
         id: round_id.unwrap_or_else(|| "scorecards".into()),
         title,
-        opens: src.dates.0,
-        closes: src.dates.1,
+        opens: src.round.as_ref().and_then(|r| r.opens.clone()),
+        closes: src.round.as_ref().and_then(|r| r.closes.clone()),
         round: src.round,
         signatures_required: required,
         entries,
@@ -377,12 +419,20 @@ fn read_round(
 
 /// Runs the command; false when a scorecard failed verification.
 pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
-    let sources = sources(args, reg)?;
+    let (sources, folders) = sources(args, reg)?;
     let skip = args.out.canonicalize().ok();
     let mut seen_files = BTreeSet::new();
     let mut seen_ids = BTreeMap::new();
     let mut failed = 0;
     let mut rounds = Vec::new();
+    for dir in &folders {
+        let (r, findings) = round_folder(dir, reg)?;
+        failed += findings;
+        for e in &r.entries {
+            seen_files.insert(e.source.canonicalize().unwrap_or_else(|_| e.source.clone()));
+        }
+        rounds.push(r);
+    }
     for src in sources {
         rounds.push(read_round(
             src,
@@ -393,6 +443,12 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
             &mut failed,
             quiet,
         )?);
+    }
+    let mut ids = BTreeSet::new();
+    for r in &rounds {
+        if r.round.is_some() && !ids.insert(r.id.clone()) {
+            bail!("round {} is given twice: give each round once", r.id);
+        }
     }
     // Loose inputs that were all boarded already under a round folder make no round.
     if rounds.len() > 1 {
@@ -434,37 +490,8 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
     );
     if failed > 0 {
         eprintln!(
-            "{} scorecard(s) failed verification and were left off",
-            failed
+            "{failed} scorecard(s) failed verification or a round rule (`jiebang round check`) and were left off"
         );
     }
     Ok(failed == 0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn round_dates_are_days_as_strings_or_toml_dates() {
-        let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("round.toml");
-        std::fs::write(
-            &f,
-            "round = \"r\"\nopens = \"2020-03-01\"\ncloses = 2020-09-30\n",
-        )
-        .unwrap();
-        assert_eq!(
-            dates(&f).unwrap(),
-            (Some("2020-03-01".into()), Some("2020-09-30".into()))
-        );
-        std::fs::write(&f, "round = \"r\"\n").unwrap();
-        assert_eq!(dates(&f).unwrap(), (None, None));
-        std::fs::write(&f, "closes = \"30.9.2020\"\n").unwrap();
-        let e = dates(&f).unwrap_err().to_string();
-        assert!(
-            e.contains("round.toml: `closes`: expected a date YYYY-MM-DD"),
-            "{e}"
-        );
-    }
 }

@@ -4,7 +4,7 @@
 
 use crate::context::Registry;
 use crate::request::{RunRequest, SuiteSource, sut_text};
-use crate::{board, cmd::run};
+use crate::{board, cmd::demo_round, cmd::run};
 use anyhow::{Context as _, Result, bail};
 use jiebang_accel::BackendKind;
 use jiebang_core::run::SutSpec;
@@ -132,8 +132,14 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
         }
     }
     let refs: Vec<(String, &Scorecard)> = cards.iter().map(|(n, s)| (n.clone(), s)).collect();
-    let charted = board::write(&refs, &args.out)?;
     println!("\n{}", summary(&refs));
+    // The demo as a round: synthetic units declare, run, are certified or not, and are
+    // submitted to two rounds; the site shows them with every run above.
+    let rounds_dir = demo_round::rounds_dir(&args.out);
+    let rounds = demo_round::build(&rounds_dir, reg, backend, args.only.as_deref(), quiet)?;
+    let round_entries: usize = rounds.iter().map(|r| r.entries.len()).sum();
+    let round_ids: Vec<String> = rounds.iter().map(|r| r.id.clone()).collect();
+    let charted = board::write(&refs, rounds, &args.out)?;
     println!(
         "wrote {} scorecards, index.html, leaderboard.md, leaderboard.csv, leaderboard.json{} to {}",
         cards.len(),
@@ -143,6 +149,17 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
             ""
         },
         args.out.display()
+    );
+    if !round_ids.is_empty() {
+        println!(
+            "built the demo rounds {} ({round_entries} entries, each checked by `jiebang round check`) under {}",
+            round_ids.join(" and "),
+            rounds_dir.display()
+        );
+    }
+    println!(
+        "open the site: {}",
+        args.out.join("index.html").display()
     );
     println!(
         "check them: jiebang verify {}/*.scorecard.json",
@@ -156,9 +173,16 @@ fn is_demo_output(name: &str) -> bool {
     name.ends_with(".scorecard.json")
         || name.ends_with(".log.jsonl")
         || name.starts_with("leaderboard.")
+        || name.starts_with("selection.")
+        || name.starts_with("report.")
         || name == "index.html"
+        || name == "site.css"
+        || name == "site.js"
         || name.starts_with("indicators.")
 }
+
+/// The folders of the demo's site and rounds, made afresh by each demo.
+const DEMO_FOLDERS: [&str; 5] = ["directions", "units", "charts", "scorecards", "rounds"];
 
 /// Removes the previous demo's own outputs from `out` so that the demo can run again: only in
 /// a folder a demo made (it has `declarations/` or `leaderboard.md`), and only the files the
@@ -174,6 +198,11 @@ fn clear_previous(out: &Path) -> Result<usize> {
         if entry.file_type().is_ok_and(|t| t.is_file()) && is_demo_output(&name) {
             let p = entry.path();
             std::fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;
+            n += 1;
+        } else if entry.file_type().is_ok_and(|t| t.is_dir()) && DEMO_FOLDERS.contains(&name.as_str())
+        {
+            let p = entry.path();
+            std::fs::remove_dir_all(&p).with_context(|| format!("removing {}", p.display()))?;
             n += 1;
         }
     }

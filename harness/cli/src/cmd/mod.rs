@@ -4,6 +4,7 @@ pub mod board;
 pub mod compare;
 pub mod data;
 pub mod demo;
+pub mod demo_round;
 pub mod keys;
 pub mod merge;
 pub mod peak;
