@@ -3,7 +3,7 @@
 
 use crate::escape::terminal as term;
 use crate::fmt;
-use jiebang_scorecard::Scorecard;
+use jiebang_scorecard::{CurveKind, Scorecard};
 use std::fmt::Write as _;
 
 /// The unit a metric's numbers are shown in: see [`fmt::display_unit`].
@@ -94,7 +94,8 @@ pub fn rows(sc: &Scorecard) -> Vec<[String; 8]> {
         .collect()
 }
 
-/// The header lines: id, suite, system, unit, round, shard, dataset, backend, run, signer.
+/// The header lines: id, suite, system, unit, round, shard, dataset, backend, run, curves,
+/// signer.
 pub fn header(sc: &Scorecard, out: &mut String) {
     let p = &sc.pins;
     let _ = writeln!(
@@ -166,6 +167,22 @@ pub fn header(sc: &Scorecard, out: &mut String) {
         f.unknown_id,
         f.duplicate
     );
+    if !sc.curves.is_empty() {
+        let curves: Vec<String> = sc
+            .curves
+            .iter()
+            .map(|(id, c)| {
+                let kind = match c.kind {
+                    CurveKind::Roc => "ROC",
+                    CurveKind::Det => "DET",
+                    CurveKind::Froc => "FROC",
+                    CurveKind::Cmc => "CMC",
+                };
+                format!("{} ({kind}, {} points)", term(id), c.points.len())
+            })
+            .collect();
+        let _ = writeln!(out, "curves     {}", curves.join(", "));
+    }
     if let Some(s) = &sc.signature {
         let _ = writeln!(
             out,
