@@ -192,3 +192,43 @@ pub fn header(sc: &Scorecard, out: &mut String) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiebang_scorecard::{Curve, CurveAxis};
+
+    #[test]
+    fn the_header_names_each_curve_on_one_escaped_line() {
+        let mut sc: Scorecard = serde_json::from_str(include_str!(
+            "../../../scorecard/tests/golden/sample.scorecard.json"
+        ))
+        .unwrap();
+        let mut h = String::new();
+        header(&sc, &mut h);
+        assert!(!h.contains("curves"), "{h}");
+        let axis = CurveAxis {
+            label: "x".into(),
+            unit: "ratio".into(),
+            log: false,
+        };
+        let curve = |kind, n: usize| Curve {
+            kind,
+            x: axis.clone(),
+            y: axis.clone(),
+            points: vec![[0.0, 0.0]; n],
+            metric: None,
+        };
+        sc.curves
+            .insert("case.roc".into(), curve(CurveKind::Roc, 57));
+        sc.curves
+            .insert("x\u{1b}[2J\nfake line".into(), curve(CurveKind::Cmc, 3));
+        let mut h = String::new();
+        header(&sc, &mut h);
+        let line = h.lines().find(|l| l.starts_with("curves ")).unwrap();
+        assert_eq!(
+            line,
+            "curves     case.roc (ROC, 57 points), x\\u{1b}[2J\\u{a}fake line (CMC, 3 points)"
+        );
+    }
+}
