@@ -12,6 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import gen_biometrics  # noqa: E402
 import gen_bootstrap  # noqa: E402
+import gen_curves  # noqa: E402
 import gen_detection  # noqa: E402
 import gen_froc  # noqa: E402
 import gen_latency  # noqa: E402
@@ -27,6 +28,7 @@ def main():
     gen_detection.main()
     gen_bootstrap.main()
     gen_froc.main()
+    gen_curves.main()
     gen_biometrics.main()
     gen_speech.main()
     gen_translation.main()

@@ -59,10 +59,33 @@ fn builtin_log_blob_runs_both_suites() {
         .map(|i| i["id"].as_str().unwrap())
         .collect();
     assert!(ids.contains(&"imaging.false_positive_rate"), "{ids:?}");
+    // The ROC curve the site draws, from (0, 0) to (1, 1), and `show` names it.
+    let roc = &sc["curves"]["case.roc"];
+    assert_eq!(
+        (&roc["kind"], &roc["metric"]),
+        (&"roc".into(), &"case.auc".into())
+    );
+    let points = roc["points"].as_array().unwrap();
+    assert!((3..=200).contains(&points.len()), "{roc}");
+    assert_eq!(points[0], serde_json::json!([0.0, 0.0]));
+    assert_eq!(points[points.len() - 1], serde_json::json!([1.0, 1.0]));
+    let shown = Command::cargo_bin("jiebang")
+        .unwrap()
+        .arg("show")
+        .arg(dir.join(out["scorecard"].as_str().unwrap()))
+        .output()
+        .unwrap();
+    let shown = String::from_utf8(shown.stdout).unwrap();
+    let line = format!("curves     case.roc (ROC, {} points)\n", points.len());
+    assert!(shown.contains(&line), "{shown}");
 
     let out = run(dir, "medical-imaging/lesion-froc", "builtin:log-blob", "24");
     let sc = verified_scorecard(dir, &out);
     assert!(sc["metrics"]["lesion.froc_cpm"]["value"].as_f64().unwrap() >= 0.6);
+    let froc = &sc["curves"]["lesion.froc"];
+    assert_eq!(froc["metric"], "lesion.froc_cpm");
+    assert_eq!(froc["x"]["unit"], "per case");
+    assert!(froc["points"].as_array().unwrap().len() <= 200, "{froc}");
 }
 
 #[test]

@@ -108,6 +108,12 @@ fn the_builtin_baseline_runs_all_three_suites() {
         m["value"].is_null() && m["reason"].as_str().unwrap().contains("1000"),
         "{m}"
     );
+    let det = &sc["curves"]["verification.det"];
+    assert_eq!(
+        (&det["kind"], &det["metric"]),
+        (&"det".into(), &"verify.eer".into())
+    );
+    assert!(det["x"]["log"] == true && det["y"]["log"] == true, "{det}");
 
     let out = run(dir, SUITES[2], "builtin:face-baseline", "40");
     let sc = verified_scorecard(dir, &out);
@@ -118,6 +124,18 @@ fn the_builtin_baseline_runs_all_three_suites() {
     );
     assert!(value(&sc, "identify.rank10") >= value(&sc, "identify.rank1"));
     assert!(value(&sc, "identify.rank1") > 0.5, "{}", sc["metrics"]);
+    // The CMC over ranks 1..=10 (the suite's k): rank k's point is the rank-k metric.
+    let cmc = sc["curves"]["identification.cmc"]["points"]
+        .as_array()
+        .unwrap();
+    assert_eq!(cmc.len(), 10);
+    for (k, id) in [
+        (1, "identify.rank1"),
+        (5, "identify.rank5"),
+        (10, "identify.rank10"),
+    ] {
+        assert_eq!(cmc[k - 1], serde_json::json!([k as f64, value(&sc, id)]));
+    }
 }
 
 #[test]

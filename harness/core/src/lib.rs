@@ -6,6 +6,7 @@ pub mod atomic;
 pub mod board;
 pub mod bounded;
 pub mod compare;
+pub mod curves;
 mod dataset;
 mod declaration;
 mod direction;

@@ -1,9 +1,11 @@
 //! Pure metric functions and confidence intervals for jiebang: proportions, bootstrap,
-//! detection (ROC, DeLong, FROC), biometrics, speech, translation and latency. No IO; a value
-//! that is undefined for the input is a typed [`MetricError`], never a NaN.
+//! detection (ROC, DeLong, FROC), biometrics, speech, translation, latency, and the thinning of
+//! operating curves for publication. No IO; a value that is undefined for the input is a typed
+//! [`MetricError`], never a NaN.
 
 pub mod biometrics;
 pub mod bootstrap;
+pub mod curve;
 pub mod detection;
 mod error;
 mod estimate;

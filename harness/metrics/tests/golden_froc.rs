@@ -2,45 +2,8 @@
 //! (fixtures from scripts/golden/gen_froc.py).
 
 mod common;
-use common::{assert_close, cases, nums};
-use jiebang_metrics::froc::{
-    Candidate, FrocSettings, Lesion, LesionKind, froc, froc_bootstrap, sensitivity_at,
-};
-use serde_json::Value;
-
-fn center(v: &Value) -> [f64; 3] {
-    let c = nums(v, "center");
-    [c[0], c[1], c[2]]
-}
-
-fn load(c: &Value) -> (usize, Vec<Lesion>, Vec<Candidate>) {
-    let lesions = c["lesions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| Lesion {
-            case: l["case"].as_u64().unwrap() as usize,
-            center: center(l),
-            diameter_mm: l["diameter"].as_f64().unwrap(),
-            kind: if l["kind"] == "included" {
-                LesionKind::Included
-            } else {
-                LesionKind::Excluded
-            },
-        })
-        .collect();
-    let candidates = c["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| Candidate {
-            case: k["case"].as_u64().unwrap() as usize,
-            center: center(k),
-            probability: k["p"].as_f64().unwrap(),
-        })
-        .collect();
-    (c["cases"].as_u64().unwrap() as usize, lesions, candidates)
-}
+use common::{assert_close, cases, froc_input as load, nums};
+use jiebang_metrics::froc::{FrocSettings, froc, froc_bootstrap, sensitivity_at};
 
 #[test]
 fn froc_matches_luna16_script() {

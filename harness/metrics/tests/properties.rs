@@ -3,6 +3,7 @@
 
 use jiebang_metrics::biometrics::{det_curve, eer, mate_rank};
 use jiebang_metrics::bootstrap::{BootstrapSettings, Units, bootstrap};
+use jiebang_metrics::curve::{AxisScale, thin_indices};
 use jiebang_metrics::detection::{roc_auc, roc_auc_delong, roc_curve};
 use jiebang_metrics::froc::{Candidate, FrocSettings, Lesion, LesionKind, froc};
 use jiebang_metrics::latency::{PercentileMethod, percentile};
@@ -284,5 +285,25 @@ proptest! {
         prop_assert!(lo <= r.interval.lo && r.interval.hi <= hi);
         let again = bootstrap(&Units::samples(d.len()), mean, &s).unwrap();
         prop_assert_eq!(r, again);
+    }
+
+    #[test]
+    fn thinning_keeps_the_ends_and_a_growing_limit_only_adds_points(
+        (scores, labels) in scored_labels(),
+        limit in 2usize..12,
+        log in any::<bool>(),
+    ) {
+        let points: Vec<[f64; 2]> = roc_curve(&scores, &labels, false)
+            .unwrap()
+            .points
+            .iter()
+            .map(|p| [p.fpr, p.tpr])
+            .collect();
+        let scale = if log { AxisScale::Log } else { AxisScale::Linear };
+        let a = thin_indices(&points, limit, [scale, scale]).unwrap();
+        let b = thin_indices(&points, limit + 1, [scale, scale]).unwrap();
+        prop_assert!(a.len() <= limit && a[0] == 0 && a[a.len() - 1] == points.len() - 1);
+        prop_assert!(a.windows(2).all(|w| w[0] < w[1]));
+        prop_assert!(a.iter().all(|i| b.contains(i)), "{:?} not within {:?}", a, b);
     }
 }

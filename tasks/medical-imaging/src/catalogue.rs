@@ -26,6 +26,10 @@ pub const SENSITIVITY_BY_CATEGORY: &str = "case.sensitivity.";
 pub const FROC_CPM: &str = "lesion.froc_cpm";
 /// Prefix of the FROC sensitivities at fixed FP rates (`lesion.sensitivity_fp<rate>`).
 pub const FROC_SENSITIVITY_AT: &str = "lesion.sensitivity_fp";
+/// The case-level ROC curve of the answers' `score` (summarised by [`AUC`]).
+pub const ROC_CURVE: &str = "case.roc";
+/// The lesion-level FROC curve of the marks (summarised by [`FROC_CPM`]).
+pub const FROC_CURVE: &str = "lesion.froc";
 
 /// The metric id of the FROC sensitivity at `rate` false positives per study (`0.125` →
 /// `lesion.sensitivity_fp0.125`, `1.0` → `lesion.sensitivity_fp1`).

@@ -156,7 +156,7 @@ impl Scorer for ImagingScorer {
             parsed.push((study, a));
         }
         match self.kind {
-            SuiteKind::CaseDetection => Ok(scoring::score_cases(&parsed)),
+            SuiteKind::CaseDetection => scoring::score_cases(&parsed),
             SuiteKind::LesionFroc => scoring::score_froc(&parsed, &self.froc, ctx.seed),
         }
     }

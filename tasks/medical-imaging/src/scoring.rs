@@ -1,21 +1,23 @@
 //! Scoring through jiebang-metrics: case-level rates with Wilson intervals (overall and per
-//! disease category) and ROC AUC with DeLong's interval; lesion-level FROC and CPM with the
-//! LUNA16 case bootstrap. Technical failures count as wrong answers, never as right ones.
+//! disease category) and ROC AUC with DeLong's interval and its ROC curve; lesion-level FROC
+//! and CPM with the LUNA16 case bootstrap and the FROC curve. Technical failures count as wrong
+//! answers, never as right ones.
 
 use crate::answer::Answer;
 use crate::catalogue::{
-    AUC, FNR, FPR, FROC_CPM, PPV, SENSITIVITY, SPECIFICITY, category_sensitivity_id,
-    froc_sensitivity_id,
+    AUC, FNR, FPR, FROC_CPM, FROC_CURVE, PPV, ROC_CURVE, SENSITIVITY, SPECIFICITY,
+    category_sensitivity_id, froc_sensitivity_id,
 };
 use crate::scorer::StudyRecord;
+use jiebang_core::curves::operating_curve;
 use jiebang_core::{CoreError, Scores};
-use jiebang_metrics::detection::{ConfusionCounts, roc_auc_delong};
+use jiebang_metrics::detection::{ConfusionCounts, roc_auc_delong, roc_curve};
 use jiebang_metrics::froc::{
     Candidate, FrocSettings, LUNA16_FP_RATES, Lesion, LesionKind, froc, froc_bootstrap,
 };
 use jiebang_metrics::proportion::{ProportionInterval, rate_estimate};
 use jiebang_metrics::{Estimate, MetricError};
-use jiebang_scorecard::{CiMethod, Metric};
+use jiebang_scorecard::{CiMethod, CurveKind, Metric};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A study with its parsed answer (`None`: technical failure or malformed answer).
@@ -43,9 +45,10 @@ fn rate(result: Result<Estimate, MetricError>, n: u64, why: &str) -> Metric {
 }
 
 /// Case-level metrics. A failed positive study counts as missed and a failed negative as a
-/// false alarm; for the AUC a failed positive ranks below and a failed negative above every
-/// answered study.
-pub fn score_cases(scored: &[Scored<'_>]) -> Scores {
+/// false alarm; for the AUC and the ROC curve a failed positive ranks below and a failed
+/// negative above every answered study. The curve (scikit-learn's `roc_curve` with
+/// `drop_intermediate`, then thinned) is there exactly when the AUC is measured.
+pub fn score_cases(scored: &[Scored<'_>]) -> Result<Scores, CoreError> {
     let labels: Vec<bool> = scored.iter().map(|(s, _)| s.positive).collect();
     let calls: Vec<bool> = scored
         .iter()
@@ -154,11 +157,22 @@ pub fn score_cases(scored: &[Scored<'_>]) -> Scores {
             format!("AUC needs at least two positive and two negative studies ({e})"),
         ),
     };
-    metrics.insert(AUC.into(), auc);
-    Scores {
-        metrics,
-        ..Scores::default()
+    let mut curves = BTreeMap::new();
+    if auc.value.is_some() {
+        let roc = roc_curve(&scores, &labels, true)
+            .map_err(|e| CoreError::Other(format!("{ROC_CURVE}: {e}")))?;
+        let points: Vec<[f64; 2]> = roc.points.iter().map(|p| [p.fpr, p.tpr]).collect();
+        curves.insert(
+            ROC_CURVE.into(),
+            operating_curve(ROC_CURVE, CurveKind::Roc, &points, Some(AUC))?,
+        );
     }
+    metrics.insert(AUC.into(), auc);
+    Ok(Scores {
+        metrics,
+        curves,
+        ..Scores::default()
+    })
 }
 
 /// FROC protocol settings from the suite.
@@ -208,6 +222,7 @@ pub fn score_froc(
     };
     let cases = scored.len() as u64;
     let mut metrics = BTreeMap::new();
+    let mut curves = BTreeMap::new();
     let ids: Vec<String> = LUNA16_FP_RATES
         .iter()
         .map(|&r| froc_sensitivity_id(r))
@@ -233,6 +248,15 @@ pub fn score_froc(
                 Metric::estimate(value, Some([iv.lo, iv.hi]), method.clone(), cases, "ratio")
             };
             metrics.insert(FROC_CPM.into(), metric(r.cpm, b.cpm_interval));
+            let points: Vec<[f64; 2]> = r
+                .curve
+                .iter()
+                .map(|p| [p.fps_per_case, p.sensitivity])
+                .collect();
+            curves.insert(
+                FROC_CURVE.into(),
+                operating_curve(FROC_CURVE, CurveKind::Froc, &points, Some(FROC_CPM))?,
+            );
             for ((id, (_, s)), (_, iv)) in ids
                 .iter()
                 .zip(&r.sensitivities)
@@ -251,6 +275,7 @@ pub fn score_froc(
     }
     Ok(Scores {
         metrics,
+        curves,
         ..Scores::default()
     })
 }
@@ -270,7 +295,7 @@ mod tests {
         }
     }
 
-    fn auc_of(scores: &[(bool, f64)]) -> Metric {
+    fn cases_of(scores: &[(bool, f64)]) -> Scores {
         let studies: Vec<StudyRecord> = scores
             .iter()
             .enumerate()
@@ -288,7 +313,110 @@ mod tests {
                 (s, Some(answer))
             })
             .collect();
-        score_cases(&scored).metrics[AUC].clone()
+        score_cases(&scored).unwrap()
+    }
+
+    fn auc_of(scores: &[(bool, f64)]) -> Metric {
+        cases_of(scores).metrics[AUC].clone()
+    }
+
+    #[test]
+    fn the_roc_curve_is_there_exactly_when_the_auc_is() {
+        // Scores 0.00 .. 0.99, every third study positive: an overlapping ranking.
+        let input: Vec<(bool, f64)> = (0..100).map(|i| (i % 3 == 0, i as f64 / 100.0)).collect();
+        let s = cases_of(&input);
+        let c = &s.curves[ROC_CURVE];
+        assert_eq!((c.kind, c.metric.as_deref()), (CurveKind::Roc, Some(AUC)));
+        assert_eq!(c.points.first(), Some(&[0.0, 0.0]));
+        assert_eq!(c.points.last(), Some(&[1.0, 1.0]));
+        // Short enough not to be thinned: its trapezoidal area is the AUC.
+        assert!(c.points.len() < jiebang_core::curves::MAX_CURVE_POINTS);
+        let area: f64 = c
+            .points
+            .windows(2)
+            .map(|w| (w[1][0] - w[0][0]) * (w[1][1] + w[0][1]) / 2.0)
+            .sum();
+        assert!(
+            (area - s.metrics[AUC].value.unwrap()).abs() < 1e-12,
+            "{area}"
+        );
+        // One class only: no AUC (its reason says why), no curve.
+        let s = cases_of(&[(true, 0.9), (true, 0.2), (true, 0.4)]);
+        assert!(s.metrics[AUC].value.is_none() && s.metrics[AUC].reason.is_some());
+        assert!(s.curves.is_empty());
+        // Thousands of distinct scores: thinned to the limit, both ends kept.
+        let input: Vec<(bool, f64)> = (0..5000)
+            .map(|i| {
+                (
+                    i % 7 < 3,
+                    ((i * 7919) % 5000) as f64 / 5000.0 + (i % 7) as f64 * 0.02,
+                )
+            })
+            .collect();
+        let c = &cases_of(&input).curves[ROC_CURVE];
+        assert_eq!(c.points.len(), jiebang_core::curves::MAX_CURVE_POINTS);
+        assert_eq!(c.points.first(), Some(&[0.0, 0.0]));
+        assert_eq!(c.points.last(), Some(&[1.0, 1.0]));
+    }
+
+    #[test]
+    fn the_froc_curve_goes_with_the_cpm() {
+        use crate::annotation::LesionAnnotation;
+        use crate::answer::Mark;
+        let mut studies: Vec<StudyRecord> = (0..6).map(|i| study(i, i % 2 == 0)).collect();
+        for s in studies.iter_mut().filter(|s| s.positive) {
+            s.lesions = vec![LesionAnnotation {
+                slice: 0,
+                x: 10.0,
+                y: 10.0,
+                r: 3.0,
+            }];
+        }
+        let mark = |x: f64, score: f64| Mark {
+            slice: 0,
+            x,
+            y: 10.0,
+            r: 3.0,
+            score,
+        };
+        let scored: Vec<Scored<'_>> = studies
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut marks = vec![mark(40.0, 0.6)];
+                if s.positive {
+                    marks.push(mark(10.0, 0.5 + i as f64 / 20.0));
+                }
+                let answer = Answer {
+                    positive: None,
+                    score: None,
+                    lesions: marks,
+                };
+                (s, Some(answer))
+            })
+            .collect();
+        let protocol = FrocProtocol {
+            max_marks: 100,
+            resamples: 50,
+        };
+        let s = score_froc(&scored, &protocol, 7).unwrap();
+        let c = &s.curves[FROC_CURVE];
+        assert_eq!(
+            (c.kind, c.metric.as_deref()),
+            (CurveKind::Froc, Some(FROC_CPM))
+        );
+        assert!(c.x.log && c.x.unit == "per case");
+        // Six false marks at 0.6 over six studies; three lesions hit at 0.7, 0.6, 0.5.
+        let third = 1.0 / 3.0;
+        assert_eq!(
+            c.points,
+            vec![[0.0, 0.0], [0.0, third], [1.0, 2.0 / 3.0], [1.0, 1.0]]
+        );
+        // No lesion at all: no CPM (with its reason), no curve.
+        let negatives: Vec<StudyRecord> = (0..3).map(|i| study(i, false)).collect();
+        let scored: Vec<Scored<'_>> = negatives.iter().map(|s| (s, None)).collect();
+        let s = score_froc(&scored, &protocol, 7).unwrap();
+        assert!(s.metrics[FROC_CPM].reason.is_some() && s.curves.is_empty());
     }
 
     #[test]

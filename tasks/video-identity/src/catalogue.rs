@@ -33,6 +33,10 @@ pub const RANK10: &str = "identify.rank10";
 pub const FNIR_AT_FPIR_001: &str = "identify.fnir_at_fpir_0.01";
 /// FNIR at FPIR = 0.003.
 pub const FNIR_AT_FPIR_0003: &str = "identify.fnir_at_fpir_0.003";
+/// The verification DET curve, FMR against FNMR (summarised by [`EER`]).
+pub const DET_CURVE: &str = "verification.det";
+/// The closed-set identification CMC curve, rank-k rate by rank (its first point is [`RANK1`]).
+pub const CMC_CURVE: &str = "identification.cmc";
 
 /// Gallery images without a valid template / gallery images (template style).
 pub const FTE_RATE: &str = "enrol.fte_rate";

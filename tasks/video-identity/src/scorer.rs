@@ -437,7 +437,7 @@ impl Scorer for FaceScorer {
                         .map(|c| c.candidates);
                     scored.push((mate.as_deref(), list));
                 }
-                scoring::identification(&scored)
+                scoring::identification(&scored, self.protocol.k)
             }
             Truth::TemplatePairs(images, pairs) => templates::verification(
                 device()?,

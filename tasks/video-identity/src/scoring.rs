@@ -1,15 +1,17 @@
 //! Scoring of the three suites from per-sample truth and answers: detection and track rates,
-//! precision and false detections per frame; DET operating points; CMC points and FNIR@FPIR.
+//! precision and false detections per frame; DET operating points and the DET curve; CMC
+//! points, the CMC curve and FNIR@FPIR.
 
 use crate::answer::{Candidate, FaceBox};
 use crate::catalogue::{
-    DETECT_RATE, EER, FALSE_PER_FRAME, FNIR_AT_FPIR_001, FNIR_AT_FPIR_0003, FNMR_AT_FMR_1E3,
-    FNMR_AT_FMR_1E4, PRECISION, RANK1, RANK5, RANK10, TAR_AT_FAR_1E3, TRACK_RATE,
+    CMC_CURVE, DET_CURVE, DETECT_RATE, EER, FALSE_PER_FRAME, FNIR_AT_FPIR_001, FNIR_AT_FPIR_0003,
+    FNMR_AT_FMR_1E3, FNMR_AT_FMR_1E4, PRECISION, RANK1, RANK5, RANK10, TAR_AT_FAR_1E3, TRACK_RATE,
 };
 use crate::scorer::TruthFace;
+use jiebang_core::curves::operating_curve;
 use jiebang_core::{CoreError, Scores};
 use jiebang_metrics::biometrics::{self, BoundingBox, Detection};
-use jiebang_scorecard::{CiMethod, Metric};
+use jiebang_scorecard::{CiMethod, CurveKind, Metric};
 use std::collections::BTreeMap;
 
 fn metric_error(id: &str, e: impl std::fmt::Display) -> CoreError {
@@ -119,7 +121,9 @@ pub fn detection(frames: &[ScoredFrame<'_>], iou: f64) -> Result<Scores, CoreErr
 }
 
 /// Verify: `(mated, score)` per answered pair, `score` `None` for a technical failure (which
-/// counts as a non-match of a genuine pair and a match of an impostor pair).
+/// counts as a non-match of a genuine pair and a match of an impostor pair). The DET curve
+/// (scikit-learn's `det_curve`: FMR and FNMR at the same thresholds as the EER and FNMR@FMR,
+/// then thinned) is there exactly when the EER is.
 pub fn verification(pairs: &[(bool, Option<f64>)]) -> Result<Scores, CoreError> {
     let observed = pairs.iter().filter_map(|(_, s)| *s);
     let lo = observed.clone().fold(f64::INFINITY, f64::min);
@@ -152,6 +156,16 @@ pub fn verification(pairs: &[(bool, Option<f64>)]) -> Result<Scores, CoreError> 
         return Ok(s);
     }
     let e = biometrics::eer(&genuine, &impostor).map_err(|e| metric_error(EER, e))?;
+    let det: Vec<[f64; 2]> = biometrics::det_curve(&genuine, &impostor)
+        .map_err(|e| metric_error(DET_CURVE, e))?
+        .iter()
+        .map(|p| [p.fmr, p.fnmr])
+        .collect();
+    s.curves.insert(
+        DET_CURVE.into(),
+        operating_curve(DET_CURVE, CurveKind::Det, &det, Some(EER))?,
+    );
+    let m = &mut s.metrics;
     m.insert(
         EER.into(),
         Metric::estimate(e.rate, None, CiMethod::Exact, g + i, "ratio").with_reason(format!(
@@ -190,9 +204,11 @@ pub fn verification(pairs: &[(bool, Option<f64>)]) -> Result<Scores, CoreError> 
 
 /// Identify: `(mate, candidates)` per answered probe, `mate` `None` for a non-mated probe,
 /// `candidates` `None` for a technical failure (a miss for a mated probe, a false positive at
-/// every threshold for a non-mated one).
+/// every threshold for a non-mated one). The CMC curve runs over ranks `1..=max_rank` (the
+/// candidate list length) and is there exactly when the rank-k rates are.
 pub fn identification(
     probes: &[(Option<&str>, Option<Vec<Candidate>>)],
+    max_rank: usize,
 ) -> Result<Scores, CoreError> {
     let observed = probes
         .iter()
@@ -247,6 +263,21 @@ pub fn identification(
             proportion(id, hits, mated, "no mated probes in the run")?,
         );
     }
+    if mated > 0 && max_rank > 0 {
+        // A mate off the list (or a failed search) is beyond every rank.
+        let beyond: Vec<usize> = ranks.iter().map(|r| r.unwrap_or(usize::MAX)).collect();
+        let points: Vec<[f64; 2]> = biometrics::cmc(&beyond, max_rank)
+            .map_err(|e| metric_error(CMC_CURVE, e))?
+            .into_iter()
+            .enumerate()
+            .map(|(k, rate)| [(k + 1) as f64, rate])
+            .collect();
+        s.curves.insert(
+            CMC_CURVE.into(),
+            operating_curve(CMC_CURVE, CurveKind::Cmc, &points, Some(RANK1))?,
+        );
+    }
+    let m = &mut s.metrics;
     let nonmated = nonmated_top.len() as u64;
     for (id, target) in [(FNIR_AT_FPIR_001, 0.01), (FNIR_AT_FPIR_0003, 0.003)] {
         if mated == 0 || nonmated < needed(target) {
@@ -360,9 +391,59 @@ mod tests {
             (Some("a"), Some(vec![c("b", 0.9)])),
             (None, Some(vec![])),
         ];
-        let s = identification(&probes).unwrap();
+        let s = identification(&probes, 10).unwrap();
         assert_eq!(s.metrics[RANK1].value, Some(0.25));
         assert_eq!(s.metrics[RANK5].value, Some(0.5));
         assert!(s.metrics[FNIR_AT_FPIR_001].value.is_none());
+        // The CMC: ranks 1..=10, its points the rank-k rates.
+        let cmc = &s.curves[CMC_CURVE];
+        assert_eq!(
+            (cmc.kind, cmc.metric.as_deref()),
+            (CurveKind::Cmc, Some(RANK1))
+        );
+        assert_eq!(cmc.points.len(), 10);
+        for (k, id) in [(1, RANK1), (5, RANK5), (10, RANK10)] {
+            assert_eq!(cmc.points[k - 1], [k as f64, s.metrics[id].value.unwrap()]);
+        }
+        assert_eq!(cmc.points[1], [2.0, 0.5]);
+        // No mated probe: no rank-k rates (their reason says why), no curve.
+        let s = identification(&[(None, Some(vec![c("b", 0.9)]))], 10).unwrap();
+        assert!(s.metrics[RANK1].reason.is_some() && s.curves.is_empty());
+    }
+
+    #[test]
+    fn the_det_curve_is_made_of_the_verification_operating_points() {
+        // 40 genuine scores 0.30 .. 0.69 and 60 impostor scores 0.00 .. 0.59 overlap.
+        let mut pairs: Vec<(bool, Option<f64>)> = (0..40)
+            .map(|k| (true, Some(0.3 + k as f64 / 100.0)))
+            .collect();
+        pairs.extend((0..60).map(|k| (false, Some(k as f64 / 100.0))));
+        let s = verification(&pairs).unwrap();
+        let det = &s.curves[DET_CURVE];
+        assert_eq!(
+            (det.kind, det.metric.as_deref()),
+            (CurveKind::Det, Some(EER))
+        );
+        assert!(det.x.log && det.y.log);
+        let genuine: Vec<f64> = pairs.iter().filter(|p| p.0).filter_map(|p| p.1).collect();
+        let impostor: Vec<f64> = pairs.iter().filter(|p| !p.0).filter_map(|p| p.1).collect();
+        // Every point is (FMR, FNMR) at an observed score, as FNMR@FMR and the EER use them
+        // (FNMR there is 1 − TPR: equal to the last bits or nearly).
+        for p in &det.points {
+            let at_some_score = genuine.iter().chain(&impostor).any(|&t| {
+                let r = biometrics::error_rates_at(&genuine, &impostor, t).unwrap();
+                (r.fmr - p[0]).abs() < 1e-12 && (r.fnmr - p[1]).abs() < 1e-12
+            });
+            assert!(at_some_score, "{p:?}");
+        }
+        // From FNMR 0 (lowest threshold kept) to FMR 0 (highest), crossing at the EER.
+        assert_eq!(det.points.first().unwrap()[1], 0.0);
+        assert_eq!(det.points.last().unwrap()[0], 0.0);
+        let eer = s.metrics[EER].value.unwrap();
+        assert!(det.points.iter().any(|p| p[0] >= eer && p[1] <= eer));
+        assert!(det.points.iter().any(|p| p[0] <= eer && p[1] >= eer));
+        // Genuine pairs only: no EER (its reason says why), no curve.
+        let s = verification(&[(true, Some(0.5))]).unwrap();
+        assert!(s.metrics[EER].reason.is_some() && s.curves.is_empty());
     }
 }

@@ -144,7 +144,7 @@ pub fn identification(
         });
         scored.push((mate.as_deref(), list));
     }
-    let mut s = scoring::identification(&scored)?;
+    let mut s = scoring::identification(&scored, k)?;
     let failed = enrolled.failed_count() as u64;
     s.metrics.insert(
         FTE_RATE.into(),

@@ -3,7 +3,7 @@
 
 use crate::escape::terminal as term;
 use crate::fmt;
-use jiebang_scorecard::Scorecard;
+use jiebang_scorecard::{CurveKind, Scorecard};
 use std::fmt::Write as _;
 
 /// The unit a metric's numbers are shown in: see [`fmt::display_unit`].
@@ -94,7 +94,8 @@ pub fn rows(sc: &Scorecard) -> Vec<[String; 8]> {
         .collect()
 }
 
-/// The header lines: id, suite, system, unit, round, shard, dataset, backend, run, signer.
+/// The header lines: id, suite, system, unit, round, shard, dataset, backend, run, curves,
+/// signer.
 pub fn header(sc: &Scorecard, out: &mut String) {
     let p = &sc.pins;
     let _ = writeln!(
@@ -166,12 +167,68 @@ pub fn header(sc: &Scorecard, out: &mut String) {
         f.unknown_id,
         f.duplicate
     );
+    if !sc.curves.is_empty() {
+        let curves: Vec<String> = sc
+            .curves
+            .iter()
+            .map(|(id, c)| {
+                let kind = match c.kind {
+                    CurveKind::Roc => "ROC",
+                    CurveKind::Det => "DET",
+                    CurveKind::Froc => "FROC",
+                    CurveKind::Cmc => "CMC",
+                };
+                format!("{} ({kind}, {} points)", term(id), c.points.len())
+            })
+            .collect();
+        let _ = writeln!(out, "curves     {}", curves.join(", "));
+    }
     if let Some(s) = &sc.signature {
         let _ = writeln!(
             out,
             "signed     by {} ({})",
             term(&s.signer),
             term(&s.public_key.chars().take(16).collect::<String>())
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiebang_scorecard::{Curve, CurveAxis};
+
+    #[test]
+    fn the_header_names_each_curve_on_one_escaped_line() {
+        let mut sc: Scorecard = serde_json::from_str(include_str!(
+            "../../../scorecard/tests/golden/sample.scorecard.json"
+        ))
+        .unwrap();
+        let mut h = String::new();
+        header(&sc, &mut h);
+        assert!(!h.contains("curves"), "{h}");
+        let axis = CurveAxis {
+            label: "x".into(),
+            unit: "ratio".into(),
+            log: false,
+        };
+        let curve = |kind, n: usize| Curve {
+            kind,
+            x: axis.clone(),
+            y: axis.clone(),
+            points: vec![[0.0, 0.0]; n],
+            metric: None,
+        };
+        sc.curves
+            .insert("case.roc".into(), curve(CurveKind::Roc, 57));
+        sc.curves
+            .insert("x\u{1b}[2J\nfake line".into(), curve(CurveKind::Cmc, 3));
+        let mut h = String::new();
+        header(&sc, &mut h);
+        let line = h.lines().find(|l| l.starts_with("curves ")).unwrap();
+        assert_eq!(
+            line,
+            "curves     case.roc (ROC, 57 points), x\\u{1b}[2J\\u{a}fake line (CMC, 3 points)"
         );
     }
 }

@@ -1,7 +1,8 @@
-//! Shared helpers of the golden-vector tests: fixture loading and the 12-significant-digit
-//! comparison.
+//! Shared helpers of the golden-vector tests: fixture loading (with the FROC cases' lesions and
+//! candidates) and the 12-significant-digit comparison.
 #![allow(dead_code)]
 
+use jiebang_metrics::froc::{Candidate, Lesion, LesionKind};
 use serde_json::Value;
 
 /// Load `tests/golden/<name>.json` and return its `cases` array.
@@ -61,4 +62,39 @@ pub fn int(v: &Value, key: &str) -> u64 {
     v[key]
         .as_u64()
         .unwrap_or_else(|| panic!("integer field {key} missing in {v}"))
+}
+
+fn center(v: &Value) -> [f64; 3] {
+    let c = nums(v, "center");
+    [c[0], c[1], c[2]]
+}
+
+/// A FROC case's `(cases, lesions, candidates)` (fields `cases`, `lesions`, `candidates`).
+pub fn froc_input(c: &Value) -> (usize, Vec<Lesion>, Vec<Candidate>) {
+    let lesions = c["lesions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| Lesion {
+            case: l["case"].as_u64().unwrap() as usize,
+            center: center(l),
+            diameter_mm: l["diameter"].as_f64().unwrap(),
+            kind: if l["kind"] == "included" {
+                LesionKind::Included
+            } else {
+                LesionKind::Excluded
+            },
+        })
+        .collect();
+    let candidates = c["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| Candidate {
+            case: k["case"].as_u64().unwrap() as usize,
+            center: center(k),
+            probability: k["p"].as_f64().unwrap(),
+        })
+        .collect();
+    (c["cases"].as_u64().unwrap() as usize, lesions, candidates)
 }
