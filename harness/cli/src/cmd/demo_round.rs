@@ -56,8 +56,6 @@ struct DemoRound {
     /// Direction, ranking indicator, pinned suites (`direction/name@version`).
     directions: Vec<(&'static str, &'static str, Vec<&'static str>)>,
     units: Vec<DemoUnit>,
-    /// Fewest samples an accuracy run must issue (the smallest any unit runs).
-    min_samples: u64,
 }
 
 const JIA: &str = "甲影像实验室 Jia Imaging Lab";
@@ -104,7 +102,6 @@ fn rounds() -> Vec<DemoRound> {
                     runs: vec![acc("nn-chip/kernels@1", "kernels", None)],
                 },
             ],
-            min_samples: 40,
         },
         DemoRound {
             id: "2020-demo",
@@ -204,7 +201,6 @@ fn rounds() -> Vec<DemoRound> {
                     runs: vec![acc("speech/asr-zh@1", "zh-dtw", Some(28))],
                 },
             ],
-            min_samples: 28,
         },
     ]
 }
@@ -222,7 +218,8 @@ fn declaration(text: &str, unit: &str) -> Result<String> {
 }
 
 /// Builds the demo rounds under `dir` (one folder per round, made afresh) and returns them as
-/// the site publishes them. `only` keeps the directions whose id contains it.
+/// the site publishes them. `only` keeps the suites whose id contains it (as the demo's runs
+/// do), and the directions and units left with a suite.
 pub fn build(
     dir: &Path,
     reg: &Registry,
@@ -239,7 +236,12 @@ pub fn build(
     jiebang_core::atomic::write(&pub_file, key.public().to_file_text().as_bytes())?;
     let mut out = Vec::new();
     for r in rounds() {
-        let keep = |d: &str| only.is_none_or(|o| d.contains(o));
+        let keep_suite = |s: &str| only.is_none_or(|o| s.contains(o));
+        let keep = |d: &str| {
+            r.directions
+                .iter()
+                .any(|(id, _, suites)| *id == d && suites.iter().any(|s| keep_suite(s)))
+        };
         if !r.directions.iter().any(|(d, _, _)| keep(d)) {
             continue;
         }
@@ -254,15 +256,22 @@ pub fn build(
                 continue;
             }
             let mut pinned = Vec::new();
-            for s in suites {
-                let (task, spec) = reg.suite(s)?;
-                let _ = task;
+            for s in suites.iter().filter(|s| keep_suite(s)) {
+                let (_, spec) = reg.suite(s)?;
+                // The fewest samples any unit runs this suite on (none given: the default).
+                let min_samples = r
+                    .units
+                    .iter()
+                    .flat_map(|u| &u.runs)
+                    .filter(|run| run.suite == *s)
+                    .filter_map(|run| run.samples)
+                    .min();
                 pinned.push(RoundSuite {
                     id: spec.id.clone(),
                     version: spec.version,
                     hash: spec.hash(),
                     dataset: None,
-                    min_samples: Some(r.min_samples),
+                    min_samples,
                     min_duration_s: None,
                 });
             }
@@ -289,7 +298,11 @@ pub fn build(
         )?;
         let staging = dir.join(format!(".{}-runs", r.id));
         let _ = std::fs::remove_dir_all(&staging);
-        for u in r.units.iter().filter(|u| keep(u.direction)) {
+        for u in r
+            .units
+            .iter()
+            .filter(|u| u.runs.iter().any(|run| keep_suite(run.suite)))
+        {
             let task = reg
                 .task(u.direction)
                 .with_context(|| format!("demo unit {}: no direction {}", u.name, u.direction))?;
@@ -299,7 +312,7 @@ pub fn build(
             let draft = staging.join(format!("{}.toml", jiebang_core::slug::unit_slug(u.name)));
             jiebang_core::atomic::write(&draft, declaration(sample, u.name)?.as_bytes())?;
             let frozen = round::declare(&root, &draft, &directions, r.opens)?;
-            for run_spec in &u.runs {
+            for run_spec in u.runs.iter().filter(|run| keep_suite(run.suite)) {
                 let mut req = RunRequest {
                     backend,
                     samples: run_spec.samples,
