@@ -124,8 +124,11 @@ fn demo_output_verifies_and_tampering_is_named() {
     }
     std::fs::write(card, &bytes).unwrap();
 
-    // A dataset file changed after the run.
-    let root = walk_first_dcm(&data).expect("a generated DICOM file");
+    // A dataset file changed after the run: one of the dataset the card pins (the demo's
+    // rounds generate other sample counts beside it).
+    let pinned: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let dataset_root = pinned["pins"]["settings"]["dataset_root"].as_str().unwrap();
+    let root = walk_first_dcm(Path::new(dataset_root)).expect("a generated DICOM file");
     let mut dcm = std::fs::read(&root).unwrap();
     let last = dcm.len() - 1;
     dcm[last] ^= 0xff;

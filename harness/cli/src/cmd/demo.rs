@@ -157,10 +157,7 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
             rounds_dir.display()
         );
     }
-    println!(
-        "open the site: {}",
-        args.out.join("index.html").display()
-    );
+    println!("open the site: {}", args.out.join("index.html").display());
     println!(
         "check them: jiebang verify {}/*.scorecard.json",
         args.out.display()
@@ -199,7 +196,8 @@ fn clear_previous(out: &Path) -> Result<usize> {
             let p = entry.path();
             std::fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;
             n += 1;
-        } else if entry.file_type().is_ok_and(|t| t.is_dir()) && DEMO_FOLDERS.contains(&name.as_str())
+        } else if entry.file_type().is_ok_and(|t| t.is_dir())
+            && DEMO_FOLDERS.contains(&name.as_str())
         {
             let p = entry.path();
             std::fs::remove_dir_all(&p).with_context(|| format!("removing {}", p.display()))?;

@@ -87,13 +87,21 @@ fn rounds() -> Vec<DemoRound> {
                     name: JIA,
                     direction: "medical-imaging",
                     certified: true,
-                    runs: vec![acc("medical-imaging/case-detection@1", "log-blob", Some(60))],
+                    runs: vec![acc(
+                        "medical-imaging/case-detection@1",
+                        "log-blob",
+                        Some(60),
+                    )],
                 },
                 DemoUnit {
                     name: YI,
                     direction: "medical-imaging",
                     certified: false,
-                    runs: vec![acc("medical-imaging/case-detection@1", "log-blob", Some(40))],
+                    runs: vec![acc(
+                        "medical-imaging/case-detection@1",
+                        "log-blob",
+                        Some(40),
+                    )],
                 },
                 DemoUnit {
                     name: BING,
@@ -156,7 +164,11 @@ fn rounds() -> Vec<DemoRound> {
                     name: HOSTILE_UNIT,
                     direction: "medical-imaging",
                     certified: false,
-                    runs: vec![acc("medical-imaging/case-detection@1", "log-blob", Some(40))],
+                    runs: vec![acc(
+                        "medical-imaging/case-detection@1",
+                        "log-blob",
+                        Some(40),
+                    )],
                 },
                 DemoUnit {
                     name: BING,
@@ -341,7 +353,10 @@ pub fn build(
                     );
                 }
                 let w = run::execute(&req, reg, true, false).with_context(|| {
-                    format!("demo round {}: run of {} for {}", r.id, run_spec.suite, u.name)
+                    format!(
+                        "demo round {}: run of {} for {}",
+                        r.id, run_spec.suite, u.name
+                    )
                 })?;
                 match round::submit(&root, &w.path, Some(&w.log), &directions)? {
                     round::Submitted::Accepted { .. } => {}
