@@ -270,8 +270,21 @@ fn a_round_from_init_to_a_passing_check_and_every_rejection() {
         )),
         "{stdout}"
     );
+    // The board of the round folder publishes what the check passes, and leaves the copy off
+    // with its finding (exit 1), as `round check` does.
+    let stdout = out(
+        jiebang(d).args(["-q", "board", "r", "--out", "site-dup"]),
+        1,
+    );
+    assert!(stdout.contains("(1 on the board, 1 left off)"), "{stdout}");
     std::fs::remove_file(&second).unwrap();
     check(d, 0);
+    let stdout = out(jiebang(d).args(["-q", "board", "r", "--out", "site"]), 0);
+    assert!(
+        stdout.contains("(1 on the board, 0 left off): 1 certified"),
+        "{stdout}"
+    );
+    assert!(d.join("site/index.html").is_file());
 
     // The same built-in system with the same settings under a second unit is one system twice.
     let beta = declare(d, "Beta Lab");

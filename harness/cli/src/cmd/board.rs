@@ -185,12 +185,11 @@ struct Source {
     inputs: Vec<PathBuf>,
 }
 
-/// Whether `p` is a round folder made by `jiebang round init`: `round.toml` with `units/` or
-/// `declarations.lock` beside it. Its entries are what `round check` passes.
+/// Whether `p` is a round folder run through `jiebang round`: `round.toml` with
+/// `declarations.lock` beside it. Its entries are what `round check` passes; a folder with a
+/// `round.toml` and scorecards alone is boarded without the declaration rules.
 fn is_round_folder(p: &Path) -> bool {
-    p.is_dir()
-        && p.join(round::ROUND_FILE).is_file()
-        && (p.join(round::UNITS_DIR).is_dir() || p.join("declarations.lock").is_file())
+    p.is_dir() && p.join(round::ROUND_FILE).is_file() && p.join(round::LOCK_FILE).is_file()
 }
 
 /// A round folder as the site publishes it: the submissions that pass every rule of `round
