@@ -95,6 +95,76 @@ fn show_takes_several_files_and_names_round_shard_and_non_scorecards() {
     );
 }
 
+/// JSON that is not a scorecard is bad input (exit 2, as `verify --help` says), told apart from a
+/// scorecard that fails its checks (exit 1).
+#[test]
+fn verify_of_json_that_is_not_a_scorecard_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    jiebang(d)
+        .args(["verify", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "2 a file could not be read or is not a scorecard",
+        ));
+    let good = write(d, "good.scorecard.json", golden());
+    let cases = [
+        ("empty.json", "{}\n", "field `schema_version` is missing"),
+        (
+            "other.json",
+            "{\"name\":\"x\",\"version\":3}\n",
+            "schema_version",
+        ),
+        (
+            "shape.json",
+            "{\"id\":\"x\",\"schema_version\":1}\n",
+            "not a valid scorecard",
+        ),
+        (
+            "cut.json",
+            "{\"schema_version\":1,\"pins\":",
+            "not a valid scorecard",
+        ),
+    ];
+    for (name, text, says) in cases {
+        let p = d.join(name);
+        std::fs::write(&p, text).unwrap();
+        jiebang(d)
+            .arg("verify")
+            .arg(&p)
+            .assert()
+            .code(2)
+            .stdout(
+                predicate::str::contains(format!("{name}: ERROR"))
+                    .and(predicate::str::contains(says))
+                    .and(predicate::str::contains("REJECTED").not()),
+            )
+            .stderr(predicate::str::contains("could not be read as scorecards"));
+        // With a real scorecard beside it: still 2, and the good one is still checked.
+        jiebang(d)
+            .args(["verify", "--json"])
+            .arg(&good)
+            .arg(&p)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::contains("\"ok\": true").and(predicate::str::contains(says)));
+    }
+    // A scorecard that fails a check stays 1.
+    let text = std::fs::read_to_string(&good).unwrap();
+    std::fs::write(
+        &good,
+        text.replacen("\"answered\":99", "\"answered\":98", 1),
+    )
+    .unwrap();
+    jiebang(d)
+        .arg("verify")
+        .arg(&good)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("id mismatch"));
+}
+
 /// Every format of `show` is a whole document ending its last line: one scorecard's JSON is
 /// the scorecard itself, several are an array.
 #[test]
@@ -161,8 +231,30 @@ fn verify_trust_rows_and_secret_key() {
                 .and(predicate::str::contains(
                     "signature  failed       unsigned; --trust requires a signature by one of: ",
                 ))
-                .and(predicate::str::contains("(agency)")),
+                .and(predicate::str::contains("(agency)"))
+                .and(predicate::str::contains("nobody").not()),
         );
+    // The board under --trust leaves it off with the same words (the scorecard crate's).
+    let o = jiebang(d)
+        .arg("board")
+        .arg(&card)
+        .arg("--trust")
+        .arg(d.join("agency.pub"))
+        .arg("--out")
+        .arg(d.join("site"))
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        all.contains("unsigned; a signature by one of the trusted keys is required: ")
+            && !all.contains("nobody")
+            && !all.contains("untrusted key"),
+        "{all}"
+    );
     jiebang(d)
         .arg("sign")
         .arg(&card)

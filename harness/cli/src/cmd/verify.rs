@@ -22,8 +22,10 @@ the scorecard pins is read. A pinned file that is not at hand here is `not-check
 summary line says so; the exit code is then still 0 unless --require-files is given. A pinned
 file that is not a regular file, or larger than the bound for its kind, fails its check.
 
-Exit codes: 0 every scorecard passed, 1 a check failed, 2 a file could not be read or is not a
-scorecard (a per-query `.log.jsonl` is read by `jiebang merge` and `run --resume`).")]
+Exit codes: 0 every scorecard passed, 1 a check failed (edited bytes, wrong id, bad or untrusted
+signature, a pinned file changed), 2 a file could not be read or is not a scorecard this build
+reads: not JSON, JSON of another shape (`{}`), no or an unknown `schema_version` (a per-query
+`.log.jsonl` is read by `jiebang merge` and `run --resume`).")]
 pub struct Args {
     /// Scorecard files to verify.
     #[arg(required = true)]
@@ -148,7 +150,26 @@ pub fn run(args: &Args, reg: &Registry) -> Result<bool> {
                 continue;
             }
         };
-        let checks = verify_one(path, &bytes, args, reg, trusted);
+        let checks = match verify_one(path, &bytes, args, reg, trusted) {
+            Ok(checks) => checks,
+            Err(e) => {
+                // JSON that is not a scorecard (`{}`, another tool's file) or one this build
+                // cannot read: an input error like a missing file, then exit 2.
+                unreadable.push(path.display().to_string());
+                if args.json {
+                    reports.push(serde_json::json!({
+                        "scorecard": path, "ok": false, "error": e.to_string(),
+                    }));
+                } else {
+                    println!(
+                        "{}: ERROR\n  {}",
+                        term(&path.display().to_string()),
+                        term(&e.to_string())
+                    );
+                }
+                continue;
+            }
+        };
         let passed = checks.iter().all(|c| c.status != "failed");
         all_ok &= passed;
         let missing = checks
@@ -202,28 +223,44 @@ pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Checks one scorecard; `Err` when the bytes are not a scorecard this build can read (not
+/// JSON, not the scorecard's shape, no or an unknown `schema_version`): exit 2, not 1.
 fn verify_one(
     path: &Path,
     bytes: &[u8],
     args: &Args,
     reg: &Registry,
     trusted: Option<&[PublicKey]>,
-) -> Vec<Check> {
+) -> Result<Vec<Check>, ScorecardError> {
     // Integrity first, without the trust list, so that a signature problem lands on the
     // signature row.
     let v = match verify_bytes(&path.display().to_string(), bytes, None) {
         Ok(v) => v,
+        Err(e @ (ScorecardError::Json { .. } | ScorecardError::SchemaVersion { .. })) => {
+            return Err(e);
+        }
         Err(e @ ScorecardError::BadSignature { .. }) => {
             // Bytes, schema and id were checked before the signature.
-            return vec![
+            return Ok(vec![
                 ok(
                     "integrity",
                     "canonical bytes, id matches the content".into(),
                 ),
                 failed("signature", e.to_string()),
-            ];
+            ]);
         }
-        Err(e) => return vec![failed("integrity", e.to_string())],
+        Err(e) => {
+            // Edited bytes or a wrong id fail integrity only when the file still has the
+            // scorecard's shape; JSON of another shape is not a scorecard at all.
+            if let Err(cause) = serde_json::from_slice::<Scorecard>(bytes) {
+                return Err(ScorecardError::Json {
+                    what: path.display().to_string(),
+                    kind: "scorecard",
+                    cause,
+                });
+            }
+            return Ok(vec![failed("integrity", e.to_string())]);
+        }
     };
     let mut checks = vec![ok("integrity", format!("canonical bytes, id {}", v.id))];
     let signature = check_signature(&v.signature, trusted);
@@ -231,7 +268,7 @@ fn verify_one(
     checks.push(signature);
     if !trusted_ok {
         // Nothing a scorecard that fails its signature or trust pins is read.
-        return checks;
+        return Ok(checks);
     }
     checks.push(check_suite(
         &v.scorecard,
@@ -249,7 +286,7 @@ fn verify_one(
         args.sut_dir.as_deref(),
         args.require_files,
     ));
-    checks
+    Ok(checks)
 }
 
 fn key_list(keys: &[PublicKey]) -> String {
