@@ -50,7 +50,19 @@ for (const el of document.querySelectorAll('*')) {
     }
   }
 }
+// The outermost elements reaching past the window's right edge, to say what is too wide.
+const wide = [];
+for (const el of document.querySelectorAll('body *')) {
+  if (wide.length >= 3) { break; }
+  const r = el.getBoundingClientRect();
+  if (r.right > window.innerWidth + 1 && !wide.some(w => w.el.contains(el))) {
+    const cls = el.getAttribute('class');
+    wide.push({el: el, name: '<' + el.tagName.toLowerCase() + (cls ? ' class="' + cls + '"' : '') +
+               '> ' + Math.round(r.width) + ' px'});
+  }
+}
 return {
+  wide: wide.map(w => w.name),
   broken: broken,
   charts: charts,
   declared: declared,
@@ -230,8 +242,10 @@ def check_page(driver, page, rel, shots):
             f"{probe['charts']} img.chart loaded but <body data-charts> says {declared}"
         )
     if probe["scrollWidth"] > probe["innerWidth"] + 1:
+        what = "; ".join(probe["wide"]) or "no element found"
         problems.append(
-            f"page is {probe['scrollWidth']} px wide, wider than the {probe['innerWidth']} px window"
+            f"page is {probe['scrollWidth']} px wide, wider than the {probe['innerWidth']} px "
+            f"window (reaching past it: {what})"
         )
     if probe["injected"]:
         problems.append("window.__jiebang_injected is defined: text from a unit ran as script")
