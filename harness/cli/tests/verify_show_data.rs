@@ -105,26 +105,27 @@ fn verify_of_json_that_is_not_a_scorecard_exits_2() {
         .args(["verify", "--help"])
         .assert()
         .success()
-        .stdout(predicate::str::contains(
-            "2 a file could not be read or is not a scorecard",
-        ));
+        .stdout(
+            predicate::str::contains("2 a file could not be read or is not a").and(
+                predicate::str::contains("JSON without a scorecard's fields (`{}`"),
+            ),
+        );
     let good = write(d, "good.scorecard.json", golden());
     let cases = [
-        ("empty.json", "{}\n", "field `schema_version` is missing"),
+        (
+            "empty.json",
+            "{}\n",
+            "not a scorecard: JSON without the fields `schema_version`",
+        ),
         (
             "other.json",
             "{\"name\":\"x\",\"version\":3}\n",
-            "schema_version",
+            "not a scorecard",
         ),
         (
             "shape.json",
             "{\"id\":\"x\",\"schema_version\":1}\n",
-            "not a valid scorecard",
-        ),
-        (
-            "cut.json",
-            "{\"schema_version\":1,\"pins\":",
-            "not a valid scorecard",
+            "JSON without the fields `pins`, `run`, `metrics`",
         ),
     ];
     for (name, text, says) in cases {
@@ -150,8 +151,13 @@ fn verify_of_json_that_is_not_a_scorecard_exits_2() {
             .code(2)
             .stdout(predicate::str::contains("\"ok\": true").and(predicate::str::contains(says)));
     }
-    // A scorecard that fails a check stays 1.
+    // A scorecard that fails a check stays 1: damaged (cut short, no longer JSON) or edited.
     let text = std::fs::read_to_string(&good).unwrap();
+    let cut = d.join("cut.scorecard.json");
+    std::fs::write(&cut, &text[..text.len() / 2]).unwrap();
+    jiebang(d).arg("verify").arg(&cut).assert().code(1).stdout(
+        predicate::str::contains("REJECTED").and(predicate::str::contains("not a valid scorecard")),
+    );
     std::fs::write(
         &good,
         text.replacen("\"answered\":99", "\"answered\":98", 1),

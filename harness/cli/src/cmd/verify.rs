@@ -22,9 +22,9 @@ the scorecard pins is read. A pinned file that is not at hand here is `not-check
 summary line says so; the exit code is then still 0 unless --require-files is given. A pinned
 file that is not a regular file, or larger than the bound for its kind, fails its check.
 
-Exit codes: 0 every scorecard passed, 1 a check failed (edited bytes, wrong id, bad or untrusted
-signature, a pinned file changed), 2 a file could not be read or is not a scorecard this build
-reads: not JSON, JSON of another shape (`{}`), no or an unknown `schema_version` (a per-query
+Exit codes: 0 every scorecard passed, 1 a check failed (a damaged or edited file, a wrong id, a
+bad or untrusted signature, a pinned file changed), 2 a file could not be read or is not a
+scorecard: not JSON, or JSON without a scorecard's fields (`{}`, another tool's file; a per-query
 `.log.jsonl` is read by `jiebang merge` and `run --resume`).")]
 pub struct Args {
     /// Scorecard files to verify.
@@ -158,13 +158,13 @@ pub fn run(args: &Args, reg: &Registry) -> Result<bool> {
                 unreadable.push(path.display().to_string());
                 if args.json {
                     reports.push(serde_json::json!({
-                        "scorecard": path, "ok": false, "error": e.to_string(),
+                        "scorecard": path, "ok": false, "error": e,
                     }));
                 } else {
                     println!(
                         "{}: ERROR\n  {}",
                         term(&path.display().to_string()),
-                        term(&e.to_string())
+                        term(&e)
                     );
                 }
                 continue;
@@ -223,22 +223,45 @@ pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Checks one scorecard; `Err` when the bytes are not a scorecard this build can read (not
-/// JSON, not the scorecard's shape, no or an unknown `schema_version`): exit 2, not 1.
+/// The top-level fields every scorecard has: JSON without one of them is not a scorecard (a
+/// file of another tool, `{}`), an input error, rather than a scorecard that fails a check.
+const SCORECARD_FIELDS: [&str; 5] = ["schema_version", "id", "pins", "run", "metrics"];
+
+/// `Err` when `bytes` are a JSON object without a scorecard's top-level fields. Bytes that are
+/// not JSON at all (a damaged scorecard) are left to the integrity check.
+fn not_a_scorecard(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(bytes) else {
+        return Ok(());
+    };
+    let missing: Vec<&str> = SCORECARD_FIELDS
+        .into_iter()
+        .filter(|f| !map.contains_key(*f))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{}: not a scorecard: JSON without the field{} `{}` (every scorecard has {})",
+        path.display(),
+        if missing.len() == 1 { "" } else { "s" },
+        missing.join("`, `"),
+        SCORECARD_FIELDS.map(|f| format!("`{f}`")).join(", ")
+    ))
+}
+
+/// Checks one scorecard; `Err` when the file is JSON but not a scorecard (exit 2, not 1).
 fn verify_one(
     path: &Path,
     bytes: &[u8],
     args: &Args,
     reg: &Registry,
     trusted: Option<&[PublicKey]>,
-) -> Result<Vec<Check>, ScorecardError> {
+) -> Result<Vec<Check>, String> {
+    not_a_scorecard(path, bytes)?;
     // Integrity first, without the trust list, so that a signature problem lands on the
     // signature row.
     let v = match verify_bytes(&path.display().to_string(), bytes, None) {
         Ok(v) => v,
-        Err(e @ (ScorecardError::Json { .. } | ScorecardError::SchemaVersion { .. })) => {
-            return Err(e);
-        }
         Err(e @ ScorecardError::BadSignature { .. }) => {
             // Bytes, schema and id were checked before the signature.
             return Ok(vec![
@@ -249,18 +272,7 @@ fn verify_one(
                 failed("signature", e.to_string()),
             ]);
         }
-        Err(e) => {
-            // Edited bytes or a wrong id fail integrity only when the file still has the
-            // scorecard's shape; JSON of another shape is not a scorecard at all.
-            if let Err(cause) = serde_json::from_slice::<Scorecard>(bytes) {
-                return Err(ScorecardError::Json {
-                    what: path.display().to_string(),
-                    kind: "scorecard",
-                    cause,
-                });
-            }
-            return Ok(vec![failed("integrity", e.to_string())]);
-        }
+        Err(e) => return Ok(vec![failed("integrity", e.to_string())]),
     };
     let mut checks = vec![ok("integrity", format!("canonical bytes, id {}", v.id))];
     let signature = check_signature(&v.signature, trusted);
