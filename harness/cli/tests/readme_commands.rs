@@ -212,6 +212,7 @@ fn build_examples() -> PathBuf {
         .args([
             "build",
             "--quiet",
+            "--locked",
             "--workspace",
             "--examples",
             "--manifest-path",
