@@ -26,10 +26,11 @@ fn read(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
-/// Runs the demo on the suites matching `only`; returns its stderr.
+/// Runs the demo on the suites matching `only` (not `--quiet`: the progress lines are what
+/// these tests read); returns its stderr.
 fn demo(data: &Path, out: &Path, only: &str) -> String {
     let o = jiebang(data)
-        .args(["--quiet", "demo", "--only", only, "--out"])
+        .args(["demo", "--only", only, "--out"])
         .arg(out)
         .output()
         .unwrap();
@@ -134,4 +135,33 @@ fn a_demo_progress_line_is_the_run_command_that_makes_the_same_scorecard() {
     ] {
         assert_eq!(a["pins"][pin], b["pins"][pin], "pins.{pin}");
     }
+}
+
+#[test]
+fn a_quiet_demo_prints_no_progress_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (tmp.path().join("data"), tmp.path().join("demo"));
+    // Twice: the second run also clears the first one's files, which it says only when not quiet.
+    for round in 0..2 {
+        let o = jiebang(&data)
+            .args([
+                "--quiet",
+                "demo",
+                "--only",
+                "medical-imaging/case-detection",
+                "--out",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{stderr}");
+        assert_eq!(stderr, "", "run {round}: --quiet printed on stderr");
+        assert!(String::from_utf8_lossy(&o.stdout).contains("wrote 1 scorecards"));
+    }
+    let loud = demo(&data, &out, "medical-imaging/case-detection");
+    assert!(
+        loud.contains("removed ") && loud.contains("[1/1] jiebang run "),
+        "{loud}"
+    );
 }

@@ -95,6 +95,82 @@ fn show_takes_several_files_and_names_round_shard_and_non_scorecards() {
     );
 }
 
+/// JSON that is not a scorecard is bad input (exit 2, as `verify --help` says), told apart from a
+/// scorecard that fails its checks (exit 1).
+#[test]
+fn verify_of_json_that_is_not_a_scorecard_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    jiebang(d)
+        .args(["verify", "--help"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("2 a file could not be read or is not a").and(
+                predicate::str::contains("JSON without a scorecard's fields (`{}`"),
+            ),
+        );
+    let good = write(d, "good.scorecard.json", golden());
+    let cases = [
+        (
+            "empty.json",
+            "{}\n",
+            "not a scorecard: JSON without the fields `schema_version`",
+        ),
+        (
+            "other.json",
+            "{\"name\":\"x\",\"version\":3}\n",
+            "not a scorecard",
+        ),
+        (
+            "shape.json",
+            "{\"id\":\"x\",\"schema_version\":1}\n",
+            "JSON without the fields `pins`, `run`, `metrics`",
+        ),
+    ];
+    for (name, text, says) in cases {
+        let p = d.join(name);
+        std::fs::write(&p, text).unwrap();
+        jiebang(d)
+            .arg("verify")
+            .arg(&p)
+            .assert()
+            .code(2)
+            .stdout(
+                predicate::str::contains(format!("{name}: ERROR"))
+                    .and(predicate::str::contains(says))
+                    .and(predicate::str::contains("REJECTED").not()),
+            )
+            .stderr(predicate::str::contains("could not be read as scorecards"));
+        // With a real scorecard beside it: still 2, and the good one is still checked.
+        jiebang(d)
+            .args(["verify", "--json"])
+            .arg(&good)
+            .arg(&p)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::contains("\"ok\": true").and(predicate::str::contains(says)));
+    }
+    // A scorecard that fails a check stays 1: damaged (cut short, no longer JSON) or edited.
+    let text = std::fs::read_to_string(&good).unwrap();
+    let cut = d.join("cut.scorecard.json");
+    std::fs::write(&cut, &text[..text.len() / 2]).unwrap();
+    jiebang(d).arg("verify").arg(&cut).assert().code(1).stdout(
+        predicate::str::contains("REJECTED").and(predicate::str::contains("not a valid scorecard")),
+    );
+    std::fs::write(
+        &good,
+        text.replacen("\"answered\":99", "\"answered\":98", 1),
+    )
+    .unwrap();
+    jiebang(d)
+        .arg("verify")
+        .arg(&good)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("id mismatch"));
+}
+
 /// Every format of `show` is a whole document ending its last line: one scorecard's JSON is
 /// the scorecard itself, several are an array.
 #[test]
@@ -161,8 +237,30 @@ fn verify_trust_rows_and_secret_key() {
                 .and(predicate::str::contains(
                     "signature  failed       unsigned; --trust requires a signature by one of: ",
                 ))
-                .and(predicate::str::contains("(agency)")),
+                .and(predicate::str::contains("(agency)"))
+                .and(predicate::str::contains("nobody").not()),
         );
+    // The board under --trust leaves it off with the same words (the scorecard crate's).
+    let o = jiebang(d)
+        .arg("board")
+        .arg(&card)
+        .arg("--trust")
+        .arg(d.join("agency.pub"))
+        .arg("--out")
+        .arg(d.join("site"))
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        all.contains("unsigned; a signature by one of the trusted keys is required: ")
+            && !all.contains("nobody")
+            && !all.contains("untrusted key"),
+        "{all}"
+    );
     jiebang(d)
         .arg("sign")
         .arg(&card)

@@ -66,6 +66,12 @@ pub enum ScorecardError {
         /// Why verification failed.
         reason: String,
     },
+    /// Trusted keys were given but the scorecard carries no signature.
+    #[error("unsigned; a signature by one of the trusted keys is required: {trusted}")]
+    Unsigned {
+        /// The trusted keys, comma separated.
+        trusted: String,
+    },
     /// The signature verifies but the key is not among the trusted keys.
     #[error("signed by untrusted key {public_key} ({signer}); trusted keys: {trusted}")]
     UntrustedKey {

@@ -167,11 +167,7 @@ fn check_signature(
 ) -> Result<SignatureCheck, ScorecardError> {
     let Some(sig) = &sc.signature else {
         if let Some(t) = trusted {
-            return Err(ScorecardError::UntrustedKey {
-                public_key: "(none: the scorecard is unsigned)".into(),
-                signer: "nobody".into(),
-                trusted: list(t),
-            });
+            return Err(ScorecardError::Unsigned { trusted: list(t) });
         }
         return Ok(SignatureCheck::Unsigned);
     };

@@ -75,7 +75,12 @@ fn untrusted_and_forged_signatures_are_rejected() {
         SignatureCheck::ValidUnchecked { .. }
     ));
     // With a trust list, unsigned scorecards are refused.
-    assert!(verify_bytes("x", &sealed(None), Some(&[agency.public()])).is_err());
+    let err = verify_bytes("x", &sealed(None), Some(&[agency.public()])).unwrap_err();
+    assert!(matches!(err, ScorecardError::Unsigned { .. }), "{err}");
+    assert!(
+        err.to_string().starts_with("unsigned; ") && !err.to_string().contains("nobody"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -106,12 +106,14 @@ pub fn run(args: &Args, reg: &Registry, quiet: bool) -> Result<bool> {
     }
     let mut cards: Vec<(String, Scorecard)> = Vec::new();
     for (i, req) in plan.iter().enumerate() {
-        eprintln!(
-            "[{}/{}] jiebang run {}",
-            i + 1,
-            plan.len(),
-            crate::escape::terminal(&req.command_line())
-        );
+        if !quiet {
+            eprintln!(
+                "[{}/{}] jiebang run {}",
+                i + 1,
+                plan.len(),
+                crate::escape::terminal(&req.command_line())
+            );
+        }
         let w = run::execute(req, reg, quiet, false)
             .with_context(|| format!("demo run of {} with {}", req.suite, sut_text(&req.sut)))?;
         let name = w

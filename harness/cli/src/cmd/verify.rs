@@ -22,8 +22,10 @@ the scorecard pins is read. A pinned file that is not at hand here is `not-check
 summary line says so; the exit code is then still 0 unless --require-files is given. A pinned
 file that is not a regular file, or larger than the bound for its kind, fails its check.
 
-Exit codes: 0 every scorecard passed, 1 a check failed, 2 a file could not be read or is not a
-scorecard (a per-query `.log.jsonl` is read by `jiebang merge` and `run --resume`).")]
+Exit codes: 0 every scorecard passed, 1 a check failed (a damaged or edited file, a wrong id, a
+bad or untrusted signature, a pinned file changed), 2 a file could not be read or is not a
+scorecard: not JSON, or JSON without a scorecard's fields (`{}`, another tool's file; a per-query
+`.log.jsonl` is read by `jiebang merge` and `run --resume`).")]
 pub struct Args {
     /// Scorecard files to verify.
     #[arg(required = true)]
@@ -148,7 +150,26 @@ pub fn run(args: &Args, reg: &Registry) -> Result<bool> {
                 continue;
             }
         };
-        let checks = verify_one(path, &bytes, args, reg, trusted);
+        let checks = match verify_one(path, &bytes, args, reg, trusted) {
+            Ok(checks) => checks,
+            Err(e) => {
+                // JSON that is not a scorecard (`{}`, another tool's file) or one this build
+                // cannot read: an input error like a missing file, then exit 2.
+                unreadable.push(path.display().to_string());
+                if args.json {
+                    reports.push(serde_json::json!({
+                        "scorecard": path, "ok": false, "error": e,
+                    }));
+                } else {
+                    println!(
+                        "{}: ERROR\n  {}",
+                        term(&path.display().to_string()),
+                        term(&e)
+                    );
+                }
+                continue;
+            }
+        };
         let passed = checks.iter().all(|c| c.status != "failed");
         all_ok &= passed;
         let missing = checks
@@ -202,28 +223,56 @@ pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The top-level fields every scorecard has: JSON without one of them is not a scorecard (a
+/// file of another tool, `{}`), an input error, rather than a scorecard that fails a check.
+const SCORECARD_FIELDS: [&str; 5] = ["schema_version", "id", "pins", "run", "metrics"];
+
+/// `Err` when `bytes` are a JSON object without a scorecard's top-level fields. Bytes that are
+/// not JSON at all (a damaged scorecard) are left to the integrity check.
+fn not_a_scorecard(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(bytes) else {
+        return Ok(());
+    };
+    let missing: Vec<&str> = SCORECARD_FIELDS
+        .into_iter()
+        .filter(|f| !map.contains_key(*f))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{}: not a scorecard: JSON without the field{} `{}` (every scorecard has {})",
+        path.display(),
+        if missing.len() == 1 { "" } else { "s" },
+        missing.join("`, `"),
+        SCORECARD_FIELDS.map(|f| format!("`{f}`")).join(", ")
+    ))
+}
+
+/// Checks one scorecard; `Err` when the file is JSON but not a scorecard (exit 2, not 1).
 fn verify_one(
     path: &Path,
     bytes: &[u8],
     args: &Args,
     reg: &Registry,
     trusted: Option<&[PublicKey]>,
-) -> Vec<Check> {
+) -> Result<Vec<Check>, String> {
+    not_a_scorecard(path, bytes)?;
     // Integrity first, without the trust list, so that a signature problem lands on the
     // signature row.
     let v = match verify_bytes(&path.display().to_string(), bytes, None) {
         Ok(v) => v,
         Err(e @ ScorecardError::BadSignature { .. }) => {
             // Bytes, schema and id were checked before the signature.
-            return vec![
+            return Ok(vec![
                 ok(
                     "integrity",
                     "canonical bytes, id matches the content".into(),
                 ),
                 failed("signature", e.to_string()),
-            ];
+            ]);
         }
-        Err(e) => return vec![failed("integrity", e.to_string())],
+        Err(e) => return Ok(vec![failed("integrity", e.to_string())]),
     };
     let mut checks = vec![ok("integrity", format!("canonical bytes, id {}", v.id))];
     let signature = check_signature(&v.signature, trusted);
@@ -231,7 +280,7 @@ fn verify_one(
     checks.push(signature);
     if !trusted_ok {
         // Nothing a scorecard that fails its signature or trust pins is read.
-        return checks;
+        return Ok(checks);
     }
     checks.push(check_suite(
         &v.scorecard,
@@ -249,7 +298,7 @@ fn verify_one(
         args.sut_dir.as_deref(),
         args.require_files,
     ));
-    checks
+    Ok(checks)
 }
 
 fn key_list(keys: &[PublicKey]) -> String {
