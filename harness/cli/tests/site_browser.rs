@@ -83,10 +83,55 @@ struct Site {
     expect: Vec<&'static str>,
 }
 
-/// The site these tests open. When the demo round's site lands, this becomes
-/// `demo_round_site(dir)` (one line).
-fn site_under_test(dir: &Path) -> Site {
-    board_of_two_units(dir)
+/// The sites these tests open: the demo's own site (its rounds and runs, here for the
+/// medical-imaging suites, with the demo's hostile unit), the site of the sample rounds under
+/// results/rounds/ (every direction: the rounds the full demo builds), and a board of loose
+/// scorecards with a hostile name of its own.
+fn sites_under_test(dir: &Path) -> Vec<Site> {
+    vec![
+        demo_site(dir),
+        sample_rounds_site(dir),
+        board_of_two_units(dir),
+    ]
+}
+
+/// The demo's hostile unit (harness/cli/src/cmd/demo_round.rs).
+const DEMO_HOSTILE_UNIT: &str =
+    "<img src=x onerror=\"window.__jiebang_injected=1\"> Hostile Unit ../../etc";
+
+/// `jiebang demo --only medical-imaging`: its runs and its two rounds, published as one site.
+fn demo_site(dir: &Path) -> Site {
+    let root = dir.join("demo");
+    jiebang(dir)
+        .args(["--quiet", "demo", "--only", "medical-imaging", "--out"])
+        .arg(&root)
+        .assert()
+        .success();
+    Site {
+        root,
+        expect: vec![DEMO_HOSTILE_UNIT, "甲影像实验室 Jia Imaging Lab", "检出率"],
+    }
+}
+
+/// `jiebang board` of the sample rounds that ship under results/rounds/.
+fn sample_rounds_site(dir: &Path) -> Site {
+    let root = dir.join("sample-site");
+    jiebang(dir)
+        .args(["--quiet", "board"])
+        .arg(repo().join("results/rounds/2019-demo"))
+        .arg(repo().join("results/rounds/2020-demo"))
+        .arg("--out")
+        .arg(&root)
+        .assert()
+        .success();
+    Site {
+        root,
+        expect: vec![
+            DEMO_HOSTILE_UNIT,
+            "丙芯片 Bing Silicon",
+            "庚语音 Geng Voice",
+        ],
+    }
 }
 
 /// Two units on the medical-imaging case-detection suite, one of them with the hostile name
@@ -167,8 +212,15 @@ fn every_page_of_the_site_opens_cleanly_in_chromium() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let site = site_under_test(tmp.path());
-    let shots = screenshot_dir();
+    let all_shots = screenshot_dir();
+    for (i, site) in sites_under_test(tmp.path()).iter().enumerate() {
+        check_one(site, &all_shots.join(format!("site-{i}")));
+    }
+}
+
+/// Every page of `site` opens cleanly; one screenshot each under `shots`.
+fn check_one(site: &Site, shots: &Path) {
+    let shots = shots.to_path_buf();
     let o = check_site(&site.root, &shots, &site.expect);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     // One screenshot per page, each a PNG.

@@ -19,23 +19,14 @@ Examples:
   # A folder of scorecards (every *.scorecard.json inside it, subfolders included):
   jiebang board results/ --out board/
 
-  # A round: a folder with round.toml (round id, trusted keys, per direction the ranking
-  # indicator and the caps of 5 selected and 3 successful) is read by itself; several round
-  # folders make one site with each unit's history and the annual report:
-  jiebang board results/rounds/2020-r1 --out site/
-  jiebang board results/rounds/* --out site/
+  # Round folders run through `jiebang round` (round.toml, declarations.lock, units/): each
+  # is read through `jiebang round check`, and an entry that breaks a rule is left off with the
+  # finding; several rounds make one site with each unit's history and the annual report:
+  jiebang board results/rounds/2019-demo results/rounds/2020-demo --out site/
 
-round.toml:
-  schema_version = 1
-  round = \"2020-r1\"                     # the id runs were pinned with (--round)
-  title = \"2020 round 1\"                # optional
-  trusted_keys = [\"agency.pub\"]        # inside round.toml's folder; signatures required
-  require_sandbox = true                 # optional: only runs made with --sandbox count
-  [[direction]]
-  id = \"medical-imaging\"
-  ranking_indicator = \"imaging.detection_rate\"
-  selected = 5                           # optional, at most 5 (default)
-  successful = 3                         # optional, at most 3 and at most `selected`
+round.toml, the round folder and the rules: docs/ROUNDS.md (`jiebang round --help`). A folder
+with a round.toml but no declarations.lock is boarded without the declaration rules: its
+scorecards verified, other rounds, shards and (with require_sandbox) unsandboxed runs left off.
 
 Writes a static site to --out: index.html (rounds, directions, selection, units), one page per
 round and direction (directions/), per unit (units/), report.html and report.md (the annual

@@ -18,16 +18,22 @@ Writes to --out (default ./jiebang-demo):
   declarations/<direction>.toml             sample declarations scored against
   <suite>.<system>.accuracy.scorecard.json  one scorecard per suite and system
   <suite>.<system>.accuracy.log.jsonl       their per-query logs
+  rounds/2019-demo, rounds/2020-demo        the demo rounds: synthetic units (one per
+                                            direction certified by a demo agency's
+                                            fixed-seed key, one with a hostile name)
+                                            declared, run, submitted, `round check`ed
+  index.html, directions/, units/,          the site of the rounds and the runs above:
+  report.html, charts/, scorecards/         selection, ties, verdicts, curves, history,
+                                            the annual report (open index.html)
   leaderboard.md, .csv, .json               each indicator: measured [95% CI] vs
                                             declared levels vs national target
-  indicators.svg, indicators.png            the same as a chart
-  index.html                                a static page: the leaderboard and the chart
+  indicators.svg, indicators.png            the runs' indicators as one chart
 
 Example directions (docs/ADDING-A-DIRECTION.md) are addressable by every command but
 are not run here, so they stay off the demo leaderboard.
 
 Running the demo again into the same --out first removes the previous demo's
-scorecards, logs, leaderboard, charts and index.html there (only those files).
+scorecards, logs, site and rounds there (only those files and folders).
 
 Then: jiebang verify jiebang-demo/*.scorecard.json
       jiebang show jiebang-demo/*.scorecard.json")]

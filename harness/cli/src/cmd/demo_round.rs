@@ -180,7 +180,7 @@ fn rounds() -> Vec<DemoRound> {
                     name: DING,
                     direction: "nn-chip",
                     certified: false,
-                    runs: vec![acc("nn-chip/kernels@1", "test-bitflip", None)],
+                    runs: vec![acc("nn-chip/kernels@1", "kernels-test-bitflip", None)],
                 },
                 DemoUnit {
                     name: WU,
