@@ -115,14 +115,12 @@ fn toml_string(s: &str) -> String {
 /// One run of the parity suite into `out_dir`; returns the scorecard written.
 fn run(d: &Path, declaration: &Path, out_dir: &str, extra: &[&str]) -> PathBuf {
     jiebang(d)
-        .args([
-            "-q",
-            "run",
-            "--suite",
-            "example/parity",
-            "--sut",
-            "builtin:parity",
-        ])
+        .args(["-q", "run", "--suite", "example/parity"])
+        .args(if extra.contains(&"--sut") {
+            &[][..]
+        } else {
+            &["--sut", "builtin:parity"][..]
+        })
         .args(if extra.contains(&"--samples") {
             &[][..]
         } else {
@@ -291,7 +289,26 @@ fn a_round_from_init_to_a_passing_check_and_every_rejection() {
     let twin = run(d, &beta, "twin", &["--sign", "agency.key"]);
     let stdout = submit(d, &twin, 1);
     assert!(stdout.contains("unique: the same system as"), "{stdout}");
-    let own = run(d, &beta, "own", &["--sign", "agency.key", "--timeout", "7"]);
+    // Settings that do not change a system (a timeout) do not make it another one.
+    let retimed = run(
+        d,
+        &beta,
+        "retimed",
+        &["--sign", "agency.key", "--timeout", "7"],
+    );
+    let stdout = submit(d, &retimed, 1);
+    assert!(stdout.contains("unique: the same system as"), "{stdout}");
+    let own = run(
+        d,
+        &beta,
+        "own",
+        &[
+            "--sign",
+            "agency.key",
+            "--sut",
+            "builtin:parity-test-every-fourth-wrong",
+        ],
+    );
     submit(d, &own, 0);
 
     // Another suite hash: the round pins another revision than the one run.
@@ -455,22 +472,23 @@ fn a_round_that_allows_self_reported_entries_keeps_them_apart() {
         0,
     );
     assert!(stdout.contains("self-reported entries allowed"), "{stdout}");
-    for (unit, sign, timeout, class) in [
+    // Three units, each its own system: the built-in on a dataset of its own size.
+    for (unit, sign, samples, class) in [
         (
             "Certified Lab",
             Some("agency.key"),
-            "5",
+            "12",
             "certified, signed by Test Agency",
         ),
-        ("Unsigned Lab", None, "6", "(self-reported)"),
-        ("Untrusted Lab", Some("rogue.key"), "7", "(self-reported)"),
+        ("Unsigned Lab", None, "13", "(self-reported)"),
+        ("Untrusted Lab", Some("rogue.key"), "14", "(self-reported)"),
     ] {
         let frozen = declare(d, unit);
-        let mut extra = vec!["--timeout", timeout];
+        let mut extra = vec!["--samples", samples];
         if let Some(k) = sign {
             extra.extend(["--sign", k]);
         }
-        let card = run(d, &frozen, timeout, &extra);
+        let card = run(d, &frozen, samples, &extra);
         let stdout = submit(d, &card, 0);
         assert!(stdout.contains(class), "{unit}: {stdout}");
     }
@@ -509,4 +527,106 @@ fn a_run_on_generated_public_data_counts_only_where_the_round_allows_it() {
         "{stdout}"
     );
     assert!(stdout.contains("allow_generated_data = true"), "{stdout}");
+}
+
+#[test]
+fn look_alike_and_invisible_names_late_declarations_and_a_missing_lock_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    jiebang(d)
+        .args([
+            "-q",
+            "round",
+            "init",
+            "r",
+            "--round",
+            "r1",
+            "--direction",
+            "example",
+        ])
+        .args([
+            "--ranking-indicator",
+            "example.accuracy",
+            "--allow-generated-data",
+        ])
+        .assert()
+        .success();
+    let acme = declare(d, "Acme Parity");
+    // A name that reads as a frozen one is refused at declare.
+    let template = out(
+        jiebang(d).args(["round", "declare", "--template", "example"]),
+        0,
+    );
+    for (name, expect) in [
+        ("acme  parity", "white space"),
+        ("ACME-Parity", "reads as unit `Acme Parity`"),
+        ("Acme\u{200b}Parity", "U+200B"),
+        (&"x".repeat(201)[..], "at most 200"),
+    ] {
+        let file = d.join("lookalike.toml");
+        std::fs::write(
+            &file,
+            template.replace("\"Your Unit Name\"", &toml_string(name)),
+        )
+        .unwrap();
+        let o = jiebang(d)
+            .args(["round", "declare", "r"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(expect), "{name}: {stderr}");
+    }
+    // A run made before its declaration was frozen does not count.
+    let late_file = d.join("late.toml");
+    std::fs::write(
+        &late_file,
+        template.replace("\"Your Unit Name\"", "\"Late Lab\""),
+    )
+    .unwrap();
+    let early = {
+        jiebang(d)
+            .args([
+                "-q",
+                "run",
+                "--suite",
+                "example/parity",
+                "--sut",
+                "builtin:parity",
+            ])
+            .args(["--samples", SAMPLES, "--round", "r1", "--out", "early"])
+            .arg("--declaration")
+            .arg(&late_file)
+            .assert()
+            .success();
+        std::fs::read_dir(d.join("early"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().ends_with(".scorecard.json"))
+            .unwrap()
+    };
+    // Frozen "later": the clock of the freeze is set a day past the run.
+    let tomorrow = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 86_400;
+    jiebang(d)
+        .env("SOURCE_DATE_EPOCH", tomorrow.to_string())
+        .args(["round", "declare", "r"])
+        .arg(&late_file)
+        .assert()
+        .success();
+    let stdout = submit(d, &early, 1);
+    assert!(
+        stdout.contains("before the unit's declaration was frozen"),
+        "{stdout}"
+    );
+    // A good entry, then the lock goes missing: the board leaves every entry off (unfrozen).
+    let good = run(d, &acme, "good", &[]);
+    submit(d, &good, 0);
+    std::fs::rename(d.join("r/declarations.lock"), d.join("lock.bak")).unwrap();
+    let stdout = out(jiebang(d).args(["-q", "board", "r", "--out", "site"]), 1);
+    assert!(stdout.contains("(0 on the board, "), "{stdout}");
 }

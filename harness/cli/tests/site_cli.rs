@@ -40,7 +40,7 @@ fn verify_faces(d: &Path, round: &str) {
         ),
     )
     .unwrap();
-    let out = d.join("rounds").join(round).join("units/west");
+    let out = d.join("rounds").join(round).join("entries/west");
     jiebang(d)
         .args([
             "run",
@@ -65,7 +65,7 @@ fn verify_faces(d: &Path, round: &str) {
 }
 
 /// Runs `unit`'s system in `round` (with `extra` arguments) and puts its scorecard under
-/// `<round>/units/<folder>/`.
+/// `<round>/entries/<folder>/ (a round.toml and scorecards: the layout without declarations.lock)`.
 fn enter(
     d: &Path,
     unit: &str,
@@ -92,7 +92,7 @@ fn enter(
         c.args(["--sign", "agency.key"]);
     }
     c.assert().success();
-    let to = d.join("rounds").join(round).join("units").join(folder);
+    let to = d.join("rounds").join(round).join("entries").join(folder);
     std::fs::create_dir_all(&to).unwrap();
     for e in std::fs::read_dir(&out).unwrap() {
         let p = e.unwrap().path();
@@ -145,7 +145,7 @@ fn with_curve(d: &Path, round: &str) {
             metric: None,
         },
     );
-    let dir = d.join("rounds").join(round).join("units/west");
+    let dir = d.join("rounds").join(round).join("entries/west");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("golden.scorecard.json"),
@@ -378,7 +378,7 @@ fn a_site_of_two_rounds_links_everything_and_keeps_classes_apart() {
         std::fs::copy(from.join("keys/agency.pub"), to.join("keys/agency.pub")).unwrap();
         let mut n = 0;
         for folder in ["hostile", "west", "acme"] {
-            let Ok(dir) = std::fs::read_dir(from.join("units").join(folder)) else {
+            let Ok(dir) = std::fs::read_dir(from.join("entries").join(folder)) else {
                 continue;
             };
             for e in dir {

@@ -136,6 +136,45 @@ impl Ctx<'_> {
     }
 }
 
+/// The most characters a unit's name may have: names are shown in tables and charts.
+pub const MAX_UNIT_NAME_CHARS: usize = 200;
+
+/// Characters that change what a reader sees without showing themselves: zero-width and
+/// joiner characters, bidirectional controls, the soft hyphen and the byte-order mark. Two
+/// names that differ only by these would read as one unit.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00ad}' | '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
+/// Why a unit's name cannot stand as written, if it cannot: too long, a control or invisible
+/// character, or white space at its ends or doubled — each would let one organisation appear as
+/// several units, or a name break the tables it is shown in.
+pub fn unit_name_problem(name: &str) -> Option<String> {
+    let n = name.chars().count();
+    if n > MAX_UNIT_NAME_CHARS {
+        return Some(format!(
+            "the name has {n} characters; expected at most {MAX_UNIT_NAME_CHARS}"
+        ));
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control() || invisible(*c)) {
+        return Some(format!(
+            "the name holds U+{:04X}, a control or invisible character; expected a name as it is \
+             read (two names differing only by such characters would read as one unit)",
+            c as u32
+        ));
+    }
+    if name.trim() != name || name.contains("  ") {
+        return Some(
+            "the name has white space at an end or doubled; expected it as written once, \
+             single-spaced"
+                .into(),
+        );
+    }
+    None
+}
+
 impl Declaration {
     /// Reads (bounded: a regular file of at most [`crate::bounded::limit::TOML`] bytes of UTF-8)
     /// and validates a declaration file against the direction catalogues in `directions`.
@@ -177,6 +216,9 @@ impl Declaration {
                 &raw.unit,
                 "unit: expected the unit's name, found an empty string".into(),
             ));
+        }
+        if let Some(why) = unit_name_problem(raw.unit.get_ref()) {
+            return Err(cx.err(&raw.unit, format!("unit: {why}")));
         }
         let mut seen = std::collections::BTreeSet::new();
         let mut levels = Vec::new();

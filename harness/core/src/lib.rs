@@ -27,7 +27,9 @@ pub use dataset::{
     ManifestEntry, Move, Part, TRUTH_DIR, Truth, check_relative_path, convert_layout1,
     layout1_suite, sha256_file,
 };
-pub use declaration::{CustomIndicator, Declaration, DeclaredLevel};
+pub use declaration::{
+    CustomIndicator, Declaration, DeclaredLevel, MAX_UNIT_NAME_CHARS, unit_name_problem,
+};
 pub use direction::{
     DigestSpec, Direction, Indicator, MetricKind, MetricSpec, NATIONAL_SOURCE, NationalTarget,
 };

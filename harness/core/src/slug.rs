@@ -4,9 +4,10 @@
 use sha2::{Digest, Sha256};
 
 /// A file-name-safe, stable slug for a unit name: the name's ASCII letters and digits in lower
-/// case with runs of anything else as one `-` (at most 40 characters), then `-` and the first 8
-/// hex digits of the sha256 of the exact name, so two names never share a slug by spelling
-/// alone. A name with no ASCII letter or digit (e.g. Chinese) becomes `unit-` and the digits.
+/// case with runs of anything else as one `-` (at most 40 characters), then `-` and the first 32
+/// hex digits (128 bits) of the sha256 of the exact name, so that no one can find a second name
+/// with another unit's slug (a shorter digest was collided on purpose in review). A name with no
+/// ASCII letter or digit (e.g. Chinese) becomes `unit-` and the digits.
 pub fn unit_slug(name: &str) -> String {
     let mut base = String::new();
     for c in name.chars() {
@@ -20,12 +21,22 @@ pub fn unit_slug(name: &str) -> String {
         }
     }
     let base = base.trim_end_matches('-');
-    let hash = hex::encode(&Sha256::digest(name.as_bytes())[..4]);
+    let hash = hex::encode(&Sha256::digest(name.as_bytes())[..16]);
     if base.is_empty() {
         format!("unit-{hash}")
     } else {
         format!("{base}-{hash}")
     }
+}
+
+/// The key two unit names are compared by for look-alikes: the letters and digits of the name in
+/// lower case, everything else (spaces, punctuation, invisible characters) dropped — so "Acme
+/// Imaging", "acme imaging " and "Acme-Imaging" are one unit name to a reader.
+pub fn look_alike_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 #[cfg(test)]
@@ -35,11 +46,11 @@ mod tests {
     #[test]
     fn slugs_are_safe_stable_and_distinct() {
         let a = unit_slug("Acme Imaging Ltd.");
-        assert!(a.starts_with("acme-imaging-ltd-") && a.len() == "acme-imaging-ltd-".len() + 8);
+        assert!(a.starts_with("acme-imaging-ltd-") && a.len() == "acme-imaging-ltd-".len() + 32);
         assert_eq!(a, unit_slug("Acme Imaging Ltd."));
         assert_ne!(a, unit_slug("Acme Imaging Ltd"));
         let zh = unit_slug("北京某医疗科技有限公司");
-        assert!(zh.starts_with("unit-") && zh.len() == 13, "{zh}");
+        assert!(zh.starts_with("unit-") && zh.len() == 37, "{zh}");
         for hostile in [
             "../../etc/passwd",
             "<script>alert(1)</script>",
@@ -52,7 +63,22 @@ mod tests {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{s}"
             );
-            assert!(!s.starts_with('-') && !s.is_empty() && s.len() <= 49, "{s}");
+            assert!(!s.starts_with('-') && !s.is_empty() && s.len() <= 73, "{s}");
         }
+    }
+
+    #[test]
+    fn look_alikes_share_a_key() {
+        let k = look_alike_key("Acme Imaging");
+        for n in [
+            "acme imaging ",
+            "Acme-Imaging",
+            "Acme\u{200b}Imaging",
+            "ACME  IMAGING",
+        ] {
+            assert_eq!(look_alike_key(n), k, "{n}");
+        }
+        assert_ne!(look_alike_key("Acme Imagine"), k);
+        assert_eq!(look_alike_key("甲 影像"), look_alike_key("甲影像"));
     }
 }

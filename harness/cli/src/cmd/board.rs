@@ -25,8 +25,9 @@ Examples:
   jiebang board results/rounds/2019-demo results/rounds/2020-demo --out site/
 
 round.toml, the round folder and the rules: docs/ROUNDS.md (`jiebang round --help`). A folder
-with a round.toml but no declarations.lock is boarded without the declaration rules: its
-scorecards verified, other rounds, shards and (with require_sandbox) unsandboxed runs left off.
+with a round.toml but neither units/ nor declarations.lock (scorecards beside round.toml) is
+boarded without the round rules: its scorecards verified, other rounds, shards and (with
+require_sandbox) unsandboxed runs left off.
 
 Writes a static site to --out: index.html (rounds, directions, selection, units), one page per
 round and direction (directions/), per unit (units/), report.html and report.md (the annual
@@ -176,11 +177,15 @@ struct Source {
     inputs: Vec<PathBuf>,
 }
 
-/// Whether `p` is a round folder run through `jiebang round`: `round.toml` with
-/// `declarations.lock` beside it. Its entries are what `round check` passes; a folder with a
-/// `round.toml` and scorecards alone is boarded without the declaration rules.
+/// Whether `p` is a round folder run through `jiebang round`: `round.toml` with `units/` or
+/// `declarations.lock` (even a dangling link) beside it. Its entries are what `round check`
+/// passes — a missing lock leaves every entry unfrozen, so off the board. A folder with a
+/// `round.toml` and scorecards alone (no `units/`) is boarded without the round rules.
 fn is_round_folder(p: &Path) -> bool {
-    p.is_dir() && p.join(round::ROUND_FILE).is_file() && p.join(round::LOCK_FILE).is_file()
+    p.is_dir()
+        && p.join(round::ROUND_FILE).is_file()
+        && (p.join(round::UNITS_DIR).exists()
+            || std::fs::symlink_metadata(p.join(round::LOCK_FILE)).is_ok())
 }
 
 /// A round folder as the site publishes it: the submissions that pass every rule of `round

@@ -27,7 +27,12 @@ impl RoundFigures {
     fn add(&mut self, e: &SiteEntry) {
         match e.class {
             EntryClass::Certified { .. } => self.certified += 1,
-            EntryClass::SelfReported => self.self_reported += 1,
+            EntryClass::SelfReported => {
+                // A self-reported result is the unit's own word: it is listed, never counted
+                // as a target met.
+                self.self_reported += 1;
+                return;
+            }
         }
         let met = |v: &Option<jiebang_scorecard::Verdict>| {
             v.as_ref().is_some_and(|v| v.status == VerdictStatus::Met)
@@ -130,8 +135,8 @@ const HEAD: [&str; 8] = [
     "rounds 轮次",
     "entries 成绩",
     "measured 实测指标",
-    "national met 国家指标达标",
-    "own met 自定目标达标",
+    "national met (certified) 国家指标达标",
+    "own met (certified) 自定目标达标",
     "trend 趋势",
 ];
 
@@ -144,7 +149,8 @@ fn entries_text(f: &RoundFigures) -> String {
 
 const ABOUT: &str = "Per unit and year (the year of the round's closing date, else its opening \
 date, else of the runs): the rounds entered, the indicators measured, the national and own 2020 \
-targets met (each shown met by its 95% interval), and the trend of the share of national \
+targets met by certified entries (each shown met by its 95% interval; self-reported entries are \
+counted but never as targets met), and the trend of the share of national \
 targets met against the unit's previous round (up, down, same; — when there is none).";
 
 /// `report.html`.

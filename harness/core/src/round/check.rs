@@ -329,6 +329,25 @@ fn declaration(folder: &RoundFolder, s: &Submission) -> Vec<Finding> {
                 fr.file
             ),
         ),
+        // Frozen before testing: a run started on a day before its declaration was frozen was
+        // made before the claims were fixed (`started_at` is RFC 3339, `frozen_at` a day).
+        Some(fr)
+            if s.scorecard
+                .pins
+                .started_at
+                .get(..10)
+                .is_some_and(|d| d < fr.frozen_at.as_str()) =>
+        {
+            f(
+                "declaration",
+                format!(
+                    "run on {}, before the unit's declaration was frozen on {}: a declaration is \
+                 frozen before testing; run again",
+                    &s.scorecard.pins.started_at[..10],
+                    fr.frozen_at
+                ),
+            )
+        }
         Some(_) => Vec::new(),
     }
 }
@@ -398,8 +417,12 @@ pub(crate) fn frozen_files(folder: &RoundFolder) -> Vec<Finding> {
 fn system_key(s: &Submission) -> String {
     let sut = &s.scorecard.pins.sut;
     if sut.adapter == "builtin" {
-        let settings = serde_json::to_string(&s.scorecard.pins.settings).unwrap_or_default();
-        format!("builtin:{} with settings {settings}", sut.name)
+        // Timeouts, paths and concurrency do not change a built-in system; the dataset it ran
+        // on tells runs of it apart (a round that pins its dataset leaves one per built-in).
+        format!(
+            "builtin:{} on dataset {}",
+            sut.name, s.scorecard.pins.dataset.hash
+        )
     } else {
         format!("{}:{}", sut.adapter, sut.hash)
     }
@@ -442,10 +465,7 @@ pub(crate) fn unique(subs: &[&Submission]) -> Vec<Finding> {
                     first.file,
                     first.slug,
                     if s.scorecard.pins.sut.adapter == "builtin" {
-                        format!(
-                            "builtin:{} with the same settings",
-                            s.scorecard.pins.sut.name
-                        )
+                        format!("builtin:{} on the same dataset", s.scorecard.pins.sut.name)
                     } else {
                         format!("SUT sha256 {}…", short(&s.scorecard.pins.sut.hash))
                     }

@@ -57,6 +57,23 @@ pub fn declare(
             ),
         ));
     }
+    // Another name that reads as a frozen one (case, spaces, punctuation), or that shares its
+    // slug, would let one organisation hold two places or take another's folder.
+    let key = crate::slug::look_alike_key(&declaration.unit);
+    if let Some(other) = lock.entries.iter().find(|e| {
+        e.unit != declaration.unit
+            && (e.slug == slug || crate::slug::look_alike_key(&e.unit) == key)
+    }) {
+        return Err(CoreError::invalid(
+            file,
+            None,
+            format!(
+                "unit `{}` reads as unit `{}`, already frozen in this round ({}): declare \
+                 under that exact name, or under a name that reads differently",
+                declaration.unit, other.unit, other.file
+            ),
+        ));
+    }
     let rel = frozen_path(&slug, &declaration.direction);
     let frozen = Frozen {
         unit: declaration.unit.clone(),

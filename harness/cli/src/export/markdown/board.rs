@@ -180,8 +180,9 @@ fn selection(out: &mut String, p: &Selection) {
     out.push('\n');
 }
 
-/// The Markdown page.
-pub fn render(board: &Board<'_>, picks: &[Selection], title: &str) -> String {
+/// The Markdown page; `certified` when every entry of `board` is signed by a key the round
+/// trusts (only then is a signer's name shown).
+pub fn render(board: &Board<'_>, picks: &[Selection], title: &str, certified: bool) -> String {
     let mut out = format!("# {}\n\n", cell(title));
     out.push_str(
         "Verdicts are decided by each measurement's 95% confidence interval, never by the point \
@@ -195,13 +196,19 @@ pub fn render(board: &Board<'_>, picks: &[Selection], title: &str) -> String {
     for s in &board.suites {
         suite(&mut out, s);
     }
-    out.push_str("## Scorecards\n\n| scorecard | id | suite | unit | system | round | signed by |\n|---|---|---|---|---|---|---|\n");
+    out.push_str("## Scorecards\n\n| scorecard | id | suite | unit | system | round | certified by |\n|---|---|---|---|---|---|---|\n");
     for s in &board.suites {
         for e in &s.entries {
-            let signer =
-                e.sc.signature
-                    .as_ref()
-                    .map_or("unsigned".to_string(), |g| g.signer.clone());
+            // Only a key the round trusts names its holder: anyone can make a key with an
+            // agency's name, so an untrusted signature is shown by its key, not its name.
+            let signer = match (certified, &e.sc.signature) {
+                (true, Some(g)) => g.signer.clone(),
+                (_, Some(g)) => format!(
+                    "self-reported (untrusted key {}…)",
+                    g.public_key.chars().take(12).collect::<String>()
+                ),
+                (_, None) => "self-reported (unsigned)".to_string(),
+            };
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} |",

@@ -25,7 +25,7 @@ impl Exporter<Comparison> for Markdown {
 
 impl Exporter<BoardReport<'_>> for Markdown {
     fn export(&self, r: &BoardReport<'_>) -> Result<String> {
-        Ok(board::render(r.board, r.selection, r.title))
+        Ok(board::render(r.board, r.selection, r.title, false))
     }
 }
 
@@ -43,6 +43,7 @@ impl Exporter<SiteReport<'_>> for Markdown {
                 r.certified,
                 r.selection,
                 &format!("{title} — 认证结果 Certified results"),
+                true,
             ));
             if !r.self_reported.suites.is_empty() {
                 out.push('\n');
@@ -52,6 +53,7 @@ impl Exporter<SiteReport<'_>> for Markdown {
                     &format!(
                         "{title} — 自报结果 Self-reported results (not ranked with certified)"
                     ),
+                    false,
                 ));
             }
         }
