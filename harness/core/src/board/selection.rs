@@ -165,6 +165,7 @@ fn select_direction(rd: &RoundDirection, board: &Board<'_>) -> Selection {
             );
         }
     }
+    flag_tie_across_cap(&mut candidates, rd.selected);
     Selection {
         direction: rd.id.clone(),
         ranking_indicator: rd.ranking_indicator.clone(),
@@ -174,6 +175,36 @@ fn select_direction(rd: &RoundDirection, board: &Board<'_>) -> Selection {
         successful_cap: rd.successful,
         candidates,
         undeclared,
+    }
+}
+
+/// When the cap of `cap` selected falls inside a tie (units whose intervals overlap share a
+/// place), the data cannot say who is in: every unit of that place is told so, for the
+/// organizer to decide (a further test), instead of letting the order within the tie decide.
+fn flag_tie_across_cap(candidates: &mut [Candidate], cap: usize) {
+    let (Some(last_in), Some(first_out)) = (
+        candidates.get(cap.wrapping_sub(1)).and_then(|c| c.place),
+        candidates.get(cap).and_then(|c| c.place),
+    ) else {
+        return;
+    };
+    if last_in.place != first_out.place {
+        return;
+    }
+    for c in candidates
+        .iter_mut()
+        .filter(|c| c.place.is_some_and(|p| p.place == last_in.place))
+    {
+        let tie = format!(
+            "tied at place {} across the cap of {cap} selected: the intervals cannot order \
+             these units, so the organizer decides (e.g. by a further test)",
+            last_in.place
+        );
+        c.note = if c.note.is_empty() {
+            tie
+        } else {
+            format!("{}; {tie}", c.note)
+        };
     }
 }
 
@@ -230,6 +261,44 @@ mod tests {
             .map(|sc| (format!("{}.scorecard.json", sc.id.as_deref().unwrap()), sc))
             .collect();
         select_direction(rd, &Board::build(&named, &[]))
+    }
+
+    #[test]
+    fn a_tie_across_the_cap_is_named_for_the_organizer() {
+        // Six units tied at one value: the cap of 5 falls inside the tie.
+        let cards: Vec<Scorecard> = (0..6)
+            .map(|k| {
+                card(
+                    Some(&format!("T{k}")),
+                    Some(0.95),
+                    100,
+                    true,
+                    &format!("T{k}"),
+                )
+            })
+            .collect();
+        let s = pick(&cards, &direction(5, 3));
+        assert_eq!(s.candidates.iter().filter(|c| c.selected).count(), 5);
+        for c in &s.candidates {
+            assert!(
+                c.note.contains("across the cap of 5 selected"),
+                "{}",
+                c.note
+            );
+        }
+        // Distinct values: no tie at the cap, no such note.
+        let cards: Vec<Scorecard> = (0..6)
+            .map(|k| {
+                let u = format!("D{k}");
+                card(Some(&u), Some(0.99 - 0.01 * k as f64), 100, true, &u)
+            })
+            .collect();
+        let s = pick(&cards, &direction(5, 3));
+        assert!(
+            s.candidates
+                .iter()
+                .all(|c| !c.note.contains("across the cap"))
+        );
     }
 
     #[test]
