@@ -210,16 +210,10 @@ pub fn round_folder(dir: &Path, reg: &Registry) -> Result<(SiteRound, usize)> {
             });
             continue;
         }
-        let class = match &s.class {
-            round::EntryClass::Certified { signer } => EntryClass::Certified {
-                signer: signer.clone(),
-            },
-            round::EntryClass::SelfReported => EntryClass::SelfReported,
-        };
         entries.push(SiteEntry::new(
             dir.join(&s.file),
             s.scorecard.clone(),
-            class,
+            s.class.clone(),
         ));
     }
     // Findings on files that are not submissions (a frozen declaration, a stray file).

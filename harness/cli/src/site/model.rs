@@ -44,17 +44,8 @@ pub struct SiteEntry {
     pub class: EntryClass,
 }
 
-/// How far an entry is vouched for.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum EntryClass {
-    /// Signed by a key the round trusts.
-    Certified {
-        /// The trusted key's name.
-        signer: String,
-    },
-    /// Unsigned, or signed by a key the round does not trust.
-    SelfReported,
-}
+/// How far an entry is vouched for: the round's own classes.
+pub use jiebang_core::round::EntryClass;
 
 impl SiteEntry {
     /// An entry for `sc`: the unit from its declaration pin, else its system.
@@ -75,18 +66,7 @@ impl SiteEntry {
     /// The file stem of the scorecard on the site: suite id with `/` as `.`, `@version`, the
     /// mode and the scenario, if any (`medical-imaging.case-detection@1.accuracy`).
     pub fn stem(&self) -> String {
-        let p = &self.sc.pins;
-        let mut s = format!(
-            "{}@{}.{}",
-            p.suite.id.replace('/', "."),
-            p.suite.version,
-            self.sc.run.mode
-        );
-        if let Some(sc) = &self.sc.run.scenario {
-            s.push('.');
-            s.push_str(sc);
-        }
-        file_id(&s)
+        file_id(&jiebang_core::round::stem(&self.sc))
     }
 
     /// The scorecard id.

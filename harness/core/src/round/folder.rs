@@ -50,7 +50,7 @@ pub fn submission_path(slug: &str, sc: &Scorecard) -> String {
 }
 
 /// How an entry counts on the board.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EntryClass {
     /// Signed by a key in the round's trusted keys.
     Certified {
