@@ -103,6 +103,49 @@ def scenario(rng, n_cases, lesions_per_case, fp_per_case, dup_rate, tie_decimals
     return lesions, cands
 
 
+def overlap_scenario(rng, n_cases):
+    """Excluded findings that overlap included lesions and are listed before them (and
+    after them), with candidates inside both, inside the excluded finding only, and
+    elsewhere: the annotation order the issue found the crate sensitive to."""
+    lesions, cands = [], []
+    for case in range(n_cases):
+        case_lesions = []
+        for _ in range(1 + rng.poisson(1.0)):
+            center = rng.uniform(-150, 150, 3)
+            d = float(rng.uniform(4, 12))
+            inc = {"case": case, "center": [float(v) for v in center], "diameter": d,
+                   "kind": "included"}
+            if rng.random() < 0.7:
+                shift = rng.normal(0, d / 4, 3)
+                exc = {"case": case, "center": [float(v) for v in center + shift],
+                       "diameter": float(rng.choice([2.5 * d, -1.0])), "kind": "excluded"}
+                case_lesions += [exc, inc] if rng.random() < 0.7 else [inc, exc]
+                for _ in range(rng.integers(1, 4)):
+                    off = rng.normal(0, 1.2 * d, 3)
+                    cands.append({"case": case, "center": [float(v) for v in center + off],
+                                  "p": float(np.round(rng.beta(4, 2), 3))})
+            else:
+                case_lesions.append(inc)
+            if rng.random() < 0.75:
+                off = rng.normal(0, d / 5, 3)
+                cands.append({"case": case, "center": [float(v) for v in center + off],
+                              "p": float(np.round(rng.beta(5, 2), 3))})
+        lesions += case_lesions
+        for _ in range(rng.poisson(2.0)):
+            cands.append({"case": case, "center": [float(v) for v in rng.uniform(-150, 150, 3)],
+                          "p": float(np.round(rng.beta(2, 5), 3))})
+    return lesions, cands
+
+
+def add_case(cases, name, n_cases, lesions, cands):
+    gt, prob, exclude, counts = evaluate(n_cases, lesions, cands, 100)
+    fps, sens, thr = compute_froc(gt, prob, n_cases, exclude)
+    at = [f(np.interp(x, fps, sens)) for x in FP_RATES]
+    cases.append({"name": name, "cases": n_cases, "lesions": lesions, "candidates": cands,
+                  "counts": counts, "sensitivities": at, "cpm": f(np.mean(at)),
+                  "curve_fps": [f(v) for v in fps], "curve_sens": [f(v) for v in sens]})
+
+
 def main():
     rng = np.random.default_rng(16)
     cases = []
@@ -111,16 +154,17 @@ def main():
              ("sparse_60", 60, 0.4, 6.0, 0.1, 4, 59)]
     for name, n_cases, lpc, fpc, dup, dec, heavy in specs:
         lesions, cands = scenario(rng, n_cases, lpc, fpc, dup, dec, heavy)
-        gt, prob, exclude, counts = evaluate(n_cases, lesions, cands, 100)
-        fps, sens, thr = compute_froc(gt, prob, n_cases, exclude)
-        at = [f(np.interp(x, fps, sens)) for x in FP_RATES]
-        cases.append({"name": name, "cases": n_cases, "lesions": lesions, "candidates": cands,
-                      "counts": counts, "sensitivities": at, "cpm": f(np.mean(at)),
-                      "curve_fps": [f(v) for v in fps], "curve_sens": [f(v) for v in sens]})
+        add_case(cases, name, n_cases, lesions, cands)
+    # A separate stream, so the cases above stay as they were.
+    overlap_rng = np.random.default_rng(1614)
+    for name, n_cases in [("overlap_excluded_first_20", 20), ("overlap_excluded_first_8", 8)]:
+        lesions, cands = overlap_scenario(overlap_rng, n_cases)
+        add_case(cases, name, n_cases, lesions, cands)
     write_fixture("froc_luna16", "LUNA16 evaluation script (transcribed) + scikit-learn roc_curve "
                   "+ numpy.interp", ["scikit-learn", "numpy"],
                   "maxNumberOfCADMarks=100; hit if squared distance < (diameter/2)^2 (diameter<0 -> 10 "
-                  "mm); duplicates and excluded-finding hits ignored; fps = fpr*(#FP)/cases, sens = "
+                  "mm); duplicates and excluded-finding hits ignored (included lesions matched first, "
+                  "whatever the annotation order); fps = fpr*(#FP)/cases, sens = "
                   "tpr*detected/lesions; sensitivity at 1/8..8 FP/case by numpy.interp; CPM their "
                   "mean. curve_* is roc_curve's (drop_intermediate=True) curve", cases)
 

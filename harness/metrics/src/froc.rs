@@ -13,7 +13,9 @@
 //!    positive (a candidate can hit several lesions); the lesion enters the analysis once,
 //!    with the highest probability among its hits. An included lesion without hits counts in
 //!    the denominator only.
-//! 4. Candidates that hit an *excluded* finding (irrelevant finding) are ignored.
+//! 4. Candidates that hit an *excluded* finding (irrelevant finding) and no included lesion
+//!    are ignored, each once. Included lesions are matched before excluded findings (the
+//!    script lists them first), so the counts do not depend on the annotation order.
 //! 5. All other candidates are false positives.
 //! 6. For each distinct probability `t` (descending): sensitivity = lesions whose best hit
 //!    has probability ≥ `t` / all included lesions; FP rate = false positives with
@@ -186,9 +188,13 @@ fn match_candidates(
     for c in candidates {
         by_case[c.case].push(c);
     }
+    // Included lesions first, then excluded findings (LUNA16's collectNoduleAnnotations
+    // order), so a candidate inside both is a hit whatever the annotation order.
     let mut lesions_by_case: Vec<Vec<&Lesion>> = vec![Vec::new(); cases];
-    for l in lesions {
-        lesions_by_case[l.case].push(l);
+    for kind in [LesionKind::Included, LesionKind::Excluded] {
+        for l in lesions.iter().filter(|l| l.kind == kind) {
+            lesions_by_case[l.case].push(l);
+        }
     }
     let mut per_case = Vec::with_capacity(cases);
     let (mut ignored, mut duplicates) = (0, 0);
