@@ -69,8 +69,15 @@ pub fn ln_beta(a: f64, b: f64) -> f64 {
     }
 }
 
+/// `ln x`, given `x` and `y = 1 - x` (only the smaller of the two is exact for the caller):
+/// near 1 the logarithm is taken as `ln(1 - y)` so that the exact complement is used.
+fn ln_of(x: f64, y: f64) -> f64 {
+    if x > 0.5 { (-y).ln_1p() } else { x.ln() }
+}
+
 /// `ln( x^a (1-x)^b / (a B(a,b)) )`, the prefactor of the continued fraction for `I_x(a,b)`.
-/// `y` is `1 - x`, passed separately so the caller's exact complement is used.
+/// `y` is `1 - x`, passed separately: whichever of `x`, `y` is below 1/2 is taken as exact,
+/// so a bound near 0 keeps its relative precision when the roles of `x` and `y` are swapped.
 fn ln_front(a: f64, b: f64, x: f64, y: f64) -> f64 {
     if a >= 10.0 && b >= 10.0 {
         // Centre the powers at the mean x0 = a/(a+b) so that the large terms cancel
@@ -78,7 +85,7 @@ fn ln_front(a: f64, b: f64, x: f64, y: f64) -> f64 {
         let s = a + b;
         let x0 = a / s;
         let y0 = b / s;
-        let delta = x - x0;
+        let delta = if x <= 0.5 { x - x0 } else { y0 - y };
         let corr = stirling_remainder(s) - stirling_remainder(a) - stirling_remainder(b);
         0.5 * (a * b / s).ln() - LN_SQRT_2PI
             + corr
@@ -86,54 +93,45 @@ fn ln_front(a: f64, b: f64, x: f64, y: f64) -> f64 {
             + b * (-delta / y0).ln_1p()
             - a.ln()
     } else {
-        let ln_y = if x < 0.5 { (-x).ln_1p() } else { y.ln() };
-        a * x.ln() + b * ln_y - ln_beta(a, b) - a.ln()
+        a * ln_of(x, y) + b * ln_of(y, x) - ln_beta(a, b) - a.ln()
     }
 }
 
-/// Continued fraction of the incomplete beta function (modified Lentz), valid and fast for
-/// `x < (a+1)/(a+b+2)`.
-fn beta_continued_fraction(a: f64, b: f64, x: f64) -> Result<f64> {
+/// The continued fraction of `I_x(a, b) / front` (front from [`ln_front`]), valid and fast
+/// for `x < (a+1)/(a+b+2)`.
+///
+/// This is the even contraction of the classical fraction
+/// `1/(1 + d1/(1 + d2/(1 + ...)))` with `d(2m+1) = -(a+m)(a+b+m)x / ((a+2m)(a+2m+1))` and
+/// `d(2m) = m(b-m)x / ((a+2m-1)(a+2m))`: `1/(B1 + A2/(B2 + A3/(B3 + ...)))` with
+/// `B(m+1) = 1 + d(2m) + d(2m+1)` and `A(m+1) = -d(2m-1) d(2m)`, evaluated by modified Lentz.
+/// The only cancellation, in `1 + d(2m+1)` when `x` is near 1 and `a` is large, is done
+/// analytically: with `λ = a - (a+b)x`,
+/// `(a+2m)(a+2m+1)(1 + d(2m+1)) = a(3m+1) + 2m(2m+1) + λ(a+m) - m(a+m)x`,
+/// and `λ` is formed by the caller from whichever of `x`, `1 - x` is exact.
+fn beta_continued_fraction(a: f64, b: f64, x: f64, lambda: f64) -> Result<f64> {
     const TINY: f64 = 1e-300;
     const MAX_ITER: usize = 1_000_000;
-    let qab = a + b;
-    let qap = a + 1.0;
-    let qam = a - 1.0;
-    let mut c = 1.0;
-    let mut d = 1.0 - qab * x / qap;
-    if d.abs() < TINY {
-        d = TINY;
-    }
-    d = 1.0 / d;
-    let mut h = d;
+    let odd_plus_one = |m: f64| {
+        (a * (3.0 * m + 1.0) + 2.0 * m * (2.0 * m + 1.0) + lambda * (a + m) - m * (a + m) * x)
+            / ((a + 2.0 * m) * (a + 2.0 * m + 1.0))
+    };
+    let even = |m: f64| m * (b - m) * x / ((a + 2.0 * m - 1.0) * (a + 2.0 * m));
+    let odd = |m: f64| -(a + m) * (a + b + m) * x / ((a + 2.0 * m) * (a + 2.0 * m + 1.0));
+    let guard = |v: f64| if v.abs() < TINY { TINY } else { v };
+    // g = B1 + A2/(B2 + A3/(B3 + ...)); the fraction is 1/g.
+    let mut g = guard(odd_plus_one(0.0));
+    let mut c = g;
+    let mut d = 0.0;
     for m in 1..=MAX_ITER {
         let m = m as f64;
-        let m2 = 2.0 * m;
-        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        h *= d * c;
-        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        let del = d * c;
-        h *= del;
-        if (del - 1.0).abs() <= f64::EPSILON {
-            return Ok(h);
+        let b_term = odd_plus_one(m) + even(m);
+        let a_term = -odd(m - 1.0) * even(m);
+        d = 1.0 / guard(b_term + a_term * d);
+        c = guard(b_term + a_term / c);
+        let delta = c * d;
+        g *= delta;
+        if (delta - 1.0).abs() <= f64::EPSILON {
+            return Ok(1.0 / g);
         }
     }
     Err(MetricError::NoConvergence {
@@ -142,10 +140,21 @@ fn beta_continued_fraction(a: f64, b: f64, x: f64) -> Result<f64> {
     })
 }
 
+/// `λ = a - (a+b)x = (a+b)y - b`, formed from whichever of `x`, `y = 1 - x` is exact.
+fn lambda(a: f64, b: f64, x: f64, y: f64) -> f64 {
+    if x <= 0.5 {
+        a - (a + b) * x
+    } else {
+        (a + b) * y - b
+    }
+}
+
 /// The regularized incomplete beta function and its complement, `(I_x(a,b), 1 - I_x(a,b))`,
 /// each computed so that a small value keeps its relative precision.
 ///
-/// `a, b > 0`, `0 <= x <= 1`.
+/// `a, b > 0`, `0 <= x <= 1`. `x` is exact and so is `1 - x` when `x >= 1/2`; when `x < 1/2`
+/// the complement `1 - x` is rounded, so every quantity that `1 - x` would make
+/// ill-conditioned (its logarithm, `λ` of the continued fraction) is formed from `x`.
 pub fn beta_inc_pair(a: f64, b: f64, x: f64) -> Result<(f64, f64)> {
     if !(a > 0.0 && b > 0.0 && a.is_finite() && b.is_finite()) {
         return Err(MetricError::InvalidInput {
@@ -167,10 +176,12 @@ pub fn beta_inc_pair(a: f64, b: f64, x: f64) -> Result<(f64, f64)> {
     }
     let y = 1.0 - x;
     if x < (a + 1.0) / (a + b + 2.0) {
-        let v = ln_front(a, b, x, y).exp() * beta_continued_fraction(a, b, x)?;
+        let cf = beta_continued_fraction(a, b, x, lambda(a, b, x, y))?;
+        let v = ln_front(a, b, x, y).exp() * cf;
         Ok((v, 1.0 - v))
     } else {
-        let v = ln_front(b, a, y, x).exp() * beta_continued_fraction(b, a, y)?;
+        let cf = beta_continued_fraction(b, a, y, lambda(b, a, y, x))?;
+        let v = ln_front(b, a, y, x).exp() * cf;
         Ok((1.0 - v, v))
     }
 }

@@ -96,3 +96,58 @@ fn sample_sizes_match_reference_search() {
         );
     }
 }
+
+/// Clopper–Pearson ends at up to 10⁹ trials against exact 50-digit values (mpmath;
+/// fixture from scripts/golden/gen_clopper_pearson.py), to 12 significant digits.
+#[test]
+fn clopper_pearson_matches_exact_values_at_large_n() {
+    for c in cases("clopper_pearson_exact") {
+        let (x, n, conf) = (
+            num(&c, "successes"),
+            num(&c, "trials"),
+            num(&c, "confidence"),
+        );
+        let cp = clopper_pearson_interval(x, n, conf).unwrap();
+        let want = common::nums(&c, "clopper_pearson");
+        let ctx = format!("{x}/{n} at {conf}");
+        assert_close(cp.lo, want[0], &format!("clopper-pearson lo {ctx}"));
+        assert_close(cp.hi, want[1], &format!("clopper-pearson hi {ctx}"));
+    }
+}
+
+/// The same values to 14 significant digits: the precision the inverse is built for.
+#[test]
+fn clopper_pearson_keeps_14_digits_at_large_n() {
+    let mut worst = (0.0_f64, String::new());
+    for c in cases("clopper_pearson_exact") {
+        let (x, n, conf) = (
+            num(&c, "successes"),
+            num(&c, "trials"),
+            num(&c, "confidence"),
+        );
+        let cp = clopper_pearson_interval(x, n, conf).unwrap();
+        let want = common::nums(&c, "clopper_pearson");
+        for (end, got, want) in [("lo", cp.lo, want[0]), ("hi", cp.hi, want[1])] {
+            let err = if want == 0.0 {
+                got.abs()
+            } else {
+                ((got - want) / want).abs()
+            };
+            if err > 1e-14 {
+                eprintln!("{end} {x}/{n} at {conf}: got {got:e}, want {want:e}, rel {err:.1e}");
+            }
+            if err > worst.0 {
+                worst = (
+                    err,
+                    format!("{end} {x}/{n} at {conf}: got {got:e}, want {want:e}"),
+                );
+            }
+        }
+    }
+    assert!(
+        worst.0 <= 1e-14,
+        "worst relative error {:e}: {}",
+        worst.0,
+        worst.1
+    );
+}

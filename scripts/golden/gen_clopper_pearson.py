@@ -1,0 +1,104 @@
+"""Golden vectors for Clopper-Pearson intervals at large n, computed exactly with mpmath.
+
+The ends are Beta quantiles: lower = the alpha/2 quantile of Beta(x, n-x+1), upper = the
+1-alpha/2 quantile of Beta(x+1, n-x). mpmath's betainc (a hypergeometric series) is far too
+slow at n = 1e9, so the regularized incomplete beta is evaluated at 60 digits by its
+continued fraction (checked here against mpmath.betainc wherever that is fast) and inverted
+by Newton's method from SciPy's double-precision betaincinv until the step is below 1e-40.
+"""
+import mpmath as mp
+from scipy import special
+
+from common import write_fixture
+
+mp.mp.dps = 60
+
+TRIALS = [10, 1000, 10**6, 10**9]
+CONFIDENCES = ["0.9", "0.95", "0.99"]
+
+
+def log_front(a, b, x):
+    """ln( x^a (1-x)^b / (a B(a,b)) )."""
+    return a * mp.log(x) + b * mp.log1p(-x) - (mp.loggamma(a) + mp.loggamma(b)
+                                                - mp.loggamma(a + b)) - mp.log(a)
+
+
+def continued_fraction(a, b, x):
+    """The continued fraction of I_x(a,b) / front (modified Lentz, 60 digits)."""
+    tiny = mp.mpf(10) ** -200
+    eps = mp.mpf(10) ** -55
+    c = mp.mpf(1)
+    d = 1 - (a + b) * x / (a + 1)
+    d = 1 / (d if abs(d) > tiny else tiny)
+    h = d
+    m = 0
+    while True:
+        m += 1
+        for aa in (m * (b - m) * x / ((a - 1 + 2 * m) * (a + 2 * m)),
+                   -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 1 + 2 * m))):
+            d = 1 + aa * d
+            d = 1 / (d if abs(d) > tiny else tiny)
+            c = 1 + aa / c
+            if abs(c) < tiny:
+                c = tiny
+            delta = c * d
+            h *= delta
+        if abs(delta - 1) < eps:
+            return h
+
+
+def beta_inc(a, b, x):
+    """Regularized incomplete beta I_x(a, b) to about 50 digits."""
+    a, b, x = mp.mpf(a), mp.mpf(b), mp.mpf(x)
+    if x < (a + 1) / (a + b + 2):
+        return mp.exp(log_front(a, b, x)) * continued_fraction(a, b, x)
+    return 1 - mp.exp(log_front(b, a, 1 - x)) * continued_fraction(b, a, 1 - x)
+
+
+def density(a, b, x):
+    return mp.exp((a - 1) * mp.log(x) + (b - 1) * mp.log1p(-x)
+                  - (mp.loggamma(a) + mp.loggamma(b) - mp.loggamma(a + b)))
+
+
+def beta_quantile(a, b, q):
+    """The x with I_x(a, b) = q, by Newton's method from SciPy's estimate."""
+    a, b, q = mp.mpf(a), mp.mpf(b), mp.mpf(q)
+    x = mp.mpf(float(special.betaincinv(float(a), float(b), float(q))))
+    for _ in range(100):
+        step = (beta_inc(a, b, x) - q) / density(a, b, x)
+        x -= step
+        if abs(step) < mp.mpf(10) ** -40 * x:
+            return x
+    raise RuntimeError(f"Newton did not converge for a={a} b={b} q={q}")
+
+
+def self_check():
+    """The continued fraction agrees with mpmath.betainc where the latter is fast."""
+    for a, b, x in [(2, 999, "0.004"), (1, 1000, "1e-4"), (30, 40, "0.45"), (999, 2, "0.998"),
+                    (5, 96, "0.02"), (500, 501, "0.47")]:
+        want = mp.betainc(a, b, 0, mp.mpf(x), regularized=True)
+        got = beta_inc(a, b, mp.mpf(x))
+        assert abs(got - want) <= mp.mpf(10) ** -45 * abs(want), (a, b, x, got, want)
+
+
+def main():
+    self_check()
+    cases = []
+    for n in TRIALS:
+        for x in sorted(x for x in {0, 1, 3, 17, n // 2, n - 1, n} if x <= n):
+            for conf in CONFIDENCES:
+                alpha = 1 - mp.mpf(conf)
+                lo = mp.mpf(0) if x == 0 else beta_quantile(x, n - x + 1, alpha / 2)
+                hi = mp.mpf(1) if x == n else beta_quantile(x + 1, n - x, 1 - alpha / 2)
+                cases.append({"successes": x, "trials": n, "confidence": float(conf),
+                              "clopper_pearson": [float(lo), float(hi)],
+                              "clopper_pearson_50_digits": [mp.nstr(lo, 50), mp.nstr(hi, 50)]})
+    write_fixture("clopper_pearson_exact", "mpmath (60-digit continued fraction of the "
+                  "regularized incomplete beta, Newton-inverted)", ["mpmath", "scipy"],
+                  "Clopper-Pearson: lower = Beta(x, n-x+1) quantile at alpha/2 (0 at x = 0), upper = "
+                  "Beta(x+1, n-x) quantile at 1-alpha/2 (1 at x = n), alpha = 1 - confidence; "
+                  "clopper_pearson is the 50-digit value rounded to double", cases)
+
+
+if __name__ == "__main__":
+    main()
