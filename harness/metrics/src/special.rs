@@ -69,6 +69,26 @@ pub fn ln_beta(a: f64, b: f64) -> f64 {
     }
 }
 
+/// `ln(1 + u) - u` for `u > -1`, without the cancellation of the two terms for small `u`:
+/// with `t = u/(2+u)`, `ln(1+u) = 2 atanh t`, and `u - 2t = t·u`, so the result is
+/// `-t·u + 2(t³/3 + t⁵/5 + ...)`.
+fn ln_1p_minus(u: f64) -> f64 {
+    if u.abs() >= 0.5 {
+        return u.ln_1p() - u;
+    }
+    let t = u / (2.0 + u);
+    let t2 = t * t;
+    let mut power = t * t2;
+    let mut sum = 0.0;
+    let mut k = 3.0;
+    while power.abs() / k > 1e-18 * (t * u).abs() {
+        sum += power / k;
+        power *= t2;
+        k += 2.0;
+    }
+    -t * u + 2.0 * sum
+}
+
 /// `ln x`, given `x` and `y = 1 - x` (only the smaller of the two is exact for the caller):
 /// near 1 the logarithm is taken as `ln(1 - y)` so that the exact complement is used.
 fn ln_of(x: f64, y: f64) -> f64 {
@@ -82,15 +102,25 @@ fn ln_front(a: f64, b: f64, x: f64, y: f64) -> f64 {
     if a >= 10.0 && b >= 10.0 {
         // Centre the powers at the mean x0 = a/(a+b) so that the large terms cancel
         // analytically (the remaining Stirling part is exact up to the remainders).
+        // With δ = x - x0 the powers are a·ln(1 + δ/x0) + b·ln(1 - δ/y0); their linear
+        // parts aδ/x0 - bδ/y0 = sδ - sδ cancel exactly, so only the remainders
+        // ln(1+u) - u are summed, and δ carries the rounding residual of x0 = a/s.
+        // `e` is the rounding error of s (Knuth's two-sum), so a/(s+e) is the exact mean.
         let s = a + b;
+        let b_part = s - a;
+        let e = (a - (s - b_part)) + (b - b_part);
         let x0 = a / s;
         let y0 = b / s;
-        let delta = if x <= 0.5 { x - x0 } else { y0 - y };
+        let delta = if x <= 0.5 {
+            (x - x0) - (x0.mul_add(-s, a) - x0 * e) / s
+        } else {
+            (y0 - y) + (y0.mul_add(-s, b) - y0 * e) / s
+        };
         let corr = stirling_remainder(s) - stirling_remainder(a) - stirling_remainder(b);
         0.5 * (a * b / s).ln() - LN_SQRT_2PI
             + corr
-            + a * (delta / x0).ln_1p()
-            + b * (-delta / y0).ln_1p()
+            + a * ln_1p_minus(delta / x0)
+            + b * ln_1p_minus(-delta / y0)
             - a.ln()
     } else {
         a * ln_of(x, y) + b * ln_of(y, x) - ln_beta(a, b) - a.ln()
