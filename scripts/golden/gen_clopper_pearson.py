@@ -1,4 +1,6 @@
-"""Golden vectors for Clopper-Pearson intervals at large n, computed exactly with mpmath.
+"""Golden vectors for Clopper-Pearson intervals at large n (clopper_pearson_exact.json) and
+for the incomplete beta function at extreme parameters (beta_inc_exact.json), computed
+exactly with mpmath.
 
 The ends are Beta quantiles: lower = the alpha/2 quantile of Beta(x, n-x+1), upper = the
 1-alpha/2 quantile of Beta(x+1, n-x). mpmath's betainc (a hypergeometric series) is far too
@@ -6,7 +8,10 @@ slow at n = 1e9, so the regularized incomplete beta is evaluated at 60 digits by
 continued fraction (checked here against mpmath.betainc wherever that is fast) and inverted
 by Newton's method from SciPy's double-precision betaincinv until the step is below 1e-40.
 """
+import struct
+
 import mpmath as mp
+import numpy as np
 from scipy import special
 
 from common import write_fixture
@@ -81,8 +86,39 @@ def self_check():
         assert abs(got - want) <= mp.mpf(10) ** -45 * abs(want), (a, b, x, got, want)
 
 
+def bits(v):
+    """The IEEE-754 bit pattern of a double, as a decimal string: serde_json's default
+    float parsing is not correctly rounded, and one ulp of x near 1 moves I_x(a,b) a lot."""
+    return str(struct.unpack("<Q", struct.pack("<d", float(v)))[0])
+
+
+def incomplete_beta():
+    """I_x(a,b) and its complement at random a, b in [0.05, 1e9] (log-uniform, a third of
+    the a's small integers), x the Beta quantile of a random tail probability in
+    [1e-12, 0.49], on either side."""
+    rng = np.random.default_rng(1412)
+    cases = []
+    while len(cases) < 240:
+        a, b = 10 ** rng.uniform(-1.3, 9, 2)
+        if rng.random() < 0.3:
+            a = float(rng.integers(1, 21))
+        p = 10 ** rng.uniform(-12, -0.31)
+        x = float(special.betaincinv(a, b, p) if rng.random() < 0.5
+                  else special.betainccinv(a, b, p))
+        if not 0 < x < 1:
+            continue
+        value = beta_inc(a, b, mp.mpf(x))
+        cases.append({"a": bits(a), "b": bits(b), "x": bits(x), "lower": bits(value),
+                      "upper": bits(1 - value), "approx": [float(a), float(b), x, float(value)]})
+    write_fixture("beta_inc_exact", "mpmath (60-digit continued fraction of the regularized "
+                  "incomplete beta)", ["mpmath", "scipy", "numpy"],
+                  "lower = I_x(a,b), upper = 1 - I_x(a,b); a, b, x, lower, upper are IEEE-754 "
+                  "bit patterns (decimal strings); approx is for reading only", cases)
+
+
 def main():
     self_check()
+    incomplete_beta()
     cases = []
     for n in TRIALS:
         for x in sorted(x for x in {0, 1, 3, 17, n // 2, n - 1, n} if x <= n):

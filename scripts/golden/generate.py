@@ -12,6 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import gen_biometrics  # noqa: E402
 import gen_bootstrap  # noqa: E402
+import gen_clopper_pearson  # noqa: E402
 import gen_curves  # noqa: E402
 import gen_detection  # noqa: E402
 import gen_froc  # noqa: E402
@@ -25,6 +26,7 @@ import gen_unicode_tables  # noqa: E402
 def main():
     gen_unicode_tables.main()
     gen_proportion.main()
+    gen_clopper_pearson.main()
     gen_detection.main()
     gen_bootstrap.main()
     gen_froc.main()
