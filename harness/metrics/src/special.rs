@@ -453,6 +453,30 @@ mod tests {
     }
 
     #[test]
+    fn ln_1p_minus_keeps_relative_precision() {
+        // Away from 0 the plain difference is accurate; near 0 the series -u²/2 + u³/3 - ...
+        for &u in &[-0.9_f64, -0.5, -0.3, 0.2, 0.49, 0.5, 3.0] {
+            let want = f64::ln_1p(u) - u;
+            assert!(close(ln_1p_minus(u), want, 1e-14), "u = {u}");
+        }
+        for &u in &[1e-3_f64, -1e-3, 1e-6, -2e-9] {
+            // ln(1+u) - u = sum over k >= 2 of (-1)^(k+1) u^k / k; 12 terms are plenty here.
+            let want: f64 = (2..14).map(|k| -(-u).powi(k) / k as f64).rev().sum();
+            assert!(close(ln_1p_minus(u), want, 1e-15), "u = {u}");
+        }
+    }
+
+    #[test]
+    fn complement_near_zero_uses_the_exact_argument() {
+        // 1 - I_x(1, b) = (1-x)^b; x = 5e-9 lies above the mean 1/(b+1), so the fraction is
+        // taken in 1 - x, whose rounding would move the result by about 1e-8 relative.
+        let (x, b) = (5e-9, 1e9);
+        let (_, upper) = beta_inc_pair(1.0, b, x).unwrap();
+        let want = (b * (-x).ln_1p()).exp();
+        assert!(close(upper, want, 1e-14), "{upper:e} vs {want:e}");
+    }
+
+    #[test]
     fn beta_inc_known_values() {
         // I_x(1, 1) = x; I_x(a, 1) = x^a; I_x(1, b) = 1 - (1-x)^b
         let v = beta_inc(1.0, 1.0, 0.3).unwrap();
