@@ -22,7 +22,18 @@ fn jiebang(dir: &Path) -> Command {
 
 /// The golden card of `unit` measuring `value` (± 0.001) under `convention`, sealed into `dir`.
 fn card(dir: &Path, unit: &str, value: f64, convention: &str) -> PathBuf {
+    card_of_round(dir, unit, value, convention, None)
+}
+
+fn card_of_round(
+    dir: &Path,
+    unit: &str,
+    value: f64,
+    convention: &str,
+    round: Option<&str>,
+) -> PathBuf {
     let mut sc = golden();
+    sc.pins.round = round.map(str::to_string);
     sc.signature = None;
     sc.id = None;
     sc.pins.declaration = Some(DeclarationPin {
@@ -36,7 +47,7 @@ fn card(dir: &Path, unit: &str, value: f64, convention: &str) -> PathBuf {
     metric.value = Some(value);
     metric.ci95 = ind.ci95;
     metric.convention = Some(convention.into());
-    let path = dir.join(format!("{unit}.scorecard.json"));
+    let path = dir.join(format!("{unit}.{}.scorecard.json", round.unwrap_or("none")));
     std::fs::write(&path, seal(&mut sc, None).unwrap()).unwrap();
     path
 }
@@ -116,4 +127,63 @@ fn compare_refuses_and_the_board_ranks_each_convention_apart() {
             && page.contains(".imaging.detection_rate.c2."),
         "{page}"
     );
+}
+
+#[test]
+fn a_units_history_charts_each_convention_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Four rounds (one folder each) of one unit, two under each convention.
+    for (round, value, convention) in [
+        ("r1", 0.90, JIWER),
+        ("r2", 0.95, OTHER),
+        ("r3", 0.92, JIWER),
+        ("r4", 0.96, OTHER),
+    ] {
+        std::fs::create_dir_all(d.join(round).join("entries")).unwrap();
+        std::fs::write(
+            d.join(round).join("round.toml"),
+            format!(
+                "schema_version = 1\nround = \"{round}\"\ntitle = \"Round {round}\"\n\
+                 trusted_keys = []\n\n[[direction]]\nid = \"medical-imaging\"\n\
+                 ranking_indicator = \"imaging.detection_rate\"\n"
+            ),
+        )
+        .unwrap();
+        card_of_round(
+            &d.join(round).join("entries"),
+            "unit-a",
+            value,
+            convention,
+            Some(round),
+        );
+    }
+    jiebang(d)
+        .args([
+            "board",
+            "r1",
+            "r2",
+            "r3",
+            "r4",
+            "--allow-self-reported",
+            "--out",
+            "site",
+        ])
+        .assert()
+        .code(0);
+    let units: Vec<PathBuf> = std::fs::read_dir(d.join("site/units"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    assert_eq!(units.len(), 1, "{units:?}");
+    let page = std::fs::read_to_string(&units[0]).unwrap();
+    for k in [1, 2] {
+        assert!(
+            page.contains(&format!(".imaging.detection_rate.c{k}.")),
+            "chart {k}: {page}"
+        );
+        assert!(page.contains(&format!("(chart {k} of 2)")), "{page}");
+    }
+    assert!(page.contains("not comparable, so each is charted apart"));
 }
