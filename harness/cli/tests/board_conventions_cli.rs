@@ -109,6 +109,18 @@ fn compare_refuses_and_the_board_ranks_each_convention_apart() {
     assert!(tables[1].contains(&format!("convention {} (table 2 of 2", piped(OTHER))));
     assert_eq!(rows(tables[1]), ["1 unit-b"], "{md}");
 
+    // The JSON: two tables of the indicator, each naming its convention.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("site/leaderboard.json")).unwrap()).unwrap();
+    let conventions: Vec<&str> = json["rounds"][0]["suites"][0]["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["id"] == "imaging.detection_rate")
+        .map(|t| t["convention"].as_str().unwrap())
+        .collect();
+    assert_eq!(conventions, [JIWER, OTHER]);
+
     // The site: the same two tables, each with its own chart.
     let page =
         std::fs::read_to_string(d.join("site/directions/scorecards.medical-imaging.html")).unwrap();
