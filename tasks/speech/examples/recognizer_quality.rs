@@ -5,7 +5,7 @@
 //! `cargo run -p jiebang-speech --release --example recognizer_quality [-- --gemm] [-- --verbose]`
 
 use jiebang_accel::Device;
-use jiebang_metrics::speech::{Normalization, Tokenization, error_rate};
+use jiebang_metrics::speech::{CerSpaces, Normalization, Tokenization, WordSplit, error_rate};
 use jiebang_speech::audio::{Audio, decode_wav};
 use jiebang_speech::corpus;
 use jiebang_speech::dsp::noise::{NoiseKind, mix_at_snr, noise};
@@ -125,8 +125,10 @@ fn main() -> Result<(), String> {
                 .filter(|(r, h)| **r == h.as_str())
                 .count();
             let hyps: Vec<&str> = hyps.iter().map(String::as_str).collect();
-            let rate = error_rate(&refs, &hyps, tokenization, &Normalization::default())
-                .map_err(|e| e.to_string())?;
+            // As the suites score: Mandarin CER does not score spaces.
+            let n =
+                Normalization::default().with_conventions(WordSplit::AsciiSpace, CerSpaces::Skip);
+            let rate = error_rate(&refs, &hyps, tokenization, &n).map_err(|e| e.to_string())?;
             println!(
                 "| {lang} | {} | {} | {:.3} | {:.3} | {right}/{} | {:.1} |",
                 condition.label(),

@@ -114,7 +114,7 @@ fn truth(
             ))
             .into());
         }
-        if scoring::token_count(&row.text, protocol.language) == 0 {
+        if protocol.text().token_count(&row.text) == 0 {
             return Err(bad(
                 "field `text` holds no word or character once normalised; expected a non-empty transcript"
                     .into(),
@@ -200,7 +200,7 @@ impl Scorer for SpeechScorer {
                     .collect();
                 scoring::recognition(
                     &family,
-                    self.protocol.language,
+                    self.protocol.text(),
                     &self.scenarios,
                     &scored,
                     ctx.seed,
@@ -211,7 +211,7 @@ impl Scorer for SpeechScorer {
                     .iter()
                     .map(|(_, r, a)| (*r, a.and_then(|v| answer::intent(v).ok())))
                     .collect();
-                scoring::intents(self.protocol.language, &scored, ctx.seed)?
+                scoring::intents(self.protocol.text(), &scored, ctx.seed)?
             }
         };
         let timed: Vec<(f64, jiebang_core::Observed)> = rows

@@ -12,8 +12,8 @@ use jiebang_core::{CoreError, Observed, measure};
 use jiebang_metrics::bootstrap::{Units, percentile_interval, quantile_linear, resample_indices};
 use jiebang_metrics::proportion::clopper_pearson_interval;
 use jiebang_metrics::speech::{
-    EditCounts, Normalization, PUNCTUATION_UNICODE_VERSION, Tokenization, normalize, tokenize,
-    utterance_counts,
+    CerSpaces, EditCounts, Normalization, PUNCTUATION_UNICODE_VERSION, Tokenization, WordSplit,
+    normalize, tokenize, utterance_counts,
 };
 use jiebang_scorecard::{CiMethod, Metric};
 use std::collections::BTreeMap;
@@ -36,46 +36,80 @@ pub struct Reference {
     pub slots: BTreeMap<String, String>,
 }
 
-fn tokenization(language: Lang) -> Tokenization {
-    match language {
-        Lang::Zh => Tokenization::Characters,
-        Lang::En => Tokenization::Words,
+/// How a suite's text is scored: its language (words for English, characters for Mandarin)
+/// and the white-space conventions (jiwer's unless the suite names others).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextRules {
+    /// The language of the transcripts.
+    pub language: Lang,
+    /// How words are split and what is white space.
+    pub word_split: WordSplit,
+    /// Whether CER scores white space.
+    pub cer_spaces: CerSpaces,
+}
+
+impl TextRules {
+    /// `language` under jiwer's default conventions.
+    pub fn jiwer(language: Lang) -> Self {
+        Self {
+            language,
+            word_split: WordSplit::default(),
+            cer_spaces: CerSpaces::default(),
+        }
     }
-}
 
-/// The scoring convention of `language` as a signature (after sacrebleu's): normalisation
-/// steps, tokenisation, the Unicode version of the punctuation table, the metric code's
-/// version. Every WER/CER-derived metric carries it.
-pub fn convention(language: Lang) -> String {
-    let n = Normalization::default();
-    let steps: Vec<&str> = [
-        (n.fullwidth_to_halfwidth, "fullwidth"),
-        (n.lowercase, "lower"),
-        (n.remove_punctuation, "punct"),
-    ]
-    .into_iter()
-    .filter_map(|(on, name)| on.then_some(name))
-    .collect();
-    let tok = match tokenization(language) {
-        Tokenization::Characters => "tok:char|spaces:skip",
-        Tokenization::Words => "tok:word",
-        Tokenization::Mixed => "tok:mixed",
-    };
-    format!(
-        "norm:{}|{tok}|unicode:{PUNCTUATION_UNICODE_VERSION}|jiebang-metrics:{}",
-        if steps.is_empty() {
-            "none".to_string()
-        } else {
-            steps.join("+")
-        },
-        jiebang_metrics::VERSION
-    )
-}
+    /// The normalisation (all steps on) under these conventions.
+    pub fn normalization(&self) -> Normalization {
+        Normalization::default().with_conventions(self.word_split, self.cer_spaces)
+    }
 
-/// The scored tokens of `text` once normalised.
-pub fn token_count(text: &str, language: Lang) -> usize {
-    let n = normalize(text, &Normalization::default());
-    tokenize(&n, tokenization(language)).len()
+    /// Words for English, characters for Mandarin.
+    pub fn tokenization(&self) -> Tokenization {
+        match self.language {
+            Lang::Zh => Tokenization::Characters,
+            Lang::En => Tokenization::Words,
+        }
+    }
+
+    /// The scoring convention as a signature (after sacrebleu's): normalisation steps,
+    /// tokenisation, for characters whether spaces count, the word-split convention, the
+    /// Unicode version of the punctuation table, the metric code's version
+    /// (`norm:fullwidth+lower+punct|tok:char|spaces:skip|split:ascii-space|unicode:…|
+    /// jiebang-metrics:…`). Every WER/CER-derived metric carries it.
+    pub fn convention(&self) -> String {
+        let n = self.normalization();
+        let steps: Vec<&str> = [
+            (n.fullwidth_to_halfwidth, "fullwidth"),
+            (n.lowercase, "lower"),
+            (n.remove_punctuation, "punct"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+        let split = self.word_split.name();
+        let tok = match self.tokenization() {
+            Tokenization::Characters => {
+                format!("tok:char|spaces:{}|split:{split}", self.cer_spaces.name())
+            }
+            Tokenization::Words => format!("tok:word|split:{split}"),
+            Tokenization::Mixed => format!("tok:mixed|split:{split}"),
+        };
+        format!(
+            "norm:{}|{tok}|unicode:{PUNCTUATION_UNICODE_VERSION}|jiebang-metrics:{}",
+            if steps.is_empty() {
+                "none".to_string()
+            } else {
+                steps.join("+")
+            },
+            jiebang_metrics::VERSION
+        )
+    }
+
+    /// The scored tokens of `text` once normalised.
+    pub fn token_count(&self, text: &str) -> usize {
+        let n = self.normalization();
+        tokenize(&normalize(text, &n), self.tokenization(), &n).len()
+    }
 }
 
 fn metric_error(what: &str, e: impl std::fmt::Display) -> CoreError {
@@ -115,24 +149,19 @@ fn accuracy_of(counts: &[&EditCounts], idx: &[usize]) -> f64 {
 /// with the answered transcript (`None`: a technical failure, scored as an empty transcript).
 pub fn recognition(
     family: &Family,
-    language: Lang,
+    rules: TextRules,
     scenarios: &[String],
     scored: &[(&Reference, Option<String>)],
     seed: u64,
 ) -> Result<BTreeMap<String, Metric>, CoreError> {
-    let conv = convention(language);
+    let conv = rules.convention();
     let refs: Vec<&str> = scored.iter().map(|(r, _)| r.text.as_str()).collect();
     let hyps: Vec<&str> = scored
         .iter()
         .map(|(_, h)| h.as_deref().unwrap_or(""))
         .collect();
-    let counts = utterance_counts(
-        &refs,
-        &hyps,
-        tokenization(language),
-        &Normalization::default(),
-    )
-    .map_err(|e| metric_error("error rates", e))?;
+    let counts = utterance_counts(&refs, &hyps, rules.tokenization(), &rules.normalization())
+        .map_err(|e| metric_error("error rates", e))?;
     let mut out = BTreeMap::new();
     let n = scored.len() as u64;
     // The interval of an accuracy (or, `error_rate`, of an error rate) over utterances
@@ -303,15 +332,15 @@ pub fn recognition(
 }
 
 /// A slot value as scored: normalised, its tokens joined by single spaces.
-fn slot_value(v: &str, language: Lang) -> String {
-    let n = normalize(v, &Normalization::default());
-    tokenize(&n, tokenization(language)).join(" ")
+fn slot_value(v: &str, rules: TextRules) -> String {
+    let n = rules.normalization();
+    tokenize(&normalize(v, &n), rules.tokenization(), &n).join(" ")
 }
 
 /// The intent metrics: `scored` pairs each utterance's reference with the answer (`None`: a
 /// technical failure, which counts as a wrong intent and no slots).
 pub fn intents(
-    language: Lang,
+    rules: TextRules,
     scored: &[(&Reference, Option<IntentAnswer>)],
     seed: u64,
 ) -> Result<BTreeMap<String, Metric>, CoreError> {
@@ -332,12 +361,12 @@ pub fn intents(
             let truth: BTreeMap<&str, String> = r
                 .slots
                 .iter()
-                .map(|(k, v)| (k.as_str(), slot_value(v, language)))
+                .map(|(k, v)| (k.as_str(), slot_value(v, rules)))
                 .collect();
             let said: BTreeMap<&str, String> = a
                 .iter()
                 .flat_map(|a| a.slots.iter())
-                .map(|(k, v)| (k.as_str(), slot_value(v, language)))
+                .map(|(k, v)| (k.as_str(), slot_value(v, rules)))
                 .collect();
             let tp = said
                 .iter()
@@ -394,7 +423,7 @@ pub fn intents(
     };
     out.insert(
         SLOT_F1.to_string(),
-        metric.with_convention(convention(language)),
+        metric.with_convention(rules.convention()),
     );
     Ok(out)
 }
@@ -495,6 +524,14 @@ mod tests {
     use super::*;
     use crate::catalogue::ASR_ZH;
 
+    /// asr-zh's rules: jiwer's word split, spaces not scored.
+    fn zh() -> TextRules {
+        TextRules {
+            cer_spaces: CerSpaces::Skip,
+            ..TextRules::jiwer(Lang::Zh)
+        }
+    }
+
     fn reference(text: &str, scenario: &str) -> Reference {
         Reference {
             text: text.into(),
@@ -514,7 +551,7 @@ mod tests {
             (&b, None),
         ];
         let scenarios = vec!["quiet".to_string(), "fast".to_string(), "slow".to_string()];
-        let m = recognition(&ASR_ZH, Lang::Zh, &scenarios, &scored, 7).unwrap();
+        let m = recognition(&ASR_ZH, zh(), &scenarios, &scored, 7).unwrap();
         assert_eq!(m["asr_zh.accuracy.quiet"].value, Some(1.0));
         // fast: 1 + 4 errors over 8 reference characters.
         assert_eq!(m["asr_zh.accuracy.fast"].value, Some(1.0 - 5.0 / 8.0));
@@ -533,13 +570,41 @@ mod tests {
         assert!(lo <= 5.0 / 14.0 && 5.0 / 14.0 <= hi);
         let conv = m["asr_zh.cer"].convention.as_deref().unwrap();
         assert!(
-            conv.starts_with("norm:fullwidth+lower+punct|tok:char|spaces:skip|"),
+            conv.starts_with("norm:fullwidth+lower+punct|tok:char|spaces:skip|split:ascii-space|"),
             "{conv}"
         );
         // Deterministic for a seed.
         assert_eq!(
             m,
-            recognition(&ASR_ZH, Lang::Zh, &scenarios, &scored, 7).unwrap()
+            recognition(&ASR_ZH, zh(), &scenarios, &scored, 7).unwrap()
+        );
+    }
+
+    #[test]
+    fn the_conventions_decide_the_counts_and_are_named() {
+        let a = reference("打开 客厅的灯", "quiet");
+        let scored = vec![(&a, Some("打开客厅的灯".to_string())), (&a, None)];
+        let scenarios = vec!["quiet".to_string()];
+        let skip = recognition(&ASR_ZH, zh(), &scenarios, &scored, 7).unwrap();
+        let jiwer = TextRules::jiwer(Lang::Zh);
+        let count = recognition(&ASR_ZH, jiwer, &scenarios, &scored, 7).unwrap();
+        // Spaces skipped: 0 + 6 errors over 12 characters; counted: 1 + 7 over 14.
+        assert_eq!(skip["asr_zh.cer"].value, Some(6.0 / 12.0));
+        assert_eq!(count["asr_zh.cer"].value, Some(8.0 / 14.0));
+        let conv = count["asr_zh.cer"].convention.as_deref().unwrap();
+        assert!(
+            conv.contains("|tok:char|spaces:count|split:ascii-space|"),
+            "{conv}"
+        );
+        let en = TextRules {
+            word_split: WordSplit::UnicodeWhitespace,
+            ..TextRules::jiwer(Lang::En)
+        };
+        assert_eq!(en.token_count("a\tb c"), 3);
+        assert_eq!(TextRules::jiwer(Lang::En).token_count("a\tb c"), 2);
+        assert!(
+            en.convention()
+                .contains("|tok:word|split:unicode-whitespace|unicode:")
         );
     }
 
@@ -555,7 +620,7 @@ mod tests {
             scored.push((&a, Some(a.text.clone())));
             scored.push((&b, Some(b.text.clone())));
         }
-        let m = recognition(&ASR_ZH, Lang::Zh, &scenarios, &scored, 7).unwrap();
+        let m = recognition(&ASR_ZH, zh(), &scenarios, &scored, 7).unwrap();
         for id in [
             "asr_zh.accuracy.quiet",
             "asr_zh.accuracy.fast",
@@ -567,10 +632,10 @@ mod tests {
         // One utterance of a scenario: a value, no interval. A scenario absent: the mean keeps
         // its value but no interval, and says why.
         let one = vec![(&a, Some(a.text.clone())), (&b, Some(b.text.clone()))];
-        let m = recognition(&ASR_ZH, Lang::Zh, &scenarios, &one, 7).unwrap();
+        let m = recognition(&ASR_ZH, zh(), &scenarios, &one, 7).unwrap();
         assert_eq!(m["asr_zh.accuracy.quiet"].ci95, None);
         let only_quiet = vec![(&a, Some(a.text.clone())), (&a, Some(a.text.clone()))];
-        let m = recognition(&ASR_ZH, Lang::Zh, &scenarios, &only_quiet, 7).unwrap();
+        let m = recognition(&ASR_ZH, zh(), &scenarios, &only_quiet, 7).unwrap();
         assert_eq!(m["asr_zh.accuracy"].value, Some(1.0));
         assert_eq!(m["asr_zh.accuracy"].ci95, None);
         assert!(
@@ -598,7 +663,7 @@ mod tests {
             transcript: None,
         };
         let scored = vec![(&r, Some(right)), (&r, Some(wrong)), (&r, None)];
-        let m = intents(Lang::Zh, &scored, 1).unwrap();
+        let m = intents(zh(), &scored, 1).unwrap();
         assert_eq!(m[INTENT_ACCURACY].value, Some(1.0 / 3.0));
         // tp 1, fp 1, fn 2: 2 / (2 + 1 + 2).
         assert_eq!(m[SLOT_F1].value, Some(0.4));

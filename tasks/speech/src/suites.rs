@@ -4,7 +4,9 @@
 use crate::catalogue::{self, Family};
 use crate::dsp::noise::NoiseKind;
 use crate::recognizer::Language;
+use crate::scoring::TextRules;
 use jiebang_core::{CoreError, EmbeddedSuite, SuiteSpec, parse_embedded};
+use jiebang_metrics::speech::{CerSpaces, WordSplit};
 use serde::Deserialize;
 
 /// The embedded suite texts with the paths they have in the repository (errors name them).
@@ -93,6 +95,10 @@ struct ProtocolTable {
     language: Lang,
     #[serde(default)]
     family: Option<String>,
+    #[serde(default)]
+    word_split: Option<String>,
+    #[serde(default)]
+    cer_spaces: Option<String>,
 }
 
 /// The suite's `[protocol]` table, checked.
@@ -104,6 +110,46 @@ pub struct Protocol {
     pub language: Lang,
     /// The metric family of a recognition suite (`None` for intent).
     pub family: Option<Family>,
+    /// `protocol.word_split`: how words are split (jiwer's `ascii-space` by default).
+    pub word_split: WordSplit,
+    /// `protocol.cer_spaces`: whether CER scores white space (jiwer's `count` by default).
+    pub cer_spaces: CerSpaces,
+}
+
+impl Protocol {
+    /// How the suite's text is scored.
+    pub fn text(&self) -> TextRules {
+        TextRules {
+            language: self.language,
+            word_split: self.word_split,
+            cer_spaces: self.cer_spaces,
+        }
+    }
+}
+
+/// A named convention of field `field`: `default` when absent, else one of `names`.
+fn convention<T: Copy>(
+    suite: &SuiteSpec,
+    field: &str,
+    value: Option<&str>,
+    default: T,
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+) -> Result<T, CoreError> {
+    let Some(v) = value else {
+        return Ok(default);
+    };
+    all.iter().copied().find(|&c| name(c) == v).ok_or_else(|| {
+        let names: Vec<String> = all.iter().map(|&c| format!("{:?}", name(c))).collect();
+        suite.field_error(
+            field,
+            format!(
+                "unknown convention {v:?}; expected {} (default {:?}, jiwer's)",
+                names.join(" or "),
+                name(default)
+            ),
+        )
+    })
 }
 
 /// Reads and checks the suite's `[protocol]` table.
@@ -153,10 +199,28 @@ pub fn protocol(suite: &SuiteSpec) -> Result<Protocol, CoreError> {
             "expected \"zh\" for an intent suite (the labelled grammar is Mandarin)".into(),
         ));
     }
+    let word_split = convention(
+        suite,
+        "protocol.word_split",
+        p.word_split.as_deref(),
+        WordSplit::default(),
+        &WordSplit::ALL,
+        WordSplit::name,
+    )?;
+    let cer_spaces = convention(
+        suite,
+        "protocol.cer_spaces",
+        p.cer_spaces.as_deref(),
+        CerSpaces::default(),
+        &CerSpaces::ALL,
+        CerSpaces::name,
+    )?;
     Ok(Protocol {
         task: p.task,
         language: p.language,
         family,
+        word_split,
+        cer_spaces,
     })
 }
 
@@ -342,6 +406,14 @@ mod tests {
             .map(|s| s.name)
             .collect();
         assert_eq!(zh, catalogue::ASR_ZH.scenarios);
+        // Mandarin suites skip spaces in CER (stated in their files); every suite splits
+        // words as jiwer does.
+        for s in &suites {
+            let p = protocol(s).unwrap();
+            assert_eq!(p.word_split, WordSplit::AsciiSpace, "{}", s.id);
+            let skip = p.language == Lang::Zh;
+            assert_eq!(p.cer_spaces == CerSpaces::Skip, skip, "{}", s.id);
+        }
     }
 
     #[test]
@@ -351,6 +423,19 @@ mod tests {
             .insert("family".into(), toml::Value::String("asr_en".into()));
         let e = protocol(&s).unwrap_err().to_string();
         assert!(e.contains("protocol.family") && e.contains("zh"), "{e}");
+        for (field, want) in [
+            ("word_split", "\"ascii-space\" or \"unicode-whitespace\""),
+            ("cer_spaces", "\"count\" or \"skip\""),
+        ] {
+            let mut s = embedded().unwrap().remove(1);
+            s.protocol
+                .insert(field.into(), toml::Value::String("tabs".into()));
+            let e = protocol(&s).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("protocol.{field}")) && e.contains(want) && e.contains("tabs"),
+                "{e}"
+            );
+        }
         let mut s = embedded().unwrap().remove(1);
         let toml::Value::Array(list) = s.dataset.get_mut("scenarios").unwrap() else {
             panic!()

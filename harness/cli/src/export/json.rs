@@ -92,6 +92,7 @@ fn suites(board: &Board<'_>, class: Option<&str>) -> Vec<Value> {
                     "unit": t.head.unit,
                     "better": t.head.better,
                     "national_target": t.head.national_target,
+                    "convention": t.convention,
                     "rows": t.rows.iter().map(|r| json!({
                         "rank": rank_cell(r.place),
                         "entry": entry(r.entry),

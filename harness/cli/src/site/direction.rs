@@ -203,6 +203,17 @@ fn indicators(
                 Better::Lower => "lower",
             }
         )));
+        match (&t.convention, t.parts) {
+            (None, 1) => {}
+            (Some(c), 1) => out.push_str(&note(&format!("Scored under the convention {c}."))),
+            (c, parts) => out.push_str(&note(&format!(
+                "Scored under the convention {} (table {} of {parts} for this indicator): values \
+                 computed under different conventions are not comparable, so each convention \
+                 is ranked and charted only in its own table.",
+                c.as_deref().unwrap_or("(none stated)"),
+                t.part + 1
+            ))),
+        }
         let mut rows = Vec::new();
         let mut chart_rows = Vec::new();
         for row in &t.rows {
@@ -246,7 +257,24 @@ fn indicators(
             ],
             &rows,
         ));
-        let title = format!("{} / {} ({})", h.name_zh, h.name_en, h.id);
+        let (title, chart) = if t.parts > 1 {
+            (
+                format!(
+                    "{} / {} ({}), convention {} of {}",
+                    h.name_zh,
+                    h.name_en,
+                    h.id,
+                    t.part + 1,
+                    t.parts
+                ),
+                format!("{}.{}.c{}", chart_prefix(r, s, class), h.id, t.part + 1),
+            )
+        } else {
+            (
+                format!("{} / {} ({})", h.name_zh, h.name_en, h.id),
+                format!("{}.{}", chart_prefix(r, s, class), h.id),
+            )
+        };
         let svg = charts::indicator(&IndicatorPanel {
             title: title.clone(),
             unit: shown.to_string(),
@@ -256,7 +284,7 @@ fn indicators(
         })?;
         out.push_str(&figs.add(
             DEPTH,
-            &format!("{}.{}", chart_prefix(r, s, class), h.id),
+            &chart,
             &svg,
             &format!(
                 "{title}: measured with 95% interval per unit in rank order, declared current \

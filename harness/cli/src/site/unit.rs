@@ -34,8 +34,9 @@ pub fn units<'a>(ranked: &'a [Ranked<'a>]) -> Units<'a> {
     out
 }
 
-/// One indicator's measurement per round for the history: the one with the most samples, then
-/// the smallest scorecard id.
+/// One indicator's measurement per round for the history, under one scoring convention (values
+/// under different conventions are never charted together): the one with the most samples,
+/// then the smallest scorecard id.
 struct Track<'a> {
     head: &'a IndicatorResult,
     unit: String,
@@ -93,7 +94,7 @@ pub fn page(
     ));
     out.push_str(&heading(2, "指标", "Indicators"));
     let mut rows = Vec::new();
-    let mut tracks: BTreeMap<String, Track<'_>> = BTreeMap::new();
+    let mut tracks: BTreeMap<(String, Option<String>), Track<'_>> = BTreeMap::new();
     for (r, e, path) in entries {
         for i in &e.sc.indicators {
             let u = r.shown.unit(&e.sc, i);
@@ -115,12 +116,18 @@ pub fn page(
             if i.measured.is_none() {
                 continue;
             }
-            let t = tracks.entry(i.id.clone()).or_insert_with(|| Track {
-                head: i,
-                unit: u.to_string(),
-                national: i.national_target.clone(),
-                points: BTreeMap::new(),
-            });
+            let convention =
+                e.sc.metrics
+                    .get(&i.metric)
+                    .and_then(|m| m.convention.clone());
+            let t = tracks
+                .entry((i.id.clone(), convention))
+                .or_insert_with(|| Track {
+                    head: i,
+                    unit: u.to_string(),
+                    national: i.national_target.clone(),
+                    points: BTreeMap::new(),
+                });
             let id = e.id();
             let better = match t.points.get(&r.round.id) {
                 None => true,
@@ -146,12 +153,37 @@ pub fn page(
         ],
         &rows,
     ));
-    let across: Vec<&Track<'_>> = tracks.values().filter(|t| t.points.len() > 1).collect();
+    // An indicator with values under several conventions gets one chart per convention.
+    let mut across: Vec<(&Track<'_>, String, Option<String>)> = Vec::new();
+    for ((id, convention), t) in &tracks {
+        let same: Vec<_> = tracks.keys().filter(|(other, _)| other == id).collect();
+        if t.points.len() < 2 {
+            continue;
+        }
+        let (suffix, says) = if same.len() > 1 {
+            let k = same.iter().position(|(_, c)| c == convention).unwrap_or(0) + 1;
+            (
+                format!(".c{k}"),
+                Some(format!(
+                    "{id}: values computed under the convention {} (chart {k} of {}); values \
+                     under different conventions are not comparable, so each is charted apart.",
+                    convention.as_deref().unwrap_or("(none stated)"),
+                    same.len()
+                )),
+            )
+        } else {
+            (String::new(), None)
+        };
+        across.push((t, suffix, says));
+    }
     out.push_str(&heading(2, "历史", "History across rounds"));
     if across.is_empty() {
         out.push_str(&note("The unit entered one round: no history yet."));
     }
-    for t in across {
+    for (t, suffix, says) in across {
+        if let Some(says) = says {
+            out.push_str(&note(&says));
+        }
         let points: Vec<HistoryPoint> = t
             .points
             .iter()
@@ -176,7 +208,7 @@ pub fn page(
             "{}",
             figs.add(
                 DEPTH,
-                &format!("unit.{slug}.{}", t.head.id),
+                &format!("unit.{slug}.{}{suffix}", t.head.id),
                 &svg,
                 &format!("{title} across rounds, with its 95% interval and the national target"),
             )?

@@ -1,5 +1,6 @@
 //! The leaderboard's shape: suites (by id, version and hash), each with its entries' standings
-//! and one ranked table per indicator; ranks tie when 95% intervals overlap the group leader's.
+//! and one ranked table per indicator and scoring convention (values computed under different
+//! conventions are never ranked together); ranks tie when 95% intervals overlap the leader's.
 
 use super::rank::{Place, rank_by};
 use jiebang_scorecard::{Better, IndicatorResult, Scorecard, VerdictStatus};
@@ -22,7 +23,14 @@ pub struct Entry<'a> {
     pub sc: &'a Scorecard,
 }
 
-impl Entry<'_> {
+impl<'a> Entry<'a> {
+    /// The convention (the metric's signature) `ind`'s value was computed under, if stated.
+    pub fn convention(&self, ind: &IndicatorResult) -> Option<&'a str> {
+        self.sc
+            .metrics
+            .get(&ind.metric)
+            .and_then(|m| m.convention.as_deref())
+    }
     /// The declaring unit, or a dash when the run had no declaration.
     pub fn unit(&self) -> String {
         self.sc
@@ -65,10 +73,17 @@ pub struct Row<'a> {
     pub place: Option<Place>,
 }
 
-/// One indicator across a suite's entries, best first.
+/// One indicator across those of a suite's entries scored under one convention, best first.
 pub struct IndicatorTable<'a> {
     /// The first entry's result, for names, unit and national target.
     pub head: &'a IndicatorResult,
+    /// The convention every row's value was computed under (`None`: none stated).
+    pub convention: Option<String>,
+    /// This table's position among the indicator's tables (0 for the first convention seen).
+    pub part: usize,
+    /// How many tables the indicator has in this suite: more than one when its values were
+    /// computed under different conventions, each ranked only within its own table.
+    pub parts: usize,
     /// Ranked rows, unmeasured last.
     pub rows: Vec<Row<'a>>,
 }
@@ -197,27 +212,47 @@ impl<'a> Board<'a> {
         let suites = groups
             .into_iter()
             .map(|((direction, suite, hash), entries)| {
+                // Per indicator (in order of first appearance), one group of rows per
+                // convention (in order of first appearance).
+                type Groups<'b> = Vec<(Option<String>, Vec<Row<'b>>)>;
                 let mut order: Vec<String> = Vec::new();
-                let mut by_id: BTreeMap<String, Vec<Row<'a>>> = BTreeMap::new();
+                let mut by_id: BTreeMap<String, Groups<'a>> = BTreeMap::new();
                 for (e, entry) in entries.iter().enumerate() {
                     for ind in &entry.sc.indicators {
                         if !by_id.contains_key(&ind.id) {
                             order.push(ind.id.clone());
                         }
-                        by_id.entry(ind.id.clone()).or_default().push(Row {
+                        let convention = entry.convention(ind).map(str::to_string);
+                        let groups = by_id.entry(ind.id.clone()).or_default();
+                        let row = Row {
                             entry: e,
                             ind,
                             place: None,
-                        });
+                        };
+                        match groups.iter_mut().find(|(c, _)| *c == convention) {
+                            Some((_, rows)) => rows.push(row),
+                            None => groups.push((convention, vec![row])),
+                        }
                     }
                 }
                 let indicators = order
                     .into_iter()
-                    .filter_map(|id| {
-                        let mut rows = by_id.remove(&id)?;
-                        let head = rows.first()?.ind;
-                        rank(&mut rows, head.better);
-                        Some(IndicatorTable { head, rows })
+                    .flat_map(|id| {
+                        let groups = by_id.remove(&id).unwrap_or_default();
+                        let parts = groups.len();
+                        groups.into_iter().enumerate().filter_map(
+                            move |(part, (convention, mut rows))| {
+                                let head = rows.first()?.ind;
+                                rank(&mut rows, head.better);
+                                Some(IndicatorTable {
+                                    head,
+                                    convention,
+                                    part,
+                                    parts,
+                                    rows,
+                                })
+                            },
+                        )
                     })
                     .collect();
                 let mut standings: Vec<Standing> = entries
@@ -369,5 +404,62 @@ mod tests {
         let t = &s.indicators[0];
         let labels: Vec<String> = t.rows.iter().map(|r| Place::label(r.place)).collect();
         assert_eq!(labels, ["1", "=1", "=1"]);
+    }
+
+    #[test]
+    fn values_under_different_conventions_get_separate_tables() {
+        let with = |id: &str, measured: f64, conv: &str| {
+            let mut sc = card(Some(id), "h1", VerdictStatus::Met, id);
+            sc.indicators[0].measured = Some(measured);
+            sc.indicators[0].ci95 = None;
+            let metric = sc.indicators[0].metric.clone();
+            sc.metrics.get_mut(&metric).unwrap().convention = Some(conv.into());
+            sc
+        };
+        let (a, b, c) = (
+            with("a", 0.9, "tok:word|split:ascii-space"),
+            with("b", 0.95, "tok:word|split:unicode-whitespace"),
+            with("c", 0.8, "tok:word|split:ascii-space"),
+        );
+        let cards: Vec<(String, &Scorecard)> = [&a, &b, &c]
+            .iter()
+            .map(|sc| (format!("{}.json", sc.id.as_deref().unwrap()), *sc))
+            .collect();
+        let board = Board::build(&cards, &[]);
+        let s = &board.suites[0];
+        let id = &a.indicators[0].id;
+        let tables: Vec<_> = s.indicators.iter().filter(|t| &t.head.id == id).collect();
+        assert_eq!(tables.len(), 2);
+        let shape: Vec<(Option<&str>, usize, usize, Vec<String>)> = tables
+            .iter()
+            .map(|t| {
+                (
+                    t.convention.as_deref(),
+                    t.part,
+                    t.parts,
+                    t.rows
+                        .iter()
+                        .map(|r| format!("{}:{}", s.entries[r.entry].unit(), Place::label(r.place)))
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (
+                    Some("tok:word|split:ascii-space"),
+                    0,
+                    2,
+                    vec!["a:1".to_string(), "c:2".into()]
+                ),
+                (
+                    Some("tok:word|split:unicode-whitespace"),
+                    1,
+                    2,
+                    vec!["b:1".to_string()]
+                ),
+            ]
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! A round's selection (揭榜): per direction, the declaring units ranked by the round's ranking
 //! indicator; the first `selected` are selected, and of those, in rank order, the first
 //! `successful` whose every national-target indicator was measured and `met` are successful.
+//! Values computed under different conventions are never ranked together: only the convention
+//! most units were scored under is ranked, the others are listed unranked, saying why.
 
 use super::model::Board;
 use super::rank::{Place, rank_by};
@@ -39,6 +41,8 @@ pub struct Candidate {
     pub note: String,
     #[serde(skip)]
     place: Option<Place>,
+    #[serde(skip)]
+    convention: Option<String>,
 }
 
 /// A direction's selection.
@@ -65,8 +69,14 @@ pub struct Selection {
 fn select_direction(rd: &RoundDirection, board: &Board<'_>) -> Selection {
     let mut units: BTreeMap<String, Candidate> = BTreeMap::new();
     // The ranking measurement of each unit: the one with the most samples, then the smallest id.
-    let mut ranking: BTreeMap<String, (&IndicatorResult, String, String, Option<String>)> =
-        BTreeMap::new();
+    type Source<'b> = (
+        &'b IndicatorResult,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let mut ranking: BTreeMap<String, Source<'_>> = BTreeMap::new();
     let mut undeclared = Vec::new();
     let mut head: Option<&IndicatorResult> = None;
     for s in board.suites.iter().filter(|s| s.direction == rd.id) {
@@ -89,6 +99,7 @@ fn select_direction(rd: &RoundDirection, board: &Board<'_>) -> Selection {
                 successful: false,
                 note: String::new(),
                 place: None,
+                convention: None,
             });
             if !c.systems.contains(&e.system()) {
                 c.systems.push(e.system());
@@ -105,26 +116,28 @@ fn select_direction(rd: &RoundDirection, board: &Board<'_>) -> Selection {
                     let id = e.sc.id.clone().unwrap_or_default();
                     let better_source = match ranking.get(&decl.unit) {
                         None => true,
-                        Some((old, old_id, _, _)) => {
+                        Some((old, old_id, _, _, _)) => {
                             (i.n, std::cmp::Reverse(&id)) > (old.n, std::cmp::Reverse(old_id))
                         }
                     };
                     if better_source {
                         let own = e.self_reported(i).map(str::to_string);
-                        ranking.insert(decl.unit.clone(), (i, id, e.file.clone(), own));
+                        let conv = e.convention(i).map(str::to_string);
+                        ranking.insert(decl.unit.clone(), (i, id, e.file.clone(), own, conv));
                     }
                 }
             }
         }
     }
-    let mut candidates: Vec<Candidate> = units
+    let candidates: Vec<Candidate> = units
         .into_values()
         .map(|mut c| {
-            if let Some((i, _, file, own)) = ranking.get(&c.unit) {
+            if let Some((i, _, file, own, conv)) = ranking.get(&c.unit) {
                 c.measured = i.measured;
                 c.ci95 = i.ci95;
                 c.scorecard = Some(file.clone());
                 c.self_reported = own.clone();
+                c.convention = conv.clone();
             } else {
                 c.note = format!("{} not measured: not ranked", rd.ranking_indicator);
             }
@@ -132,12 +145,26 @@ fn select_direction(rd: &RoundDirection, board: &Board<'_>) -> Selection {
         })
         .collect();
     let better = head.map_or(Better::Higher, |h| h.better);
+    let ranked = ranked_convention(&candidates);
+    let (mut candidates, apart): (Vec<Candidate>, Vec<Candidate>) = candidates
+        .into_iter()
+        .partition(|c| c.measured.is_none() || c.convention == ranked);
     rank_by(
         &mut candidates,
         better,
         |c| (c.measured, c.ci95),
         |c, p| c.place = Some(p),
     );
+    for mut c in apart {
+        c.note = format!(
+            "{} computed under the convention {}, not {} as the ranked units: values under \
+             different conventions are not comparable, so not ranked",
+            rd.ranking_indicator,
+            c.convention.as_deref().unwrap_or("(none stated)"),
+            ranked.as_deref().unwrap_or("(none stated)")
+        );
+        candidates.push(c);
+    }
     let mut successes = 0;
     for (i, c) in candidates.iter_mut().enumerate() {
         c.rank = Place::label(c.place);
@@ -176,6 +203,23 @@ fn select_direction(rd: &RoundDirection, board: &Board<'_>) -> Selection {
         candidates,
         undeclared,
     }
+}
+
+/// The convention most measured candidates were scored under (the first in unit order among
+/// equals): the one ranked.
+fn ranked_convention(candidates: &[Candidate]) -> Option<String> {
+    let mut counts: Vec<(&Option<String>, usize)> = Vec::new();
+    for c in candidates.iter().filter(|c| c.measured.is_some()) {
+        match counts.iter_mut().find(|(k, _)| *k == &c.convention) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((&c.convention, 1)),
+        }
+    }
+    let most = counts.iter().map(|(_, n)| *n).max()?;
+    counts
+        .into_iter()
+        .find(|(_, n)| *n == most)
+        .and_then(|(k, _)| k.clone())
 }
 
 /// When the cap of `cap` selected falls inside a tie (units whose intervals overlap share a
@@ -261,6 +305,43 @@ mod tests {
             .map(|sc| (format!("{}.scorecard.json", sc.id.as_deref().unwrap()), sc))
             .collect();
         select_direction(rd, &Board::build(&named, &[]))
+    }
+
+    #[test]
+    fn units_scored_under_another_convention_are_not_ranked_with_the_others() {
+        let conv = |mut sc: Scorecard, c: &str| {
+            let m = sc.indicators[0].metric.clone();
+            sc.metrics.get_mut(&m).unwrap().convention = Some(c.into());
+            sc
+        };
+        let cards = vec![
+            conv(
+                card(Some("A"), Some(0.90), 100, true, "A"),
+                "split:ascii-space",
+            ),
+            conv(
+                card(Some("B"), Some(0.99), 100, true, "B"),
+                "split:unicode-whitespace",
+            ),
+            conv(
+                card(Some("C"), Some(0.80), 100, true, "C"),
+                "split:ascii-space",
+            ),
+        ];
+        let s = pick(&cards, &direction(5, 3));
+        let got: Vec<(&str, &str, bool)> = s
+            .candidates
+            .iter()
+            .map(|c| (c.unit.as_str(), c.rank.as_str(), c.selected))
+            .collect();
+        assert_eq!(got, [("A", "1", true), ("C", "2", true), ("B", "—", false)]);
+        let note = &s.candidates[2].note;
+        assert!(
+            note.contains("split:unicode-whitespace")
+                && note.contains("not split:ascii-space")
+                && note.contains("not ranked"),
+            "{note}"
+        );
     }
 
     #[test]

@@ -23,7 +23,8 @@ impl ErrorRate {
     }
 }
 
-/// Per-utterance alignment counts after normalising and tokenising both sides.
+/// Per-utterance alignment counts after normalising and tokenising both sides (under the
+/// white-space conventions `normalization` names).
 pub fn utterance_counts(
     references: &[&str],
     hypotheses: &[&str],
@@ -41,7 +42,10 @@ pub fn utterance_counts(
         .zip(hypotheses)
         .map(|(r, h)| {
             let (r, h) = (normalize(r, normalization), normalize(h, normalization));
-            aligner.align(&tokenize(&r, tokenization), &tokenize(&h, tokenization))
+            aligner.align(
+                &tokenize(&r, tokenization, normalization),
+                &tokenize(&h, tokenization, normalization),
+            )
         })
         .collect())
 }

@@ -1,5 +1,7 @@
 //! The leaderboard as Markdown for publishing: per suite, the standings against the national
-//! targets, then each indicator ranked with measured value, interval and all three verdicts.
+//! targets, then each indicator ranked with measured value, interval and all three verdicts
+//! (one table per scoring convention: values under different conventions are never ranked
+//! together).
 //! Every text from a scorecard or round file is escaped ([`crate::escape::markdown`]).
 
 use crate::escape::{markdown as cell, markdown_code as code};
@@ -63,26 +65,21 @@ fn suite(out: &mut String, s: &SuiteBoard<'_>) {
                 jiebang_scorecard::Better::Lower => "lower",
             }
         );
-        let mut conventions: Vec<&str> = Vec::new();
-        for r in &t.rows {
-            let metric = s.entries[r.entry].sc.metrics.get(&r.ind.metric);
-            if let Some(c) = metric.and_then(|m| m.convention.as_deref())
-                && !conventions.contains(&c)
-            {
-                conventions.push(c);
+        match (&t.convention, t.parts) {
+            (None, 1) => {}
+            (Some(c), 1) => {
+                let _ = writeln!(out, "Scored under the convention {}.\n", code(c));
             }
-        }
-        match conventions.as_slice() {
-            [] => {}
-            [one] => {
-                let _ = writeln!(out, "Scored under the convention {}.\n", code(one));
-            }
-            many => {
-                let list: Vec<String> = many.iter().map(|c| code(c)).collect();
+            (c, parts) => {
                 let _ = writeln!(
                     out,
-                    "Scored under different conventions ({}): values under different ones are not comparable.\n",
-                    list.join(", ")
+                    "Scored under the convention {} (table {} of {} for this indicator): values \
+                     computed under different conventions are not comparable, so each \
+                     convention is ranked only in its own table.\n",
+                    c.as_deref()
+                        .map_or_else(|| "(none stated)".to_string(), code),
+                    t.part + 1,
+                    parts
                 );
             }
         }
