@@ -2,14 +2,29 @@
 //! hits, substitutions, deletions and insertions as sclite and jiwer report them.
 //!
 //! Costs are uniform (1 for each substitution, deletion and insertion). Where several
-//! alignments reach the minimum, the counts follow the rule of rapidfuzz's `editops` (which
-//! jiwer 4 uses), so that S, D and I match jiwer exactly and not only their sum:
-//! the common prefix and suffix are matched first; then, backtracking from the end of the
-//! remaining matrix `D`, a deletion is taken when `D[i][j] = D[i-1][j] + 1`, else an
-//! insertion when `D[i-1][j-1] = D[i][j-1] + 1`, else the diagonal (hit or substitution).
-//! (rapidfuzz switches to Hirschberg's algorithm for pairs with more than about 4·10⁶ matrix
-//! cells; there the split may differ, never the total.) sclite itself weights substitutions
-//! 4 and insertions/deletions 3, which can split tied alignments differently.
+//! alignments reach the minimum, the counts are those of rapidfuzz's `opcodes` (RapidFuzz
+//! 3.14, which jiwer 4 uses), so that S, D and I match jiwer exactly and not only their sum,
+//! for pairs of any length:
+//! - the common prefix and suffix are matched first;
+//! - a pair whose stored matrix would take 1 MiB or more (two bits a cell over a band of
+//!   `min(len(ref), 2·max + 1)` cells a row, `max` the bound on the distance) with at least
+//!   65 reference and 10 hypothesis tokens is split (Hirschberg): the hypothesis at half its
+//!   length, the reference at the first position where the distances of the two halves sum
+//!   to the minimum; each half is aligned the same way with its distance as `max`;
+//! - a smaller pair is aligned from the end of its matrix `D`: a deletion when
+//!   `D[i][j] = D[i-1][j] + 1`, else an insertion when `D[i-1][j-1] = D[i][j-1] + 1`, else the
+//!   diagonal (hit or substitution).
+//!
+//! Memory is linear in the lengths (rows are computed bit-parallel, 64 cells a word operation,
+//! after Myers and Hyyrö). sclite itself weights substitutions 4 and insertions/deletions 3,
+//! which can split tied alignments differently.
+
+mod bitrow;
+mod hirschberg;
+mod traceback;
+
+use std::collections::HashMap;
+use std::hash::Hash;
 
 /// Counts of an alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,78 +64,56 @@ impl EditCounts {
     }
 }
 
-/// A reusable aligner: keeps its dynamic-programming buffer between calls.
+/// A reusable aligner: keeps its buffers between calls.
 #[derive(Debug, Default, Clone)]
 pub struct Aligner {
-    matrix: Vec<u32>,
+    reference_ids: Vec<u32>,
+    hypothesis_ids: Vec<u32>,
+    scratch: hirschberg::Scratch,
 }
 
 impl Aligner {
-    /// A new aligner with an empty buffer.
+    /// A new aligner with empty buffers.
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Align `reference` with `hypothesis` and count the edit operations.
-    pub fn align<T: PartialEq>(&mut self, reference: &[T], hypothesis: &[T]) -> EditCounts {
-        let prefix = reference
-            .iter()
-            .zip(hypothesis)
-            .take_while(|(a, b)| a == b)
-            .count();
-        let (r, h) = (&reference[prefix..], &hypothesis[prefix..]);
-        let suffix = r
-            .iter()
-            .rev()
-            .zip(h.iter().rev())
-            .take_while(|(a, b)| a == b)
-            .count();
-        let (r, h) = (&r[..r.len() - suffix], &h[..h.len() - suffix]);
-        let (n, m) = (r.len(), h.len());
-        let width = m + 1;
-        self.matrix.clear();
-        self.matrix.resize((n + 1) * width, 0);
-        let d = &mut self.matrix;
-        for (j, cell) in d.iter_mut().take(width).enumerate() {
-            *cell = j as u32;
-        }
-        for i in 1..=n {
-            let row = i * width;
-            d[row] = i as u32;
-            for j in 1..=m {
-                let diagonal = d[row - width + j - 1] + u32::from(r[i - 1] != h[j - 1]);
-                let up = d[row - width + j] + 1;
-                let left = d[row + j - 1] + 1;
-                d[row + j] = diagonal.min(up).min(left);
-            }
-        }
-        let at = |i: usize, j: usize| d[i * width + j];
-        let (mut i, mut j) = (n, m);
+    pub fn align<T: Eq + Hash>(&mut self, reference: &[T], hypothesis: &[T]) -> EditCounts {
+        let vocabulary = self.intern(reference, hypothesis);
         let mut counts = EditCounts::default();
-        while i > 0 && j > 0 {
-            if at(i, j) == at(i - 1, j) + 1 {
-                counts.deletions += 1;
-                i -= 1;
-            } else if at(i - 1, j - 1) == at(i, j - 1) + 1 {
-                counts.insertions += 1;
-                j -= 1;
-            } else {
-                if r[i - 1] != h[j - 1] {
-                    counts.substitutions += 1;
-                }
-                i -= 1;
-                j -= 1;
-            }
-        }
-        counts.deletions += i as u64;
-        counts.insertions += j as u64;
+        // rapidfuzz starts from the longer length as the bound on the distance.
+        let max = reference.len().max(hypothesis.len());
+        hirschberg::count_edits(
+            &self.reference_ids,
+            &self.hypothesis_ids,
+            max,
+            vocabulary,
+            &mut self.scratch,
+            &mut counts,
+        );
         counts.hits = reference.len() as u64 - counts.substitutions - counts.deletions;
         counts
+    }
+
+    /// Number the distinct tokens of both sequences from 0; returns how many there are.
+    fn intern<T: Eq + Hash>(&mut self, reference: &[T], hypothesis: &[T]) -> usize {
+        let mut ids: HashMap<&T, u32> = HashMap::new();
+        let mut number = |token| {
+            let next = ids.len() as u32;
+            *ids.entry(token).or_insert(next)
+        };
+        self.reference_ids.clear();
+        self.reference_ids.extend(reference.iter().map(&mut number));
+        self.hypothesis_ids.clear();
+        self.hypothesis_ids
+            .extend(hypothesis.iter().map(&mut number));
+        ids.len()
     }
 }
 
 /// Align `reference` with `hypothesis` (see the module documentation for the tie rule).
-pub fn align<T: PartialEq>(reference: &[T], hypothesis: &[T]) -> EditCounts {
+pub fn align<T: Eq + Hash>(reference: &[T], hypothesis: &[T]) -> EditCounts {
     Aligner::new().align(reference, hypothesis)
 }
 

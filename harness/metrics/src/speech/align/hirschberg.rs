@@ -1,0 +1,113 @@
+//! Hirschberg's divide and conquer with rapidfuzz's rules (when to split, where to split), so
+//! that long pairs are aligned in linear memory with the same operations rapidfuzz chooses.
+
+use super::{EditCounts, bitrow, traceback};
+
+/// rapidfuzz's limit for a stored matrix: `2 * band * len(s2) / 8` bytes under 1 MiB.
+const MATRIX_BYTES: usize = 1 << 20;
+
+/// Reusable buffers for the split search.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Scratch {
+    left: Vec<u32>,
+    right: Vec<u32>,
+    reversed1: Vec<u32>,
+    reversed2: Vec<u32>,
+}
+
+/// Count the edits of rapidfuzz's alignment of `s1` (reference) and `s2` (hypothesis), with
+/// `max` an upper bound of their distance (rapidfuzz's `levenshtein_align_hirschberg`).
+pub(super) fn count_edits(
+    s1: &[u32],
+    s2: &[u32],
+    max: usize,
+    vocabulary: usize,
+    scratch: &mut Scratch,
+    counts: &mut EditCounts,
+) {
+    let (s1, s2) = strip_common_affix(s1, s2);
+    let max = max.min(s1.len().max(s2.len()));
+    let full_band = s1.len().min(max.saturating_mul(2).saturating_add(1));
+    let matrix_bytes = full_band.saturating_mul(2).saturating_mul(s2.len()) / 8;
+    if matrix_bytes < MATRIX_BYTES || s1.len() < 65 || s2.len() < 10 {
+        traceback::count_edits(s1, s2, max, counts);
+        return;
+    }
+    let split = find_split(s1, s2, vocabulary, scratch);
+    count_edits(
+        &s1[..split.s1_mid],
+        &s2[..split.s2_mid],
+        split.left_score,
+        vocabulary,
+        scratch,
+        counts,
+    );
+    count_edits(
+        &s1[split.s1_mid..],
+        &s2[split.s2_mid..],
+        split.right_score,
+        vocabulary,
+        scratch,
+        counts,
+    );
+}
+
+/// Where an optimal path crosses the middle row of `s2`.
+struct Split {
+    s1_mid: usize,
+    s2_mid: usize,
+    left_score: usize,
+    right_score: usize,
+}
+
+/// rapidfuzz's `find_hirschberg_pos`: `s2` is cut at `len / 2`; `s1` at the first position
+/// where the distance of the two halves sums to the minimum.
+fn find_split(s1: &[u32], s2: &[u32], vocabulary: usize, scratch: &mut Scratch) -> Split {
+    let s2_mid = s2.len() / 2;
+    bitrow::last_row(s1, &s2[..s2_mid], vocabulary, &mut scratch.left);
+    scratch.reversed1.clear();
+    scratch.reversed1.extend(s1.iter().rev());
+    scratch.reversed2.clear();
+    scratch.reversed2.extend(s2[s2_mid..].iter().rev());
+    bitrow::last_row(
+        &scratch.reversed1,
+        &scratch.reversed2,
+        vocabulary,
+        &mut scratch.right,
+    );
+    let n1 = s1.len();
+    let mut best = Split {
+        s1_mid: 0,
+        s2_mid,
+        left_score: usize::MAX,
+        right_score: 0,
+    };
+    let mut best_sum = usize::MAX;
+    for (a, &left) in scratch.left.iter().enumerate() {
+        let right = scratch.right[n1 - a] as usize;
+        let sum = left as usize + right;
+        if sum < best_sum {
+            best_sum = sum;
+            best = Split {
+                s1_mid: a,
+                s2_mid,
+                left_score: left as usize,
+                right_score: right,
+            };
+        }
+    }
+    best
+}
+
+/// The pair without its common prefix and suffix (matched first, as rapidfuzz does).
+pub(super) fn strip_common_affix<'a>(s1: &'a [u32], s2: &'a [u32]) -> (&'a [u32], &'a [u32]) {
+    let prefix = s1.iter().zip(s2).take_while(|(a, b)| a == b).count();
+    let (s1, s2) = (&s1[prefix..], &s2[prefix..]);
+    let suffix = s1
+        .iter()
+        .rev()
+        .zip(s2.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    (&s1[..s1.len() - suffix], &s2[..s2.len() - suffix])
+}
