@@ -1,9 +1,10 @@
 //! One row of the Levenshtein matrix computed bit-parallel (Myers 1999, Hyyrö 2003): 64 cells
 //! of a row per word operation, in memory linear in the length of the first sequence.
 
-/// Above this many words a dense match table (one bit vector per token id) is not built; the
-/// match vector of each row is then set from the positions of that token instead.
-const DENSE_TABLE_WORDS: usize = 1 << 20;
+/// With fewer token ids than this, a dense match table (one bit vector per id) is built; with
+/// more, the match vector of each row is set from the positions of its token instead (each
+/// token then occurs rarely enough for that to cost less than the row itself).
+const DENSE_VOCABULARY: usize = 128;
 
 /// Where each token id occurs in the first sequence, as match bit vectors.
 enum MatchVectors {
@@ -19,7 +20,7 @@ enum MatchVectors {
 
 impl MatchVectors {
     fn new(s1: &[u32], vocabulary: usize, words: usize) -> Self {
-        if vocabulary.saturating_mul(words) <= DENSE_TABLE_WORDS {
+        if vocabulary < DENSE_VOCABULARY {
             let mut table = vec![0u64; vocabulary * words];
             for (a, &id) in s1.iter().enumerate() {
                 table[id as usize * words + a / 64] |= 1 << (a % 64);
@@ -156,7 +157,7 @@ mod tests {
             last_row(&s1, &s2, vocab as usize, &mut out);
             assert_eq!(out, plain_last_row(&s1, &s2), "{n1}x{n2}");
             // Force the sparse match vectors with a vocabulary too large for the dense table.
-            last_row(&s1, &s2, DENSE_TABLE_WORDS + 1, &mut out);
+            last_row(&s1, &s2, DENSE_VOCABULARY, &mut out);
             assert_eq!(out, plain_last_row(&s1, &s2), "{n1}x{n2} sparse");
         }
     }

@@ -60,33 +60,36 @@ pub(super) fn count_edits(s1: &[u32], s2: &[u32], max: usize, counts: &mut EditC
     band.plus = vec![0u64; total.div_ceil(64)];
     band.minus = vec![0u64; total.div_ceil(64)];
 
-    // Rolling rows indexed by a - lo(b) over lo(b)..=hi(b).
-    let mut prev: Vec<u32> = (band.lo(0)..=band.hi(0)).map(|a| a as u32).collect();
-    let mut cur: Vec<u32> = Vec::with_capacity(prev.len() + 1);
-    record(&mut band, 0, &prev);
+    // Rolling rows indexed by diagonal: cell (a, b) at `a - b + max + 1`, so that the cell
+    // diagonally above has the same index, the cell above the next one and the cell to the
+    // left the previous one; one OUTSIDE sentinel either side of the cells of each row.
+    let width = 2 * max + 3;
+    let mut prev = vec![OUTSIDE; width];
+    let mut cur = vec![OUTSIDE; width];
+    let index = |a: usize, b: usize| a + max + 1 - b;
+    let (lo, hi) = (band.lo(0), band.hi(0));
+    for a in lo..=hi {
+        prev[index(a, 0)] = a as u32;
+    }
+    record(&mut band, 0, &prev[index(lo, 0)..=index(hi, 0)]);
     for b in 1..=n2 {
-        let (plo, phi) = (band.lo(b - 1), band.hi(b - 1));
         let (lo, hi) = (band.lo(b), band.hi(b));
-        let at_prev = |a: usize| -> u32 {
-            if a >= plo && a <= phi {
-                prev[a - plo]
-            } else {
-                OUTSIDE
-            }
-        };
-        cur.clear();
-        for a in lo..=hi {
+        let (first, last) = (index(lo, b), index(hi, b));
+        cur[first - 1] = OUTSIDE;
+        let mut left = OUTSIDE;
+        let token = s2[b - 1];
+        for (k, a) in (first..=last).zip(lo..) {
             let value = if a == 0 {
                 b as u32
             } else {
-                let diagonal = at_prev(a - 1) + u32::from(s1[a - 1] != s2[b - 1]);
-                let up = at_prev(a) + 1;
-                let left = if a > lo { cur[a - 1 - lo] + 1 } else { OUTSIDE };
-                diagonal.min(up).min(left).min(OUTSIDE)
+                let diagonal = prev[k] + u32::from(s1[a - 1] != token);
+                diagonal.min(prev[k + 1] + 1).min(left + 1).min(OUTSIDE)
             };
-            cur.push(value);
+            cur[k] = value;
+            left = value;
         }
-        record(&mut band, b, &cur);
+        cur[last + 1] = OUTSIDE;
+        record(&mut band, b, &cur[first..=last]);
         std::mem::swap(&mut prev, &mut cur);
     }
 
@@ -124,6 +127,38 @@ fn record(band: &mut BandDeltas, b: usize, row: &[u32]) {
             band.plus[bit / 64] |= 1 << (bit % 64);
         } else if upper == lower + 1 {
             band.minus[bit / 64] |= 1 << (bit % 64);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::bitrow::last_row;
+    use super::*;
+
+    /// The band (cells within the distance of the diagonal) takes the same path as the whole
+    /// matrix (band as wide as the longer sequence).
+    #[test]
+    fn a_band_as_wide_as_the_distance_changes_no_decision() {
+        let mut x = 99u64;
+        let mut next = |k: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 33) % k) as u32
+        };
+        let mut row = Vec::new();
+        for _ in 0..400 {
+            let vocab = 2 + next(3);
+            let s1: Vec<u32> = (0..next(120)).map(|_| next(vocab.into())).collect();
+            let s2: Vec<u32> = (0..next(120)).map(|_| next(vocab.into())).collect();
+            last_row(&s1, &s2, vocab as usize, &mut row);
+            let distance = *row.last().unwrap() as usize;
+            let (mut banded, mut whole) = (EditCounts::default(), EditCounts::default());
+            count_edits(&s1, &s2, distance, &mut banded);
+            count_edits(&s1, &s2, s1.len().max(s2.len()), &mut whole);
+            assert_eq!(banded, whole, "{s1:?} {s2:?}");
+            assert_eq!(banded.errors() as usize, distance);
         }
     }
 }
