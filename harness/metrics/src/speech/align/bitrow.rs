@@ -48,9 +48,18 @@ impl MatchVectors {
     }
 }
 
-/// `out[a] = D(s1[..a], s2)` for `a = 0..=s1.len()`: the last row of the Levenshtein matrix
-/// (uniform costs), exact. Token ids must be below `vocabulary`.
-pub(super) fn last_row(s1: &[u32], s2: &[u32], vocabulary: usize, out: &mut Vec<u32>) {
+/// A value standing for "farther than the band": above any distance the band can hold.
+pub(super) const FAR: u32 = u32::MAX / 4;
+
+/// `out[a]` for `a = 0..=s1.len()`: the last row `D(s1[..a], s2)` of the Levenshtein matrix
+/// (uniform costs), computed only near the diagonal: every value is at least the true one, and
+/// equals it wherever the true value is at most `max` (such cells are reached by paths that
+/// stay within `max` of the diagonal). Token ids must be below `vocabulary`.
+///
+/// Words of the row wholly above the band are dropped for good, the score at the top of the
+/// first kept word then taken to rise by 1 a row (an upper bound, as a row can rise by at most
+/// 1); words below the band start from "rises by 1 a cell" (an upper bound too).
+pub(super) fn last_row(s1: &[u32], s2: &[u32], max: usize, vocabulary: usize, out: &mut Vec<u32>) {
     out.clear();
     let n1 = s1.len();
     if n1 == 0 {
@@ -62,11 +71,17 @@ pub(super) fn last_row(s1: &[u32], s2: &[u32], vocabulary: usize, out: &mut Vec<
     let mut vp = vec![u64::MAX; words];
     let mut vn = vec![0u64; words];
     let mut matches = MatchVectors::new(s1, vocabulary, words);
-    for &c in s2 {
+    // Words first..=last are computed; `top` is D[64 first][b].
+    let (mut first, mut top) = (0usize, 0u32);
+    for (row, &c) in s2.iter().enumerate() {
+        let b = row + 1;
+        let last = (n1.min(b.saturating_add(max)) - 1) / 64;
+        let (kept_vp, kept_vn) = (&mut vp[first..=last], &mut vn[first..=last]);
         let c = c as usize;
         match &mut matches {
             MatchVectors::Dense { table } => {
-                advance_row(&mut vp, &mut vn, &table[c * words..(c + 1) * words]);
+                let eq = &table[c * words..(c + 1) * words];
+                advance_row(kept_vp, kept_vn, &eq[first..=last]);
             }
             MatchVectors::Sparse {
                 starts,
@@ -77,16 +92,23 @@ pub(super) fn last_row(s1: &[u32], s2: &[u32], vocabulary: usize, out: &mut Vec<
                 for &a in at {
                     scratch[a as usize / 64] |= 1 << (a % 64);
                 }
-                advance_row(&mut vp, &mut vn, scratch);
+                advance_row(kept_vp, kept_vn, &scratch[first..=last]);
                 for &a in at {
                     scratch[a as usize / 64] = 0;
                 }
             }
         }
+        top += 1;
+        // Drop the first word once all its cells lie above the band from the next row on.
+        while first < last && 64 * (first + 1) < (b + 1).saturating_sub(max) {
+            top = top + vp[first].count_ones() - vn[first].count_ones();
+            first += 1;
+        }
     }
-    let mut score = s2.len() as u32;
-    out.push(score);
-    for a in 0..n1 {
+    out.resize(64 * first + 1, FAR);
+    let mut score = top;
+    out[64 * first] = score;
+    for a in 64 * first..n1 {
         let bit = 1u64 << (a % 64);
         if vp[a / 64] & bit != 0 {
             score += 1;
@@ -154,11 +176,46 @@ mod tests {
             let s1: Vec<u32> = (0..n1).map(|_| next(vocab)).collect();
             let s2: Vec<u32> = (0..n2).map(|_| next(vocab)).collect();
             let mut out = Vec::new();
-            last_row(&s1, &s2, vocab as usize, &mut out);
+            last_row(&s1, &s2, usize::MAX, vocab as usize, &mut out);
             assert_eq!(out, plain_last_row(&s1, &s2), "{n1}x{n2}");
             // Force the sparse match vectors with a vocabulary too large for the dense table.
-            last_row(&s1, &s2, DENSE_VOCABULARY, &mut out);
+            last_row(&s1, &s2, usize::MAX, DENSE_VOCABULARY, &mut out);
             assert_eq!(out, plain_last_row(&s1, &s2), "{n1}x{n2} sparse");
+        }
+    }
+
+    #[test]
+    fn the_band_bounds_every_value_and_keeps_those_within_it_exact() {
+        let mut x = 777u64;
+        let mut next = |k: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+            ((x >> 33) % k) as u32
+        };
+        for case in 0..300 {
+            let vocab = 2 + next(4);
+            let n1 = 1 + next(400) as usize;
+            let s1: Vec<u32> = (0..n1).map(|_| next(vocab.into())).collect();
+            let mut s2 = Vec::new();
+            for &t in &s1 {
+                match next(20) {
+                    0 => s2.push(next(vocab.into())),
+                    1 => {}
+                    2 => s2.extend([next(vocab.into()), t]),
+                    _ => s2.push(t),
+                }
+            }
+            let exact = plain_last_row(&s1, &s2);
+            let distance = exact[n1] as usize;
+            for max in [distance, distance + next(70) as usize] {
+                let mut out = Vec::new();
+                last_row(&s1, &s2, max, vocab as usize, &mut out);
+                for (a, (&got, &want)) in out.iter().zip(&exact).enumerate() {
+                    assert!(got >= want, "case {case} a {a}: {got} < {want}");
+                    if want as usize <= max {
+                        assert_eq!(got, want, "case {case} a {a} max {max}");
+                    }
+                }
+            }
         }
     }
 }

@@ -33,7 +33,7 @@ pub(super) fn count_edits(
         traceback::count_edits(s1, s2, max, counts);
         return;
     }
-    let split = find_split(s1, s2, vocabulary, scratch);
+    let split = find_split(s1, s2, max, vocabulary, scratch);
     count_edits(
         &s1[..split.s1_mid],
         &s2[..split.s2_mid],
@@ -61,10 +61,17 @@ struct Split {
 }
 
 /// rapidfuzz's `find_hirschberg_pos`: `s2` is cut at `len / 2`; `s1` at the first position
-/// where the distance of the two halves sums to the minimum.
-fn find_split(s1: &[u32], s2: &[u32], vocabulary: usize, scratch: &mut Scratch) -> Split {
+/// where the distance of the two halves sums to the minimum. `max >= D(s1, s2)`: the rows are
+/// computed within `max` of the diagonal, exact wherever a sum can reach the minimum.
+fn find_split(
+    s1: &[u32],
+    s2: &[u32],
+    max: usize,
+    vocabulary: usize,
+    scratch: &mut Scratch,
+) -> Split {
     let s2_mid = s2.len() / 2;
-    bitrow::last_row(s1, &s2[..s2_mid], vocabulary, &mut scratch.left);
+    bitrow::last_row(s1, &s2[..s2_mid], max, vocabulary, &mut scratch.left);
     scratch.reversed1.clear();
     scratch.reversed1.extend(s1.iter().rev());
     scratch.reversed2.clear();
@@ -72,6 +79,7 @@ fn find_split(s1: &[u32], s2: &[u32], vocabulary: usize, scratch: &mut Scratch) 
     bitrow::last_row(
         &scratch.reversed1,
         &scratch.reversed2,
+        max,
         vocabulary,
         &mut scratch.right,
     );
@@ -95,6 +103,10 @@ fn find_split(s1: &[u32], s2: &[u32], vocabulary: usize, scratch: &mut Scratch) 
                 right_score: right,
             };
         }
+    }
+    if best_sum > max && max < usize::MAX {
+        // Not reached when `max` bounds the distance, as the callers' does; kept exact anyway.
+        return find_split(s1, s2, usize::MAX, vocabulary, scratch);
     }
     best
 }

@@ -152,7 +152,7 @@ mod tests {
             let vocab = 2 + next(3);
             let s1: Vec<u32> = (0..next(120)).map(|_| next(vocab.into())).collect();
             let s2: Vec<u32> = (0..next(120)).map(|_| next(vocab.into())).collect();
-            last_row(&s1, &s2, vocab as usize, &mut row);
+            last_row(&s1, &s2, usize::MAX, vocab as usize, &mut row);
             let distance = *row.last().unwrap() as usize;
             let (mut banded, mut whole) = (EditCounts::default(), EditCounts::default());
             count_edits(&s1, &s2, distance, &mut banded);
