@@ -63,8 +63,19 @@ def independent_pair(c):
     return ref, hyp
 
 
+def head_pair(c):
+    """B + [v] against [v + 1] * m + B + [v + 2], B of n tokens below v: the only optimal split
+    of the hypothesis's first half (when m = (m + n + 1) // 2) puts no reference token there,
+    the case RapidFuzz's find_hirschberg_pos takes into account at the boundary."""
+    g = Lcg(c["seed"])
+    v = c["vocabulary"]
+    body = [g.below(v) for _ in range(c["n"])]
+    return body + [v], [v + 1] * c["m"] + body + [v + 2]
+
+
 def make_pair(c):
-    return edited_pair(c) if c["kind"] == "edited" else independent_pair(c)
+    kind = c["kind"]
+    return edited_pair(c) if kind == "edited" else head_pair(c) if kind == "head" else independent_pair(c)
 
 
 def rapidfuzz_splits(ref, hyp):
@@ -146,6 +157,9 @@ def case_list():
         (30000, 40, 3), (4000, 1200, 2),
     ]):
         independent(f"long-independent-{k}", n, m, vocab)
+    for k, n in enumerate([3000, 5001]):
+        cases.append({"name": f"long-head-{k}", "kind": "head", "seed": meta.below(1 << 31),
+                      "n": n, "m": n + 1, "vocabulary": 3})
     return cases
 
 
@@ -166,7 +180,7 @@ def main():
         "Hits, substitutions, deletions and insertions of jiwer's alignment of token sequences "
         "regenerated from each case's parameters by the 64-bit LCG of gen_speech_alignment.py "
         "(kind 'edited': reference plus per-mille substitutions/deletions/insertions and bursts; "
-        "'independent': two unrelated sequences). rapidfuzz_hirschberg: whether RapidFuzz splits "
+        "'independent': two unrelated sequences; 'head': see head_pair). rapidfuzz_hirschberg: whether RapidFuzz splits "
         "the pair with Hirschberg's algorithm at the top level.",
         cases,
     )

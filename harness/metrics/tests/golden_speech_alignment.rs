@@ -64,6 +64,18 @@ fn independent_pair(c: &Value) -> (Vec<u32>, Vec<u32>) {
     (reference, hypothesis)
 }
 
+/// `B + [v]` against `[v + 1] * m + B + [v + 2]` (head_pair of the generator).
+fn head_pair(c: &Value) -> (Vec<u32>, Vec<u32>) {
+    let mut g = Lcg(int(c, "seed"));
+    let v = int(c, "vocabulary");
+    let body: Vec<u32> = (0..int(c, "n")).map(|_| g.below(v)).collect();
+    let v = v as u32;
+    let reference = [body.as_slice(), &[v]].concat();
+    let head = vec![v + 1; int(c, "m") as usize];
+    let hypothesis = [head.as_slice(), &body, &[v + 2]].concat();
+    (reference, hypothesis)
+}
+
 fn expected(c: &Value) -> EditCounts {
     EditCounts {
         hits: int(c, "hits"),
@@ -80,6 +92,7 @@ fn check(filter: impl Fn(&Value) -> bool) -> usize {
     for c in cases("speech_alignment").iter().filter(|c| filter(c)) {
         let (r, h) = match c["kind"].as_str().unwrap() {
             "edited" => edited_pair(c),
+            "head" => head_pair(c),
             _ => independent_pair(c),
         };
         let got = aligner.align(&r, &h);
