@@ -13,6 +13,8 @@ pub(super) struct Scratch {
     right: Vec<u32>,
     reversed1: Vec<u32>,
     reversed2: Vec<u32>,
+    /// The stored band of the pairs aligned without a split.
+    pub(super) band: traceback::Buffers,
 }
 
 /// Count the edits of rapidfuzz's alignment of `s1` (reference) and `s2` (hypothesis), with
@@ -27,10 +29,8 @@ pub(super) fn count_edits(
 ) {
     let (s1, s2) = strip_common_affix(s1, s2);
     let max = max.min(s1.len().max(s2.len()));
-    let full_band = s1.len().min(max.saturating_mul(2).saturating_add(1));
-    let matrix_bytes = full_band.saturating_mul(2).saturating_mul(s2.len()) / 8;
-    if matrix_bytes < MATRIX_BYTES || s1.len() < 65 || s2.len() < 10 {
-        traceback::count_edits(s1, s2, max, counts);
+    if stores_matrix(s1.len(), s2.len(), max) {
+        traceback::count_edits(s1, s2, max, &mut scratch.band, counts);
         return;
     }
     let split = find_split(s1, s2, max, vocabulary, scratch);
@@ -50,6 +50,14 @@ pub(super) fn count_edits(
         scratch,
         counts,
     );
+}
+
+/// Whether rapidfuzz aligns a pair of these lengths (common affix removed) from a stored
+/// matrix rather than splitting it, `max` bounding the distance (at most the longer length).
+pub(super) fn stores_matrix(n1: usize, n2: usize, max: usize) -> bool {
+    let full_band = n1.min(max.saturating_mul(2).saturating_add(1));
+    let matrix_bytes = full_band.saturating_mul(2).saturating_mul(n2) / 8;
+    matrix_bytes < MATRIX_BYTES || n1 < 65 || n2 < 10
 }
 
 /// Where an optimal path crosses the middle row of `s2`.
@@ -112,7 +120,7 @@ fn find_split(
 }
 
 /// The pair without its common prefix and suffix (matched first, as rapidfuzz does).
-pub(super) fn strip_common_affix<'a>(s1: &'a [u32], s2: &'a [u32]) -> (&'a [u32], &'a [u32]) {
+pub(super) fn strip_common_affix<'a, T: PartialEq>(s1: &'a [T], s2: &'a [T]) -> (&'a [T], &'a [T]) {
     let prefix = s1.iter().zip(s2).take_while(|(a, b)| a == b).count();
     let (s1, s2) = (&s1[prefix..], &s2[prefix..]);
     let suffix = s1

@@ -80,10 +80,16 @@ impl Aligner {
 
     /// Align `reference` with `hypothesis` and count the edit operations.
     pub fn align<T: Eq + Hash>(&mut self, reference: &[T], hypothesis: &[T]) -> EditCounts {
-        let vocabulary = self.intern(reference, hypothesis);
         let mut counts = EditCounts::default();
+        let (r, h) = hirschberg::strip_common_affix(reference, hypothesis);
         // rapidfuzz starts from the longer length as the bound on the distance.
-        let max = reference.len().max(hypothesis.len());
+        let max = r.len().max(h.len());
+        if hirschberg::stores_matrix(r.len(), h.len(), max) {
+            traceback::count_edits(r, h, max, &mut self.scratch.band, &mut counts);
+            counts.hits = reference.len() as u64 - counts.substitutions - counts.deletions;
+            return counts;
+        }
+        let vocabulary = self.intern(r, h);
         hirschberg::count_edits(
             &self.reference_ids,
             &self.hypothesis_ids,
