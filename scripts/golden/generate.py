@@ -19,6 +19,7 @@ import gen_froc  # noqa: E402
 import gen_latency  # noqa: E402
 import gen_proportion  # noqa: E402
 import gen_speech  # noqa: E402
+import gen_speech_alignment  # noqa: E402
 import gen_translation  # noqa: E402
 import gen_unicode_tables  # noqa: E402
 
@@ -33,6 +34,7 @@ def main():
     gen_curves.main()
     gen_biometrics.main()
     gen_speech.main()
+    gen_speech_alignment.main()
     gen_translation.main()
     gen_latency.main()
 
