@@ -576,6 +576,11 @@ pub struct Verdict {
     /// Samples that would be needed to decide, at the measured rate, when inconclusive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub needed_n: Option<u64>,
+    /// Why the verdict is not what the reported interval alone would give: it was decided on
+    /// another interval, or refused (inconclusive) because the interval's method does not
+    /// keep its coverage at this sample size and estimate (docs/STATISTICS.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The outcome of a verdict.
