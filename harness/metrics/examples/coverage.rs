@@ -436,7 +436,7 @@ fn csv(rows: &[Row], o: &Options) -> String {
 
 /// Pivot tables (true value × sample size) of the coverage in percent, per method and
 /// statistic; cells under 94% (under 98% for the one-sided 99% early-stopping bound) in bold.
-fn markdown(rows: &[Row], o: &Options, seconds: f64) -> String {
+fn markdown(rows: &[Row], o: &Options) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -444,8 +444,8 @@ fn markdown(rows: &[Row], o: &Options, seconds: f64) -> String {
          bootstrap (B = {} resamples each); Wilson and Clopper–Pearson exact (binomial \
          enumeration, no Monte-Carlo error). Cells: coverage in % ± one Monte-Carlo standard \
          error; `NI x%`: share of samples with no interval (left out of the coverage). Bold: \
-         under 94% (early stopping, a one-sided 99% bound: under 98%). Generated in {:.0} s.\n",
-        o.seed, o.reps, o.boot_reps, o.resamples, seconds
+         under 94% (early stopping, a one-sided 99% bound: under 98%).\n",
+        o.seed, o.reps, o.boot_reps, o.resamples
     );
     let mut keys: Vec<(&str, &str)> = Vec::new();
     for r in rows {
@@ -496,7 +496,7 @@ fn markdown(rows: &[Row], o: &Options, seconds: f64) -> String {
                             cell = format!("**{cell}**");
                         }
                         if r.no_interval > 0.0 {
-                            let _ = write!(cell, " NI {:.0}%", 100.0 * r.no_interval);
+                            let _ = write!(cell, " NI {:.1}%", 100.0 * r.no_interval);
                         }
                         let _ = write!(s, " {cell} |");
                     }
@@ -585,7 +585,7 @@ fn real_main() -> std::result::Result<(), String> {
     }
     std::fs::write(&o.csv, csv(&rows, &o)).map_err(|e| format!("{}: {e}", o.csv))?;
     let doc = std::fs::read_to_string(&o.doc).map_err(|e| format!("{}: {e}", o.doc))?;
-    let doc = replace_between_markers(&doc, &markdown(&rows, &o, seconds))
+    let doc = replace_between_markers(&doc, &markdown(&rows, &o))
         .map_err(|e| format!("{}: {e}", o.doc))?;
     std::fs::write(&o.doc, doc).map_err(|e| format!("{}: {e}", o.doc))?;
     eprintln!("wrote {} and {}", o.csv, o.doc);

@@ -53,7 +53,7 @@ impl AucEstimate {
 /// Errors: a confidence outside (0, 1), an AUC outside [0, 1] or a negative variance.
 pub fn logit_delong_interval(auc: f64, variance: f64, confidence: f64) -> Result<Option<Interval>> {
     check_open_unit("confidence", confidence)?;
-    if !(0.0..=1.0).contains(&auc) || !(variance >= 0.0) {
+    if !(0.0..=1.0).contains(&auc) || variance.is_nan() || variance < 0.0 {
         return Err(MetricError::InvalidInput {
             what: "AUC and variance",
             detail: format!("AUC {auc} must be in [0, 1] and variance {variance} >= 0"),
