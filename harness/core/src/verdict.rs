@@ -172,8 +172,8 @@ pub fn decide_metric(
             if v.status != shown.status {
                 v.reason = Some(format!(
                     "decided on the Clopper-Pearson interval [{:.4}, {:.4}] of {k}/{n}: the \
-                     Wilson interval shown covers under 94% near 0 and 1 at small n \
-                     (docs/STATISTICS.md)",
+                     Wilson interval shown covers under 94% in places, down to 90% near 0 \
+                     and 1 at small n (docs/STATISTICS.md)",
                     cp.lo, cp.hi
                 ));
             }
