@@ -195,9 +195,10 @@ pub fn decide_metric(
 /// `met` when the whole interval satisfies the comparison, `not-met` when the whole interval
 /// violates it, `inconclusive` otherwise. A measurement without an interval can only be
 /// `met`/`not-met` when it is exact (`lo == hi`, e.g. a count), so a bare point estimate never
-/// decides. For an inconclusive proportion, `needed_n` is the sample size at which a Clopper–Pearson
-/// interval around the measured rate would leave the threshold ([`needed_to_decide`]).
-/// [`decide_metric`] is the entry point that also checks the interval's coverage.
+/// decides. For an inconclusive proportion, `needed_n` is the sample size at which a
+/// Clopper–Pearson interval around the measured rate would leave the threshold
+/// ([`needed_to_decide`]). [`decide_metric`] is the entry point that also checks the
+/// interval's coverage.
 pub fn decide(
     measured: Option<f64>,
     ci95: Option<[f64; 2]>,
