@@ -2,7 +2,7 @@
 threshold targets (numpy over scikit-learn's curve) and DeLong's AUC interval (the 1988
 definition written out pairwise in numpy, O(m*n))."""
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 from sklearn.metrics import (confusion_matrix, precision_score, recall_score, roc_auc_score,
                              roc_curve)
 
@@ -27,6 +27,11 @@ def datasets():
     y = rng.random(2000) < 0.05
     s = np.clip(np.round(rng.normal(loc=np.where(y, 3.5, 2.0), scale=1.0)), 1, 5)
     out.append(("reader_scale_2000", s, y))
+    # near AUC = 1 (binormal, true AUC 0.961), 30 + 70 cases: where the logit interval matters
+    near = np.random.default_rng(20261)
+    y = np.arange(100) < 30
+    s = near.normal(loc=np.where(y, np.sqrt(2) * stats.norm.ppf(0.961), 0.0), scale=1.0)
+    out.append(("near_one_100", s, y))
     return out
 
 
@@ -40,6 +45,14 @@ def delong(scores, labels, confidence):
     var = v10.var(ddof=1) / len(x) + v01.var(ddof=1) / len(yv)
     z = stats.norm.ppf(1 - (1 - confidence) / 2)
     return auc, var, max(0.0, auc - z * np.sqrt(var)), min(1.0, auc + z * np.sqrt(var))
+
+
+def logit_delong(auc, var, confidence):
+    """Logit-transformed DeLong interval: logistic(logit(AUC) +- z * SE / (AUC (1 - AUC)))."""
+    z = stats.norm.ppf(1 - (1 - confidence) / 2)
+    logit = np.log(auc / (1 - auc))
+    half = z * np.sqrt(var) / (auc * (1 - auc))
+    return float(special.expit(logit - half)), float(special.expit(logit + half))
 
 
 def jnum(x):
@@ -80,6 +93,9 @@ def main():
         case["targets"] = targets
         auc, var, lo, hi = delong(s, y, 0.95)
         case["delong"] = {"auc": f(auc), "variance": f(var), "lo": f(lo), "hi": f(hi)}
+        for conf in [0.95, 0.99]:
+            llo, lhi = logit_delong(auc, var, conf)
+            case["delong"][f"logit_{round(conf * 100)}"] = {"lo": f(llo), "hi": f(lhi)}
         cases.append(case)
     write_fixture("detection", "scikit-learn roc_curve/roc_auc_score/confusion_matrix; numpy "
                   "(DeLong 1988 pairwise definition)", ["scikit-learn", "numpy", "scipy"],
@@ -87,7 +103,8 @@ def main():
                   "min_sensitivity = first point of the full curve with tpr >= target and a finite "
                   "threshold; max_fpr = last point with fpr <= target; DeLong variance "
                   "S10/m + S01/n with ddof=1 placement-value variances, 95% normal interval "
-                  "clipped to [0, 1]", cases)
+                  "clipped to [0, 1]; logit_95/logit_99 = scipy.special.expit(logit(AUC) +- "
+                  "z * sqrt(variance) / (AUC (1 - AUC)))", cases)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 //! Indicator assembly: sets each measured indicator of a suite beside the unit's declared
 //! current level, its own 2020 target and the national target, with a verdict against each.
 
-use crate::verdict::{at_least_as_good, decide};
+use crate::verdict::{at_least_as_good, decide_metric};
 use crate::{Declaration, Direction, MetricKind, SuiteSpec};
 use jiebang_scorecard::{IndicatorResult, Metric, Verdicts};
 use std::collections::BTreeMap;
@@ -74,6 +74,7 @@ fn result(
     let is_prop = spec.is_some_and(|s| s.kind == MetricKind::Proportion);
     let m = metrics.get(metric_id);
     let (measured, ci95, n) = m.map(|m| (m.value, m.ci95, m.n)).unwrap_or((None, None, 0));
+    let method = m.and_then(|m| m.ci_method.as_ref());
     let reason = match m {
         None => Some(format!(
             "metric `{metric_id}` was not computed by this suite"
@@ -84,11 +85,29 @@ fn result(
     let verdicts = Verdicts {
         national: national
             .as_ref()
-            .map(|t| decide(measured, ci95, t.comparison, t.value, is_prop)),
-        own_target: declared
-            .map(|(_, t)| decide(measured, ci95, at_least_as_good(better), t, is_prop)),
-        declared_current: declared
-            .map(|(c, _)| decide(measured, ci95, at_least_as_good(better), c, is_prop)),
+            .map(|t| decide_metric(measured, ci95, method, n, t.comparison, t.value, is_prop)),
+        own_target: declared.map(|(_, t)| {
+            decide_metric(
+                measured,
+                ci95,
+                method,
+                n,
+                at_least_as_good(better),
+                t,
+                is_prop,
+            )
+        }),
+        declared_current: declared.map(|(c, _)| {
+            decide_metric(
+                measured,
+                ci95,
+                method,
+                n,
+                at_least_as_good(better),
+                c,
+                is_prop,
+            )
+        }),
     };
     IndicatorResult {
         id: id.to_string(),

@@ -4,7 +4,8 @@
 mod common;
 use common::{assert_close, cases, num, nums};
 use jiebang_metrics::detection::{
-    ConfusionCounts, ThresholdTarget, roc_auc, roc_auc_delong, roc_curve, threshold_for_target,
+    ConfusionCounts, ThresholdTarget, logit_delong_interval, roc_auc, roc_auc_delong, roc_curve,
+    threshold_for_target,
 };
 use serde_json::Value;
 
@@ -75,6 +76,18 @@ fn auc_matches_sklearn_and_delong_reference() {
         );
         assert_close(d.interval.lo, num(want, "lo"), &format!("{name} delong lo"));
         assert_close(d.interval.hi, num(want, "hi"), &format!("{name} delong hi"));
+        // The logit-transformed interval that verdicts use, at 95% (as the estimate carries
+        // it) and at 99% (from the golden AUC and variance).
+        let logit = d.logit_interval.expect("AUC inside (0, 1)");
+        let want95 = &want["logit_95"];
+        assert_close(logit.lo, num(want95, "lo"), &format!("{name} logit lo"));
+        assert_close(logit.hi, num(want95, "hi"), &format!("{name} logit hi"));
+        let want99 = &want["logit_99"];
+        let l99 = logit_delong_interval(num(want, "auc"), num(want, "variance"), 0.99)
+            .unwrap()
+            .unwrap();
+        assert_close(l99.lo, num(want99, "lo"), &format!("{name} logit99 lo"));
+        assert_close(l99.hi, num(want99, "hi"), &format!("{name} logit99 hi"));
     }
 }
 

@@ -372,6 +372,9 @@ pub enum CiMethod {
     Exact,
     /// DeLong's interval of a ROC AUC (`delong`).
     DeLong,
+    /// DeLong's variance on the logit scale, back-transformed: `logistic(logit(AUC) ±
+    /// z·SE/(AUC(1 − AUC)))`, which keeps its coverage near AUC = 1 (`delong-logit`).
+    DeLongLogit,
     /// Order-statistic interval of a quantile (`order-statistic`).
     OrderStatistic,
     /// Percentile bootstrap of the median of per-iteration times
@@ -403,6 +406,7 @@ impl std::fmt::Display for CiMethod {
             CiMethod::ClopperPearson => f.write_str("clopper-pearson"),
             CiMethod::Exact => f.write_str("exact"),
             CiMethod::DeLong => f.write_str("delong"),
+            CiMethod::DeLongLogit => f.write_str("delong-logit"),
             CiMethod::OrderStatistic => f.write_str("order-statistic"),
             CiMethod::BootstrapMedian => f.write_str("bootstrap-percentile (median of iterations)"),
             CiMethod::BootstrapCasesLuna16 { resamples } => {
@@ -426,6 +430,7 @@ impl From<&str> for CiMethod {
             ("clopper-pearson", _) => CiMethod::ClopperPearson,
             ("exact", _) => CiMethod::Exact,
             ("delong", _) => CiMethod::DeLong,
+            ("delong-logit", _) => CiMethod::DeLongLogit,
             ("order-statistic", _) => CiMethod::OrderStatistic,
             ("bootstrap-percentile (median of iterations)", _) => CiMethod::BootstrapMedian,
             _ => CiMethod::Other(s.to_string()),
@@ -571,6 +576,11 @@ pub struct Verdict {
     /// Samples that would be needed to decide, at the measured rate, when inconclusive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub needed_n: Option<u64>,
+    /// Why the verdict is not what the reported interval alone would give: it was decided on
+    /// another interval, or refused (inconclusive) because the interval's method does not
+    /// keep its coverage at this sample size and estimate (docs/STATISTICS.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The outcome of a verdict.

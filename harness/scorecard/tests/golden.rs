@@ -140,6 +140,7 @@ fn sample() -> Scorecard {
                     threshold: 0.95,
                     comparison: Comparison::Gt,
                     needed_n: Some(400),
+                    reason: None,
                 }),
                 own_target: None,
                 declared_current: None,

@@ -1,7 +1,7 @@
 //! Scoring through jiebang-metrics: case-level rates with Wilson intervals (overall and per
-//! disease category) and ROC AUC with DeLong's interval and its ROC curve; lesion-level FROC
-//! and CPM with the LUNA16 case bootstrap and the FROC curve. Technical failures count as wrong
-//! answers, never as right ones.
+//! disease category) and ROC AUC with the logit-transformed DeLong interval and its ROC
+//! curve; lesion-level FROC and CPM with the LUNA16 case bootstrap and the FROC curve.
+//! Technical failures count as wrong answers, never as right ones.
 
 use crate::answer::Answer;
 use crate::catalogue::{
@@ -143,15 +143,17 @@ pub fn score_cases(scored: &[Scored<'_>]) -> Result<Scores, CoreError> {
     let auc = match roc_auc_delong(&scores, &labels, 0.95) {
         // Perfect (or perfectly wrong) separation makes DeLong's variance zero: a zero-width
         // interval would claim certainty that a small sample cannot give, so none is reported
-        // and no verdict is decided on it.
-        Ok(a) if a.variance == 0.0 => {
+        // and no verdict is decided on it. The logit interval is undefined there too.
+        Ok(a) if a.variance == 0.0 || a.logit_interval.is_none() => {
             let e = a.to_estimate();
             Metric::point(e.value, e.n, "ratio").with_reason(format!(
                 "no interval: DeLong's variance is zero (the scores separate all {p} positive \
                  and {n} negative studies perfectly), which is no evidence of zero uncertainty"
             ))
         }
-        Ok(a) => measured(&a.to_estimate(), CiMethod::DeLong),
+        // The logit-transformed interval: DeLong's Wald interval under-covers near AUC = 1
+        // (docs/STATISTICS.md).
+        Ok(a) => measured(&a.to_logit_estimate(), CiMethod::DeLongLogit),
         Err(e) => not_measured(
             p + n,
             format!("AUC needs at least two positive and two negative studies ({e})"),

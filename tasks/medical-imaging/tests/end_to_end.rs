@@ -46,7 +46,7 @@ fn builtin_runs_both_suites_and_scores_them() {
     }
     assert_eq!(m("case.sensitivity").n, 12);
     assert_eq!(m("case.fpr").n, 12);
-    assert_eq!(m("case.auc").ci_method, Some(CiMethod::DeLong));
+    assert_eq!(m("case.auc").ci_method, Some(CiMethod::DeLongLogit));
     let sens = m("case.sensitivity").value.unwrap();
     assert!(
         (m("case.fnr").value.unwrap() - (1.0 - sens)).abs() < 1e-12,

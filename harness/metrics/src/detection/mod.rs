@@ -10,5 +10,5 @@ mod delong;
 mod roc;
 
 pub use confusion::ConfusionCounts;
-pub use delong::{AucEstimate, roc_auc_delong};
+pub use delong::{AucEstimate, logit_delong_interval, roc_auc_delong};
 pub use roc::{RocCurve, RocPoint, ThresholdTarget, roc_auc, roc_curve, threshold_for_target};
