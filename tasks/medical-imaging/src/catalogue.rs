@@ -120,7 +120,7 @@ pub fn direction() -> Direction {
         ),
         continuous(
             AUC,
-            "Area under the case-level ROC curve of the answers' scores (DeLong 95% CI)",
+            "Area under the case-level ROC curve of the answers' scores (95% CI: DeLong's variance on the logit scale)",
         ),
     ];
     metrics.extend(
