@@ -121,6 +121,20 @@ fn compare_refuses_and_the_board_ranks_each_convention_apart() {
         .collect();
     assert_eq!(conventions, [JIWER, OTHER]);
 
+    // The CSV: each row names the convention its rank belongs to.
+    let mut csv = csv::Reader::from_path(d.join("site/leaderboard.csv")).unwrap();
+    let head = csv.headers().unwrap().clone();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let (unit, rank, conv) = (col("unit"), col("rank"), col("convention"));
+    let mut rows: Vec<String> = csv
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| r.iter().any(|c| c == "imaging.detection_rate"))
+        .map(|r| format!("{} {} {}", &r[conv] == JIWER, &r[rank], &r[unit]))
+        .collect();
+    rows.sort();
+    assert_eq!(rows, ["false 1 unit-b", "true 1 unit-a", "true 2 unit-c"]);
+
     // The site: the same two tables, each with its own chart.
     let page =
         std::fs::read_to_string(d.join("site/directions/scorecards.medical-imaging.html")).unwrap();

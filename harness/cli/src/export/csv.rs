@@ -30,7 +30,7 @@ fn writer() -> csv::Writer<Vec<u8>> {
 }
 
 /// The leaderboard's columns; `class` (certified or self-reported) last.
-const BOARD_HEAD: [&str; 22] = [
+const BOARD_HEAD: [&str; 23] = [
     "suite",
     "suite_hash",
     "unit",
@@ -41,6 +41,7 @@ const BOARD_HEAD: [&str; 22] = [
     "indicator",
     "unit_of_measure",
     "rank",
+    "convention",
     "measured",
     "ci95_lo",
     "ci95_hi",
@@ -55,7 +56,8 @@ const BOARD_HEAD: [&str; 22] = [
     "class",
 ];
 
-/// One row per suite, indicator and scorecard of `board`, ranked.
+/// One row per suite, indicator and scorecard of `board`, ranked within its indicator and
+/// `convention` (the metric's signature; ranks under two conventions are two rankings).
 fn board_rows(w: &mut csv::Writer<Vec<u8>>, board: &Board<'_>, class: &str) -> Result<()> {
     for s in &board.suites {
         for t in &s.indicators {
@@ -73,6 +75,7 @@ fn board_rows(w: &mut csv::Writer<Vec<u8>>, board: &Board<'_>, class: &str) -> R
                     text(&i.id),
                     text(&i.unit),
                     rank_cell(r.place),
+                    text(t.convention.as_deref().unwrap_or_default()),
                     number(i.measured),
                     number(i.ci95.map(|c| c[0])),
                     number(i.ci95.map(|c| c[1])),
