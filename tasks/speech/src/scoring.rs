@@ -13,7 +13,7 @@ use jiebang_metrics::bootstrap::{Units, percentile_interval, quantile_linear, re
 use jiebang_metrics::proportion::clopper_pearson_interval;
 use jiebang_metrics::speech::{
     CerSpaces, EditCounts, Normalization, PUNCTUATION_UNICODE_VERSION, Tokenization, WordSplit,
-    normalize, tokenize, utterance_counts,
+    case_unicode_version, normalize, tokenize, utterance_counts,
 };
 use jiebang_scorecard::{CiMethod, Metric};
 use std::collections::BTreeMap;
@@ -73,9 +73,9 @@ impl TextRules {
 
     /// The scoring convention as a signature (after sacrebleu's): normalisation steps,
     /// tokenisation, for characters whether spaces count, the word-split convention, the
-    /// Unicode version of the punctuation table, the metric code's version
-    /// (`norm:fullwidth+lower+punct|tok:char|spaces:skip|split:ascii-space|unicode:…|
-    /// jiebang-metrics:…`). Every WER/CER-derived metric carries it.
+    /// Unicode version of the punctuation table, that of the case mapping when lower-casing,
+    /// the metric code's version (`norm:fullwidth+lower+punct|tok:char|spaces:skip|
+    /// split:ascii-space|unicode:…|case:…|jiebang-metrics:…`). Every WER/CER-derived metric carries it.
     pub fn convention(&self) -> String {
         let n = self.normalization();
         let steps: Vec<&str> = [
@@ -94,8 +94,13 @@ impl TextRules {
             Tokenization::Words => format!("tok:word|split:{split}"),
             Tokenization::Mixed => format!("tok:mixed|split:{split}"),
         };
+        let case = if n.lowercase {
+            format!("|case:{}", case_unicode_version())
+        } else {
+            String::new()
+        };
         format!(
-            "norm:{}|{tok}|unicode:{PUNCTUATION_UNICODE_VERSION}|jiebang-metrics:{}",
+            "norm:{}|{tok}|unicode:{PUNCTUATION_UNICODE_VERSION}{case}|jiebang-metrics:{}",
             if steps.is_empty() {
                 "none".to_string()
             } else {

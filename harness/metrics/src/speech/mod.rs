@@ -14,8 +14,8 @@ mod wer;
 pub use align::{Aligner, EditCounts, align};
 pub use intent::intent_accuracy;
 pub use normalize::{
-    CerSpaces, Normalization, Tokenization, WordSplit, is_cjk_ideograph, is_punctuation,
-    is_python_space, normalize, tokenize,
+    CerSpaces, Normalization, Tokenization, WordSplit, case_unicode_version, is_cjk_ideograph,
+    is_punctuation, is_python_space, normalize, tokenize,
 };
 pub use punctuation_table::UNICODE_VERSION as PUNCTUATION_UNICODE_VERSION;
 pub use significance::{MatchedPairsTest, PairedBootstrap, matched_pairs_test, paired_bootstrap};

@@ -4,7 +4,10 @@
 //! 1. full-width forms to half-width: U+FF01–U+FF5E become U+0021–U+007E and the
 //!    ideographic space U+3000 becomes a space (no other compatibility mapping);
 //! 2. lower-casing with Unicode's full case mapping (`str::to_lowercase`, as Python's
-//!    `str.lower`);
+//!    `str.lower`), from the Unicode tables of the Rust toolchain that built the crate
+//!    ([`case_unicode_version`], stated in each speech signature): characters encoded after
+//!    the reference's Unicode version (Python 3.11: 14.0.0; e.g. U+A7CB, U+1C89, U+10D50–10D65,
+//!    U+16EA0–16EB8 in 16.0) are lower-cased here and left as they are by the reference;
 //! 3. deletion of every character of Unicode general category P* (punctuation, including
 //!    CJK punctuation such as 。，、「」), as jiwer's `RemovePunctuation` does; the table is
 //!    generated from Python's `unicodedata` (see `punctuation_table.rs`);
@@ -93,6 +96,13 @@ impl CerSpaces {
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|w| w.name() == name)
     }
+}
+
+/// The Unicode version of the case mapping that lower-casing applies (the toolchain's), as
+/// `major.minor.update`.
+pub fn case_unicode_version() -> String {
+    let (major, minor, update) = char::UNICODE_VERSION;
+    format!("{major}.{minor}.{update}")
 }
 
 /// Which normalisation steps to apply (all on by default) and the white-space conventions
