@@ -153,7 +153,10 @@ pub fn score_cases(scored: &[Scored<'_>]) -> Result<Scores, CoreError> {
         }
         // The logit-transformed interval: DeLong's Wald interval under-covers near AUC = 1
         // (docs/STATISTICS.md).
-        Ok(a) => measured(&a.to_logit_estimate(), CiMethod::DeLongLogit),
+        // The smaller class rides along: the interval's coverage follows it (the verdict
+        // guard's refusals, docs/STATISTICS.md).
+        Ok(a) => measured(&a.to_logit_estimate(), CiMethod::DeLongLogit)
+            .with_smaller_class(p.min(n)),
         Err(e) => not_measured(
             p + n,
             format!("AUC needs at least two positive and two negative studies ({e})"),
