@@ -6,8 +6,8 @@ above every failing one, at which t's cells pass (none when the largest simulate
 every size); values from the midpoint towards the next lower grid value to the midpoint towards
 the next higher one (the ends open), mirrored at 0.5 for the AUC. AUC rules twice: by all cases
 (`n`, for cards that do not give the smaller class) and by the smaller class
-(`n_smaller_class`). The refusals of the first table (LEGACY in verdict.rs) stay as they
-were, so the guard never refuses less than it did. Usage: python3 refusals.py [coverage.csv]
+(`n_smaller_class`). `--markdown` prints the table for docs/STATISTICS.md instead. The refusals of the first table (LEGACY in verdict.rs) stay as they
+were, so the guard never refuses less than it did. Usage: python3 refusals.py [--markdown] [coverage.csv]
 """
 import csv
 import sys
@@ -32,9 +32,10 @@ def fmt(x):
     return s if "." in s else s + ".0"
 
 
-def main(path):
+def main(path, markdown):
     rows = list(csv.DictReader(open(path)))
     out = []
+    table = ["| method | size counted | true value (band) | refused at | worst cell |", "|---|---|---|---|---|"]
     for fam in FAMILIES:
         cells = [r for r in rows if r["method"] == fam]
         auc = any("+" in r["design"] for r in cells)
@@ -59,6 +60,13 @@ def main(path):
                     lo = (truths[i - 1] + t) / 2 if i > 0 else float("-inf")
                     hi = (t + truths[i + 1]) / 2 if i + 1 < len(truths) else float("inf")
                     bands = [(lo, hi)]
+                size_name = {"All": "n", "SmallerClass": "smaller class"}[size]
+                if auc and size == "All":
+                    size_name = "n (no smaller class given)"
+                band = f"{t} ({fmt(bands[0][0])} – {fmt(bands[0][1])}" + (", mirrored)" if auc else ")")
+                band = band.replace("f64::NEG_INFINITY", "−∞").replace("f64::INFINITY", "∞")
+                at_size = f"{size_name.split(' ')[0] if size != 'SmallerClass' else 'smaller class'} < {above[0]}" if above else "**every size**"
+                table.append(f"| `{fam}` | {size_name} | {band} | {at_size} | {100 * worst:.1f}% at {size_name.split(' (')[0]} {m} |")
                 for k, (lo, hi) in enumerate(bands):
                     mirror = ", mirrored" if k else ""
                     where = "smaller class" if size == "SmallerClass" else "n"
@@ -68,8 +76,9 @@ def main(path):
                         f"lo: {fmt(lo)}, hi: {fmt(hi)}, why: \"true value {t}: down to "
                         f"{100 * worst:.1f}% up to {where} {m}{mirror}\" }},"
                     )
-    print("\n".join(out))
+    print("\n".join(table if markdown else out))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "docs/statistics/coverage.csv")
+    args = [a for a in sys.argv[1:] if a != "--markdown"]
+    main(args[0] if args else "docs/statistics/coverage.csv", "--markdown" in sys.argv[1:])

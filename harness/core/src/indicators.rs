@@ -84,9 +84,8 @@ fn result(
         _ => None,
     };
     let verdicts = Verdicts {
-        national: national
-            .as_ref()
-            .map(|t| decide_metric(
+        national: national.as_ref().map(|t| {
+            decide_metric(
                 measured,
                 ci95,
                 method,
@@ -95,7 +94,8 @@ fn result(
                 t.comparison,
                 t.value,
                 is_prop,
-            )),
+            )
+        }),
         own_target: declared.map(|(_, t)| {
             decide_metric(
                 measured,

@@ -729,7 +729,11 @@ mod tests {
             let m = CiMethod::from(s);
             let v = decide_on(Some(&m));
             assert_eq!(v.status, VerdictStatus::Inconclusive, "{s:?}");
-            assert!(v.reason.unwrap().contains("not one the verdict guard knows"));
+            assert!(
+                v.reason
+                    .unwrap()
+                    .contains("not one the verdict guard knows")
+            );
         }
         let v = decide_on(None);
         assert_eq!(v.status, VerdictStatus::Inconclusive);
