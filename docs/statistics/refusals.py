@@ -35,7 +35,7 @@ def fmt(x):
 def main(path, markdown):
     rows = list(csv.DictReader(open(path)))
     out = []
-    table = ["| method | size counted | true value (band) | refused at | worst cell |", "|---|---|---|---|---|"]
+    table = ["| method | size counted | true value (band) | refused at | failing cells (worst; largest failing size) |", "|---|---|---|---|---|"]
     for fam in FAMILIES:
         cells = [r for r in rows if r["method"] == fam]
         auc = any("+" in r["design"] for r in cells)
@@ -66,7 +66,7 @@ def main(path, markdown):
                 band = f"{t} ({fmt(bands[0][0])} – {fmt(bands[0][1])}" + (", mirrored)" if auc else ")")
                 band = band.replace("f64::NEG_INFINITY", "−∞").replace("f64::INFINITY", "∞")
                 at_size = f"{size_name.split(' ')[0] if size != 'SmallerClass' else 'smaller class'} < {above[0]}" if above else "**every size**"
-                table.append(f"| `{fam}` | {size_name} | {band} | {at_size} | {100 * worst:.1f}% at {size_name.split(' (')[0]} {m} |")
+                table.append(f"| `{fam}` | {size_name} | {band} | {at_size} | down to {100 * worst:.1f}%; up to {size_name.split(' (')[0]} {m} |")
                 for k, (lo, hi) in enumerate(bands):
                     mirror = ", mirrored" if k else ""
                     where = "smaller class" if size == "SmallerClass" else "n"
