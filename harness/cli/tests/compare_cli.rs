@@ -38,6 +38,7 @@ fn metric(value: f64, unit: &str) -> Metric {
         reason: None,
         self_reported: None,
         convention: None,
+        n_smaller_class: None,
     }
 }
 

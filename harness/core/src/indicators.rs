@@ -74,6 +74,7 @@ fn result(
     let is_prop = spec.is_some_and(|s| s.kind == MetricKind::Proportion);
     let m = metrics.get(metric_id);
     let (measured, ci95, n) = m.map(|m| (m.value, m.ci95, m.n)).unwrap_or((None, None, 0));
+    let smaller = m.and_then(|m| m.n_smaller_class);
     let method = m.and_then(|m| m.ci_method.as_ref());
     let reason = match m {
         None => Some(format!(
@@ -83,15 +84,25 @@ fn result(
         _ => None,
     };
     let verdicts = Verdicts {
-        national: national
-            .as_ref()
-            .map(|t| decide_metric(measured, ci95, method, n, t.comparison, t.value, is_prop)),
+        national: national.as_ref().map(|t| {
+            decide_metric(
+                measured,
+                ci95,
+                method,
+                n,
+                smaller,
+                t.comparison,
+                t.value,
+                is_prop,
+            )
+        }),
         own_target: declared.map(|(_, t)| {
             decide_metric(
                 measured,
                 ci95,
                 method,
                 n,
+                smaller,
                 at_least_as_good(better),
                 t,
                 is_prop,
@@ -103,6 +114,7 @@ fn result(
                 ci95,
                 method,
                 n,
+                smaller,
                 at_least_as_good(better),
                 c,
                 is_prop,

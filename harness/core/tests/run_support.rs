@@ -140,6 +140,7 @@ impl Scorer for MockScorer {
                 reason: None,
                 self_reported: None,
                 convention: None,
+                n_smaller_class: None,
             },
         );
         let canon = jiebang_scorecard::to_canonical_bytes(&answers.to_vec()).unwrap();

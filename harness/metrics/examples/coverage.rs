@@ -185,13 +185,24 @@ enum Stat {
 const PROPORTIONS: [f64; 9] = [0.01, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99];
 const BINOMIAL_N: [u64; 9] = [10, 20, 30, 50, 100, 200, 500, 1000, 2000];
 const AUCS: [f64; 7] = [0.6, 0.75, 0.9, 0.95, 0.961, 0.98, 0.99];
-const AUC_DESIGNS: [(usize, usize); 6] = [
+/// Positives + negatives: balanced to 30% minority up to 500 cases, then larger balanced
+/// designs until every method keeps its coverage, and 5% and 10% positives (coverage follows
+/// the smaller class). New designs go at the end: each cell's stream is its index.
+const AUC_DESIGNS: [(usize, usize); 14] = [
     (10, 10),
     (15, 35),
     (30, 70),
     (50, 50),
     (100, 100),
     (150, 350),
+    (500, 500),
+    (1500, 1500),
+    (5, 95),
+    (25, 475),
+    (100, 1900),
+    (10, 90),
+    (50, 450),
+    (200, 1800),
 ];
 const BOOT_P: [f64; 6] = [0.05, 0.5, 0.8, 0.9, 0.95, 0.99];
 const BOOT_UNITS: [usize; 4] = [10, 30, 100, 300];

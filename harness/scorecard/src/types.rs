@@ -290,6 +290,11 @@ pub struct Metric {
     /// states its signature. `jiebang compare` refuses to judge a metric whose two sides differ.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub convention: Option<String>,
+    /// For a ROC AUC: the studies in the smaller class (positives or negatives), which the
+    /// interval's coverage follows more than the total `n` does. Absent on other metrics and
+    /// on older scorecards (verdicts then go by `n` alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n_smaller_class: Option<u64>,
 }
 
 impl Metric {
@@ -320,6 +325,7 @@ impl Metric {
             reason: None,
             self_reported: None,
             convention: None,
+            n_smaller_class: None,
         }
     }
 
@@ -347,6 +353,12 @@ impl Metric {
     /// The same metric with the convention it was computed under (see [`Metric::convention`]).
     pub fn with_convention(mut self, convention: impl Into<String>) -> Metric {
         self.convention = Some(convention.into());
+        self
+    }
+
+    /// The same metric with the size of an AUC's smaller class (`n_smaller_class`).
+    pub fn with_smaller_class(mut self, n: u64) -> Metric {
+        self.n_smaller_class = Some(n);
         self
     }
 

@@ -26,6 +26,7 @@ fn sample() -> Scorecard {
             reason: None,
             self_reported: None,
             convention: None,
+            n_smaller_class: None,
         },
     );
     metrics.insert(
@@ -39,6 +40,7 @@ fn sample() -> Scorecard {
             reason: Some("no power sensor readable".into()),
             self_reported: None,
             convention: None,
+            n_smaller_class: None,
         },
     );
     let mut settings = BTreeMap::new();

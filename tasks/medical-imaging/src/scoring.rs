@@ -153,7 +153,11 @@ pub fn score_cases(scored: &[Scored<'_>]) -> Result<Scores, CoreError> {
         }
         // The logit-transformed interval: DeLong's Wald interval under-covers near AUC = 1
         // (docs/STATISTICS.md).
-        Ok(a) => measured(&a.to_logit_estimate(), CiMethod::DeLongLogit),
+        // The smaller class rides along: the interval's coverage follows it (the verdict
+        // guard's refusals, docs/STATISTICS.md).
+        Ok(a) => {
+            measured(&a.to_logit_estimate(), CiMethod::DeLongLogit).with_smaller_class(p.min(n))
+        }
         Err(e) => not_measured(
             p + n,
             format!("AUC needs at least two positive and two negative studies ({e})"),
@@ -342,6 +346,8 @@ mod tests {
             (area - s.metrics[AUC].value.unwrap()).abs() < 1e-12,
             "{area}"
         );
+        // 34 positives, 66 negatives: the smaller class rides along for the verdict guard.
+        assert_eq!(s.metrics[AUC].n_smaller_class, Some(34));
         // One class only: no AUC (its reason says why), no curve.
         let s = cases_of(&[(true, 0.9), (true, 0.2), (true, 0.4)]);
         assert!(s.metrics[AUC].value.is_none() && s.metrics[AUC].reason.is_some());

@@ -386,6 +386,7 @@ fn peak_metrics(best: Option<(&Row, &Metric)>) -> (Metric, Metric) {
         reason: None,
         self_reported: None,
         convention: None,
+        n_smaller_class: None,
     }
     .with_self_reported(format!(
         "throughput.f32 over the stated peak. Rate: {}. Peak: {stated}",

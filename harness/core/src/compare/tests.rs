@@ -25,6 +25,7 @@ fn card(suite: &str, seconds: Vec<f64>) -> Scorecard {
             reason: None,
             self_reported: None,
             convention: None,
+            n_smaller_class: None,
         },
     );
     metrics.insert(
@@ -38,6 +39,7 @@ fn card(suite: &str, seconds: Vec<f64>) -> Scorecard {
             reason: None,
             self_reported: None,
             convention: None,
+            n_smaller_class: None,
         },
     );
     Scorecard {
@@ -267,6 +269,7 @@ fn missing_values_and_unknown_directions_are_not_judged() {
             reason: None,
             self_reported: None,
             convention: None,
+            n_smaller_class: None,
         },
     );
     let c = compare(&a, &b, &CompareSettings::default(), &cat()).unwrap();
@@ -498,6 +501,7 @@ fn speech_card(clean: f64, latency_ms: Vec<f64>) -> Scorecard {
         reason: None,
         self_reported: None,
         convention: None,
+        n_smaller_class: None,
     };
     for (subset, wer) in [("clean", clean), ("noisy", 0.12)] {
         let m = metric(wer, Some([wer - 0.005, wer + 0.005]), 2000, "ratio");
