@@ -1,4 +1,4 @@
-"""Derives the verdict guard's refusal regions (REFUSALS in harness/core/src/verdict.rs) from
+"""Derives the verdict guard's refusal regions (REFUSALS in harness/core/src/verdict/refusals.rs) from
 docs/statistics/coverage.csv; prints the Rust entries to paste there. Python 3, no packages.
 
 Per method family and true value t with a cell under 94%: sizes below the smallest grid size,
@@ -6,7 +6,7 @@ above every failing one, at which t's cells pass (none when the largest simulate
 every size); values from the midpoint towards the next lower grid value to the midpoint towards
 the next higher one (the ends open), mirrored at 0.5 for the AUC. AUC rules twice: by all cases
 (`n`, for cards that do not give the smaller class) and by the smaller class
-(`n_smaller_class`). `--markdown` prints the table for docs/STATISTICS.md instead. The refusals of the first table (LEGACY in verdict.rs) stay as they
+(`n_smaller_class`). `--markdown` prints the table for docs/STATISTICS.md instead. The refusals of the first table (LEGACY in verdict/refusals.rs) stay as they
 were, so the guard never refuses less than it did. Usage: python3 refusals.py [--markdown] [coverage.csv]
 """
 import csv
