@@ -19,7 +19,7 @@ from common import write_fixture
 mp.mp.dps = 60
 
 TRIALS = [10, 1000, 10**6, 10**9]
-CONFIDENCES = ["0.9", "0.95", "0.99"]
+CONFIDENCES = ["0.9", "0.95", "0.99", "0.999999", "0.9999999"]
 
 
 def log_front(a, b, x):
@@ -66,14 +66,25 @@ def density(a, b, x):
 
 
 def beta_quantile(a, b, q):
-    """The x with I_x(a, b) = q, by Newton's method from SciPy's estimate."""
+    """The x with I_x(a, b) = q, by Newton's method from SciPy's estimate, kept inside the
+    bracket of the root (bisection when a step would leave it)."""
     a, b, q = mp.mpf(a), mp.mpf(b), mp.mpf(q)
+    lo, hi = mp.mpf(0), mp.mpf(1)
     x = mp.mpf(float(special.betaincinv(float(a), float(b), float(q))))
-    for _ in range(100):
-        step = (beta_inc(a, b, x) - q) / density(a, b, x)
-        x -= step
-        if abs(step) < mp.mpf(10) ** -40 * x:
-            return x
+    if not 0 < x < 1:
+        x = a / (a + b)
+    for _ in range(1000):
+        g = beta_inc(a, b, x) - q
+        if g > 0:
+            hi = x
+        else:
+            lo = x
+        nxt = x - g / density(a, b, x)
+        if not lo < nxt < hi:
+            nxt = (lo + hi) / 2
+        if abs(nxt - x) < mp.mpf(10) ** -40 * nxt:
+            return nxt
+        x = nxt
     raise RuntimeError(f"Newton did not converge for a={a} b={b} q={q}")
 
 
@@ -123,7 +134,7 @@ def main():
     for n in TRIALS:
         for x in sorted(x for x in {0, 1, 3, 17, n // 2, n - 1, n} if x <= n):
             for conf in CONFIDENCES:
-                alpha = 1 - mp.mpf(conf)
+                alpha = 1 - mp.mpf(float(conf))  # what the crate is given: the double nearest conf
                 lo = mp.mpf(0) if x == 0 else beta_quantile(x, n - x + 1, alpha / 2)
                 hi = mp.mpf(1) if x == n else beta_quantile(x + 1, n - x, 1 - alpha / 2)
                 cases.append({"successes": x, "trials": n, "confidence": float(conf),
@@ -132,7 +143,8 @@ def main():
     write_fixture("clopper_pearson_exact", "mpmath (60-digit continued fraction of the "
                   "regularized incomplete beta, Newton-inverted)", ["mpmath", "scipy"],
                   "Clopper-Pearson: lower = Beta(x, n-x+1) quantile at alpha/2 (0 at x = 0), upper = "
-                  "Beta(x+1, n-x) quantile at 1-alpha/2 (1 at x = n), alpha = 1 - confidence; "
+                  "Beta(x+1, n-x) quantile at 1-alpha/2 (1 at x = n), alpha = 1 - confidence, confidence "
+                  "the double the crate is given (so 0.9999999 means 0.99999990000000005…); "
                   "clopper_pearson is the 50-digit value rounded to double", cases)
 
 

@@ -3,7 +3,7 @@
 
 use crate::error::{MetricError, Result, check_open_unit};
 use crate::estimate::{Estimate, Interval};
-use crate::special::{beta_inc_inv, normal_quantile};
+use crate::special::{beta_inc_inv, beta_inc_inv_upper, normal_quantile};
 
 /// How a confidence interval for a binomial proportion is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +78,7 @@ pub fn clopper_pearson_interval(successes: f64, trials: f64, confidence: f64) ->
     let hi = if successes == trials {
         1.0
     } else {
-        beta_inc_inv(successes + 1.0, trials - successes, 1.0 - alpha / 2.0)?
+        beta_inc_inv_upper(successes + 1.0, trials - successes, alpha / 2.0)?
     };
     Ok(Interval { lo, hi })
 }

@@ -282,18 +282,24 @@ fn beta_inc_solve(a: f64, b: f64, p: f64, upper: bool) -> Result<f64> {
     })
 }
 
+fn check_inverse_parameters(a: f64, b: f64) -> Result<()> {
+    if a > 0.0 && b > 0.0 && a.is_finite() && b.is_finite() {
+        Ok(())
+    } else {
+        Err(MetricError::InvalidInput {
+            what: "inverse incomplete beta parameters",
+            detail: format!("a = {a}, b = {b}; both must be positive and finite"),
+        })
+    }
+}
+
 /// The inverse of the regularized incomplete beta function in `x`: the `p`-quantile of the
 /// Beta(a, b) distribution, i.e. the `x` with `I_x(a, b) = p`.
 ///
 /// `p = 0` gives 0 and `p = 1` gives 1. The tail with the smaller probability is solved
 /// directly so that quantiles near 0 and near 1 both keep full relative precision.
 pub fn beta_inc_inv(a: f64, b: f64, p: f64) -> Result<f64> {
-    if !(a > 0.0 && b > 0.0 && a.is_finite() && b.is_finite()) {
-        return Err(MetricError::InvalidInput {
-            what: "inverse incomplete beta parameters",
-            detail: format!("a = {a}, b = {b}; both must be positive and finite"),
-        });
-    }
+    check_inverse_parameters(a, b)?;
     if !(0.0..=1.0).contains(&p) {
         return Err(MetricError::InvalidInput {
             what: "inverse incomplete beta probability",
@@ -310,6 +316,26 @@ pub fn beta_inc_inv(a: f64, b: f64, p: f64) -> Result<f64> {
         beta_inc_solve(a, b, p, false)
     } else {
         beta_inc_solve(a, b, 1.0 - p, true)
+    }
+}
+
+/// The `x` with `1 - I_x(a, b) = q`: the Beta(a, b) quantile at `1 - q`, for an upper-tail
+/// probability `q` given as itself, so that a small `q` (a confidence such as 1 − 10⁻⁷ split in
+/// two tails) is not rounded through `1 - q`.
+///
+/// `q = 0` gives 1 and `q = 1` gives 0.
+pub fn beta_inc_inv_upper(a: f64, b: f64, q: f64) -> Result<f64> {
+    if !(0.0..=1.0).contains(&q) {
+        return Err(MetricError::InvalidInput {
+            what: "inverse incomplete beta upper-tail probability",
+            detail: format!("q = {q} is outside [0, 1]"),
+        });
+    }
+    if q <= 0.5 && q > 0.0 {
+        check_inverse_parameters(a, b)?;
+        beta_inc_solve(a, b, q, true)
+    } else {
+        beta_inc_inv(a, b, 1.0 - q)
     }
 }
 
