@@ -517,3 +517,42 @@ fn tasks_show_targets_as_a_declaration_writes_them() {
         .success()
         .stdout(predicate::str::contains("--suite <SUITE>"));
 }
+
+/// A verdict the shown interval does not decide on its own (a refused region of the coverage
+/// table) says why under the table, in text and Markdown, escaped like every other cell.
+#[test]
+fn show_lists_why_a_verdict_is_not_decided_by_its_interval() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let mut sc = golden();
+    let ind = sc
+        .indicators
+        .first_mut()
+        .expect("the golden card has indicators");
+    let id = ind.id.clone();
+    let reason = "refused: covers under 94% here \u{1b}[31m";
+    ind.verdicts.national = Some(jiebang_scorecard::Verdict {
+        status: jiebang_scorecard::VerdictStatus::Inconclusive,
+        threshold: 0.9,
+        comparison: jiebang_scorecard::Comparison::Ge,
+        needed_n: None,
+        reason: Some(reason.into()),
+    });
+    let card = write(d, "a.scorecard.json", sc);
+    jiebang(d).arg("show").arg(&card).assert().code(0).stdout(
+        predicate::str::contains("verdicts not decided by the shown interval alone")
+            .and(predicate::str::contains(format!(
+                "  {id} (national target): refused: covers under 94% here"
+            )))
+            .and(predicate::str::contains("\u{1b}").not()),
+    );
+    jiebang(d)
+        .arg("show")
+        .arg(&card)
+        .args(["--format", "markdown"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(format!(
+            "- `{id}` (national target): refused: covers under 94% here"
+        )));
+}

@@ -37,6 +37,34 @@ pub fn conventions(sc: &Scorecard) -> Vec<(&str, Vec<&str>)> {
     out
 }
 
+/// The verdicts decided otherwise than the shown interval would suggest, with why (see
+/// `Verdict::reason`: a refused region of the coverage table, a proportion decided on its
+/// Clopper–Pearson interval, a method no verdict rests on), as `(indicator, level, reason)`;
+/// unescaped. One reason shared by several levels of an indicator is listed once.
+pub fn verdict_notes(sc: &Scorecard) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = Vec::new();
+    for i in &sc.indicators {
+        let v = &i.verdicts;
+        for (level, verdict) in [
+            ("national target", &v.national),
+            ("declared current", &v.declared_current),
+            ("own 2020 target", &v.own_target),
+        ] {
+            let Some(reason) = verdict.as_ref().and_then(|v| v.reason.as_deref()) else {
+                continue;
+            };
+            match out
+                .iter_mut()
+                .find(|(id, _, r)| *id == i.id && r.as_str() == reason)
+            {
+                Some(note) => note.1 = format!("{}, {level}", note.1),
+                None => out.push((i.id.clone(), level.to_string(), reason.to_string())),
+            }
+        }
+    }
+    out
+}
+
 /// The indicator table's column heads.
 pub const HEAD: [&str; 8] = [
     "indicator",

@@ -1,7 +1,7 @@
 //! Aligned plain text for a terminal: a scorecard's report (`show`, `run`), and a leaderboard's
 //! standings and selection (`board`). Every text from a file is escaped for the terminal.
 
-use super::scorecard::{HEAD, conventions, header, rows, shown_unit};
+use super::scorecard::{HEAD, conventions, header, rows, shown_unit, verdict_notes};
 use super::{BoardReport, Exporter, Text};
 use crate::escape::terminal as term;
 use crate::fmt;
@@ -71,6 +71,13 @@ impl Exporter<Scorecard> for Text {
             );
             for (c, ids) in conventions {
                 let _ = writeln!(out, "  {}: {}", term(c), term(&ids.join(", ")));
+            }
+        }
+        let notes = verdict_notes(sc);
+        if !notes.is_empty() {
+            let _ = writeln!(out, "\nverdicts not decided by the shown interval alone");
+            for (id, levels, reason) in notes {
+                let _ = writeln!(out, "  {} ({}): {}", term(&id), levels, term(&reason));
             }
         }
         Ok(out)

@@ -106,7 +106,9 @@ pub fn with_note(main: &str, note: Option<String>, sort: Option<f64>) -> Cell {
     }
 }
 
-/// A verdict, coloured by its status.
+/// A verdict, coloured by its status, with why it is not what the shown interval alone would
+/// decide when it is not (`Verdict::reason`: a refused region of the coverage table, a rate
+/// decided on its Clopper–Pearson interval).
 pub fn verdict(v: Option<&Verdict>) -> Cell {
     let class = match v.map(|v| v.status) {
         Some(VerdictStatus::Met) => "met",
@@ -114,7 +116,12 @@ pub fn verdict(v: Option<&Verdict>) -> Cell {
         Some(VerdictStatus::Inconclusive) => "inconclusive",
         _ => "",
     };
-    Cell::text(&fmt::verdict(v)).class(class)
+    let mut cell = Cell::text(&fmt::verdict(v)).class(class);
+    if let Some(why) = v.and_then(|v| v.reason.as_deref()) {
+        cell.html
+            .push_str(&format!("<span class=\"cellnote\">{}</span>", esc(why)));
+    }
+    cell
 }
 
 /// A value in the shown unit `u`.

@@ -2,7 +2,7 @@
 //! (measured vs. declared vs. targets, with verdicts) and the metric table; cells escaped.
 
 use crate::escape::{markdown as md, markdown_code as code};
-use crate::export::scorecard::{HEAD, conventions, header, rows, shown_unit};
+use crate::export::scorecard::{HEAD, conventions, header, rows, shown_unit, verdict_notes};
 use crate::fmt;
 use jiebang_scorecard::Scorecard;
 use std::fmt::Write as _;
@@ -50,6 +50,16 @@ pub fn render(sc: &Scorecard) -> String {
         );
         for (c, ids) in conventions {
             let _ = writeln!(out, "- {}: {}", code(c), md(&ids.join(", ")));
+        }
+    }
+    let notes = verdict_notes(sc);
+    if !notes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nVerdicts not decided by the shown interval alone (docs/STATISTICS.md):\n"
+        );
+        for (id, levels, reason) in notes {
+            let _ = writeln!(out, "- {} ({levels}): {}", code(&id), md(&reason));
         }
     }
     out
