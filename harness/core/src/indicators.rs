@@ -83,43 +83,15 @@ fn result(
         Some(m) if m.value.is_none() => m.reason.clone(),
         _ => None,
     };
+    let judge = |comparison, threshold| {
+        decide_metric(
+            measured, ci95, method, n, smaller, comparison, threshold, is_prop,
+        )
+    };
     let verdicts = Verdicts {
-        national: national.as_ref().map(|t| {
-            decide_metric(
-                measured,
-                ci95,
-                method,
-                n,
-                smaller,
-                t.comparison,
-                t.value,
-                is_prop,
-            )
-        }),
-        own_target: declared.map(|(_, t)| {
-            decide_metric(
-                measured,
-                ci95,
-                method,
-                n,
-                smaller,
-                at_least_as_good(better),
-                t,
-                is_prop,
-            )
-        }),
-        declared_current: declared.map(|(c, _)| {
-            decide_metric(
-                measured,
-                ci95,
-                method,
-                n,
-                smaller,
-                at_least_as_good(better),
-                c,
-                is_prop,
-            )
-        }),
+        national: national.as_ref().map(|t| judge(t.comparison, t.value)),
+        own_target: declared.map(|(_, t)| judge(at_least_as_good(better), t)),
+        declared_current: declared.map(|(c, _)| judge(at_least_as_good(better), c)),
     };
     IndicatorResult {
         id: id.to_string(),
